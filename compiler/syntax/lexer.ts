@@ -1,0 +1,83 @@
+/** Tokenizing, with lexical problems turned into diagnostics instead of exceptions. */
+import { Lexer, type IToken } from 'chevrotain';
+import type { Diagnostic, Span } from '../diagnostics/diagnostic.ts';
+import * as T from './tokens.ts';
+import type { Comment } from './ast.ts';
+
+let lexer: Lexer | undefined;
+
+function instance(): Lexer {
+  // Built once and reused: chevrotain's lexer construction analyses every pattern.
+  lexer ??= new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: false });
+  return lexer;
+}
+
+export interface LexResult {
+  readonly tokens: IToken[];
+  readonly comments: Comment[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function tokenize(path: string, text: string): LexResult {
+  const result = instance().tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const comments: Comment[] = [];
+  for (const tok of result.groups['comments'] ?? []) {
+    const kind = tok.tokenType === T.DocComment ? 'doc' : tok.tokenType === T.BlockComment ? 'block' : 'line';
+    comments.push({ kind, text: tok.image, span: { file: path, start: tok.startOffset, end: tok.startOffset + tok.image.length } });
+  }
+  const errorTokens = result.groups['errors'] ?? [];
+  let unknownRun: { start: number; end: number; text: string } | undefined;
+  const flushUnknown = (): void => {
+    if (unknownRun === undefined) return;
+    const span: Span = { file: path, start: unknownRun.start, end: unknownRun.end };
+    diagnostics.push({
+      code: 'LAKE0001',
+      severity: 'error',
+      message: `unexpected character${unknownRun.text.length > 1 ? 's' : ''} '${unknownRun.text}'`,
+      span,
+      hint: 'names use letters, digits and underscores; strings go in double quotes',
+    });
+    unknownRun = undefined;
+  };
+  for (const tok of errorTokens) {
+    const start = tok.startOffset;
+    const end = start + tok.image.length;
+    if (tok.tokenType === T.Unknown) {
+      if (unknownRun !== undefined && unknownRun.end === start) {
+        unknownRun.end = end;
+        unknownRun.text += tok.image;
+      } else {
+        flushUnknown();
+        unknownRun = { start, end, text: tok.image };
+      }
+      continue;
+    }
+    flushUnknown();
+    if (tok.tokenType === T.UnterminatedBlockComment) {
+      diagnostics.push({
+        code: 'LAKE0003', severity: 'error', message: 'unterminated block comment',
+        span: { file: path, start, end: start + 2 }, hint: "close the comment with '*/'",
+      });
+      comments.push({ kind: 'block', text: tok.image, span: { file: path, start, end } });
+    }
+  }
+  flushUnknown();
+  for (const tok of result.tokens) {
+    if (tok.tokenType !== T.UnterminatedString && tok.tokenType !== T.UnterminatedSqlString) continue;
+    const quote = tok.tokenType === T.UnterminatedString ? '"' : "'";
+    diagnostics.push({
+      code: 'LAKE0003', severity: 'error', message: 'unterminated string',
+      span: { file: path, start: tok.startOffset, end: tok.startOffset + tok.image.length },
+      hint: `close the string with ${quote} on the same line`,
+    });
+  }
+  // The lexer has no other failure mode (Unknown matches any character), but keep a guard.
+  for (const e of result.errors) {
+    diagnostics.push({
+      code: 'LAKE0001', severity: 'error', message: e.message,
+      span: { file: path, start: e.offset, end: e.offset + Math.max(1, e.length) },
+    });
+  }
+  return { tokens: result.tokens, comments, diagnostics };
+}
