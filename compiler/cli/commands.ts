@@ -1,0 +1,102 @@
+/** The commands of `lakec`; each parses its flags and calls the compiler core. */
+import { stringify as toYaml } from 'yaml';
+import { allCodes } from '../diagnostics/codes.ts';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { renderText, summary, toJson } from '../diagnostics/render.ts';
+import { compile, type Compilation } from '../driver/compile.ts';
+import { loadSources } from '../driver/sources.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import { helpText, parseArgs, UsageError, type FlagSpec } from './args.ts';
+
+export const version = '0.1.0';
+
+export interface Command {
+  readonly summary: string;
+  help(): string;
+  run(argv: readonly string[]): Promise<number> | number;
+}
+
+const formatFlag = (choices: string[], description: string): FlagSpec => ({ name: 'format', short: 'f', value: true, choices, description });
+
+/** Loads and compiles PATH; diagnostics of loading become the compilation's diagnostics. */
+export function compilePath(path: string): Compilation | { diagnostics: Diagnostic[]; sources: SourceFile[] } {
+  const loaded = loadSources(path);
+  if (loaded.diagnostics.length > 0) return { diagnostics: loaded.diagnostics, sources: [] };
+  return compile(loaded.files);
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: readonly SourceFile[], format: string, stream: NodeJS.WriteStream): void {
+  const files = new Map(sources.map((s) => [s.path, s]));
+  if (format === 'json') {
+    stream.write(JSON.stringify({ diagnostics: diagnostics.map((d) => toJson(d, files)) }, null, 2) + '\n');
+    return;
+  }
+  const colour = stream.isTTY === true && process.env['NO_COLOR'] === undefined;
+  for (const d of diagnostics) stream.write(renderText(d, files, colour) + '\n\n');
+  if (diagnostics.length > 0) stream.write(summary(diagnostics) + '\n');
+}
+
+function onePath(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `${command} needs the path of a .lake file or folder` : `${command} takes one path, got ${positionals.length}`);
+  return positionals[0]!;
+}
+
+const checkFlags: FlagSpec[] = [
+  formatFlag(['text', 'json', 'yaml'], 'diagnostics as text (default) or json; with --emit-model: the model as json (default) or yaml'),
+  { name: 'emit-model', description: 'print the checked lake model (diagnostics go to stderr)' },
+];
+
+const check: Command = {
+  summary: 'check a spec and report diagnostics',
+  help: () => helpText('lakec check PATH [--format text|json] [--emit-model [--format json|yaml]]',
+    'Checks PATH (a .lake file, or a folder whose .lake files form one lake) and prints its diagnostics.\nExit code: 0 no errors (warnings allowed), 1 errors, 2 usage error.', checkFlags),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, checkFlags);
+    const path = onePath(positionals, 'check');
+    const emit = flags.get('emit-model') === true;
+    const format = (flags.get('format') as string | undefined) ?? (emit ? 'json' : 'text');
+    if (!emit && format === 'yaml') throw new UsageError("--format yaml applies to --emit-model; diagnostics are text or json");
+    if (emit && format === 'text') throw new UsageError('--emit-model prints json or yaml');
+    const result = compilePath(path);
+    if (emit) {
+      printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
+      if ('model' in result && result.model !== undefined) {
+        process.stdout.write(format === 'yaml' ? toYaml(result.model, { lineWidth: 0 }) : JSON.stringify(result.model, null, 2) + '\n');
+      }
+    } else {
+      printDiagnostics(result.diagnostics, result.sources, format, process.stdout);
+      if (format === 'text' && result.diagnostics.length === 0) process.stdout.write(`${path}: no problems found\n`);
+    }
+    return hasErrors(result.diagnostics) ? 1 : 0;
+  },
+};
+
+const explain: Command = {
+  summary: 'explain a diagnostic code with an example',
+  help: () => helpText('lakec explain CODE', 'Prints the documentation of a diagnostic code (for instance LAKE1003), with an example and its fix.\n`lakec explain --list` lists every code.', [{ name: 'list', description: 'list every code with its title' }]),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, [{ name: 'list', description: '' }]);
+    const codes = allCodes();
+    if (flags.get('list') === true) {
+      for (const c of codes) process.stdout.write(`${c.code}  ${c.severity.padEnd(7)}  ${c.title}\n`);
+      return 0;
+    }
+    const wanted = onePath(positionals, 'explain').toUpperCase();
+    const doc = codes.find((c) => c.code === wanted || c.code === `LAKE${wanted.padStart(4, '0')}`);
+    if (doc === undefined) throw new UsageError(`no diagnostic code '${wanted}' (see 'lakec explain --list')`);
+    const indent = (s: string): string => s.split('\n').map((l) => `    ${l}`).join('\n');
+    const parts = [`${doc.code} (${doc.severity}): ${doc.title}`, '', doc.description, '', 'Example:', '', indent(doc.example)];
+    if (doc.fixed !== undefined) parts.push('', 'Fixed:', '', indent(doc.fixed));
+    process.stdout.write(parts.join('\n') + '\n');
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { check, explain };
+
+export function globalHelp(): string {
+  const lines = ['usage: lakec COMMAND [options]', '', 'lakec checks a .lake spec of an AWS data lake and generates its project.', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', "Run 'lakec COMMAND --help' for a command's options.", '', 'options:', '  -h, --help     show this help', '  -V, --version  print the version');
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * The pipeline, in order: parse -> bind (names and decoding) -> validate (rules) -> lower (the
+ * model). Lowering runs only on a lake without errors; every phase collects diagnostics.
+ */
+import { compareDiagnostics, DiagnosticBag, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { lower } from '../model/lower.ts';
+import type { LakeModel } from '../model/model.ts';
+import { bind } from '../semantic/bind.ts';
+import type { BoundLake } from '../semantic/symbols.ts';
+import { parseFile, type ParsedFile } from '../syntax/parse.ts';
+import type { SourceFile } from '../syntax/source.ts';
+import { validate } from '../validation/validate.ts';
+
+export interface Compilation {
+  readonly sources: readonly SourceFile[];
+  readonly parsed: readonly ParsedFile[];
+  readonly lake: BoundLake;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Present when the lake has no errors. */
+  readonly model?: LakeModel;
+}
+
+export function compile(sources: readonly SourceFile[]): Compilation {
+  const parsed = sources.map((s) => parseFile(s.path, s.text));
+  const bag = new DiagnosticBag();
+  for (const p of parsed) for (const d of p.diagnostics) bag.add(d);
+  let lake: BoundLake;
+  try {
+    lake = bind(parsed.map((p) => p.ast), bag);
+    for (const d of validate(lake)) bag.add(d);
+  } catch (e) {
+    // Never let a bug surface as a stack trace: report it as a diagnostic on the first file.
+    bag.add(internal(sources, 'checking', e));
+    lake = bind([], new DiagnosticBag());
+  }
+  const diagnostics = dedupe(bag.items).sort(compareDiagnostics);
+  if (hasErrors(diagnostics)) return { sources, parsed, lake, diagnostics };
+  try {
+    return { sources, parsed, lake, diagnostics, model: lower(lake) };
+  } catch (e) {
+    return { sources, parsed, lake, diagnostics: [...diagnostics, internal(sources, 'building the model', e)] };
+  }
+}
+
+function internal(sources: readonly SourceFile[], phase: string, e: unknown): Diagnostic {
+  return {
+    code: 'LAKE0000', severity: 'error',
+    message: `internal error while ${phase}: ${e instanceof Error ? e.message : String(e)}`,
+    span: { file: sources[0]?.path ?? '<input>', start: 0, end: 0 },
+    hint: 'this is a bug in lakec; please report it with the spec that triggers it',
+  };
+}
+
+function dedupe(items: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of items) {
+    const k = `${d.code}|${d.span.file}|${d.span.start}|${d.span.end}|${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  return out;
+}

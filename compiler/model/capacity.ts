@@ -1,0 +1,19 @@
+/**
+ * Kinesis write capacity, from AWS's documented limits (FIELD-NOTES.md): a provisioned shard
+ * takes 1,000 records/s or 1 MiB/s; an on-demand stream scales up to 200,000 records/s and
+ * 200 MiB/s of writes under the default quota.
+ */
+export const MiB = 1024 * 1024;
+export const perShard = { recordsPerSecond: 1_000, bytesPerSecond: MiB } as const;
+export const onDemandDefault = { recordsPerSecond: 200_000, bytesPerSecond: 200 * MiB } as const;
+/** Default shard quota per account and region (500 in us-east-1, us-west-2, eu-west-1; 200 elsewhere). */
+export function shardQuota(region: string | undefined): number {
+  return region === 'us-east-1' || region === 'us-west-2' || region === 'eu-west-1' ? 500 : 200;
+}
+
+export type Capacity = { readonly mode: 'provisioned'; readonly shards: number } | { readonly mode: 'on_demand' };
+
+export function writeCapacity(c: Capacity): { recordsPerSecond: number; bytesPerSecond: number } {
+  if (c.mode === 'on_demand') return { ...onDemandDefault };
+  return { recordsPerSecond: c.shards * perShard.recordsPerSecond, bytesPerSecond: c.shards * perShard.bytesPerSecond };
+}

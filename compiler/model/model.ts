@@ -1,0 +1,155 @@
+/**
+ * The lake model: the checked, normalized, JSON-serializable description of a lake that every
+ * generator consumes. Declarations are sorted by name; columns keep their declared order
+ * (it is the table's column order); defaults are applied; durations are in seconds.
+ * `model/lake-model.schema.json` describes it and is published with the package.
+ */
+
+export const modelVersion = 1;
+
+export interface Duration {
+  readonly seconds: number;
+  /** As the spec wrote it. */
+  readonly text: string;
+}
+
+export interface LakeModel {
+  readonly modelVersion: 1;
+  readonly lake: LakeInfo;
+  readonly zones: readonly ZoneModel[];
+  readonly classifications: readonly ClassificationModel[];
+  readonly streams: readonly StreamModel[];
+  readonly datasets: readonly DatasetModel[];
+  readonly personas: readonly PersonaModel[];
+  readonly grants: readonly GrantModel[];
+}
+
+export interface LakeInfo {
+  readonly name: string;
+  readonly description?: string;
+  readonly region: string;
+  readonly owner?: string;
+  readonly encryption: 'kms';
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ZoneModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly layer: 'raw' | 'transformed' | 'curated';
+  /** The Glue database of the zone: `<lake>_<zone>`. */
+  readonly database: string;
+  readonly retention?: Duration;
+  readonly archive?: { readonly storageClass: 'glacier' | 'deep_archive'; readonly after: Duration };
+}
+
+export interface ClassificationModel {
+  readonly name: string;
+  readonly description?: string;
+}
+
+export interface StreamModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly format: 'json';
+  readonly partitionKey?: string;
+  /** Defaults to Kinesis' 24 hours. */
+  readonly retention: Duration;
+  readonly capacity: { readonly mode: 'provisioned'; readonly shards: number } | { readonly mode: 'on_demand' };
+  /** The write capacity the stream offers, from FIELD-NOTES limits. */
+  readonly writeCapacity: { readonly recordsPerSecond: number; readonly bytesPerSecond: number };
+  /** Datasets that read it, sorted. */
+  readonly readers: readonly string[];
+}
+
+export type TypeModel =
+  | { readonly kind: 'primitive'; readonly name: string }
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'list'; readonly element: TypeModel; readonly elementOptional: boolean }
+  | { readonly kind: 'map'; readonly key: TypeModel; readonly value: TypeModel; readonly valueOptional: boolean }
+  | { readonly kind: 'struct'; readonly fields: readonly { readonly name: string; readonly type: TypeModel; readonly optional: boolean }[] };
+
+export type SourceModel =
+  | { readonly kind: 'path'; readonly path: string; readonly segments: readonly (string | number)[] }
+  | { readonly kind: 'raw_payload' }
+  | { readonly kind: 'ingestion_time' };
+
+export interface ColumnModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly type: TypeModel;
+  /** The type as the spec writes it: `decimal(18, 4)`. */
+  readonly typeText: string;
+  /** The Glue/Hive type string: `decimal(18,4)`, `array<struct<city:string>>`. */
+  readonly glueType: string;
+  readonly optional: boolean;
+  readonly source: SourceModel;
+  readonly classifications: readonly string[];
+  /** Canonical text of each `@check`. */
+  readonly checks: readonly string[];
+}
+
+export interface DatasetModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly zone: string;
+  /** The Glue database and table the dataset becomes. */
+  readonly database: string;
+  readonly table: string;
+  /** `bitemporal`: full history from a stream; `append`: a stream appended as is; `external`: loaded by other tools. */
+  readonly mode: 'bitemporal' | 'append' | 'external';
+  readonly source?: { readonly stream: string };
+  readonly format: 'iceberg' | 'parquet' | 'json';
+  readonly owner?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly columns: readonly ColumnModel[];
+  readonly key: readonly string[];
+  readonly bitemporal?: {
+    readonly validFrom: string;
+    readonly validTo: string;
+    readonly system: { readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' };
+  };
+  readonly partitioning: readonly { readonly transform: string; readonly column: string; readonly width?: number }[];
+  readonly sla?: {
+    readonly burst?: { readonly records: number; readonly within: Duration; readonly recordsPerSecond: number };
+    readonly freshness?: Duration;
+  };
+  readonly scaling?: {
+    readonly baselineKpu: number;
+    readonly peaks: readonly { readonly cron: string; readonly duration: Duration; readonly kpu: number }[];
+  };
+  readonly maintenance?: {
+    readonly compact?: 'hourly' | 'daily' | 'weekly';
+    readonly expireSnapshots?: Duration;
+    readonly removeOrphans?: 'hourly' | 'daily' | 'weekly';
+  };
+}
+
+export interface PersonaModel {
+  readonly name: string;
+  readonly description?: string;
+  readonly access: readonly ('athena' | 'quicksight' | 'api')[];
+  readonly identity: { readonly kind: 'iam_role'; readonly arn: string } | { readonly kind: 'sso_group'; readonly group: string };
+}
+
+export type GrantSelection =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'columns'; readonly columns: readonly string[] }
+  | { readonly kind: 'except'; readonly columns: readonly string[] }
+  | { readonly kind: 'except_classification'; readonly classification: string };
+
+export interface GrantModel {
+  readonly persona: string;
+  readonly privileges: readonly string[];
+  readonly target:
+    | { readonly kind: 'zone'; readonly zone: string; readonly database: string }
+    | {
+        readonly kind: 'dataset';
+        readonly dataset: string;
+        readonly selection: GrantSelection;
+        /** The columns the persona can read, after `except`, in table order. */
+        readonly columns: readonly string[];
+      };
+  /** A Lake Formation row filter (PartiQL), when the grant has `where`. */
+  readonly rowFilter?: string;
+}

@@ -1,0 +1,247 @@
+/**
+ * The bound lake: every declaration decoded into typed attributes that keep their source
+ * spans, and every reference (zone, stream, dataset, persona, classification, column) listed
+ * once with what it resolves to. Validation rules, the model lowering and the language server
+ * all read this, never tokens.
+ */
+import type { Span } from '../diagnostics/diagnostic.ts';
+import type * as A from '../syntax/ast.ts';
+
+/** A decoded value and where it was written. */
+export interface Located<T> {
+  readonly value: T;
+  readonly span: Span;
+}
+
+export type SymbolKind = 'lake' | 'zone' | 'classification' | 'stream' | 'dataset' | 'persona' | 'column';
+
+export interface SymbolBase {
+  readonly kind: SymbolKind;
+  readonly name: string;
+  /** The span of the name where it is declared. */
+  readonly nameSpan: Span;
+  /** The whole declaration. */
+  readonly span: Span;
+  readonly doc?: string;
+}
+
+export interface Duration {
+  readonly seconds: number;
+  /** As written: `400 days`. */
+  readonly text: string;
+}
+
+export type Layer = 'raw' | 'transformed' | 'curated';
+export type StorageClass = 'glacier' | 'deep_archive';
+export type TableFormat = 'iceberg' | 'parquet' | 'json';
+export type Access = 'athena' | 'quicksight' | 'api';
+export type Privilege = 'select' | 'insert' | 'delete' | 'describe' | 'alter' | 'drop' | 'all';
+export type Frequency = 'hourly' | 'daily' | 'weekly';
+
+export interface LakeSymbol extends SymbolBase {
+  readonly kind: 'lake';
+  readonly region?: Located<string>;
+  readonly owner?: Located<string>;
+  readonly encryption?: Located<'kms'>;
+  readonly tags: readonly TagSymbol[];
+}
+
+export interface TagSymbol {
+  readonly key: Located<string>;
+  readonly value: Located<string>;
+}
+
+export interface ZoneSymbol extends SymbolBase {
+  readonly kind: 'zone';
+  readonly layer?: Located<Layer>;
+  readonly retention?: Located<Duration>;
+  readonly archive?: Located<{ readonly storageClass: Located<StorageClass>; readonly after: Located<Duration> }>;
+}
+
+export interface ClassificationSymbol extends SymbolBase {
+  readonly kind: 'classification';
+}
+
+export type StreamCapacity = { readonly mode: 'provisioned'; readonly shards: number } | { readonly mode: 'on_demand' };
+
+export interface StreamSymbol extends SymbolBase {
+  readonly kind: 'stream';
+  readonly format?: Located<'json'>;
+  readonly partitionKey?: Located<string>;
+  readonly retention?: Located<Duration>;
+  readonly capacity?: Located<StreamCapacity>;
+}
+
+// ------------------------------------------------------------------ types
+
+export const primitiveTypes = [
+  'boolean', 'int', 'long', 'float', 'double', 'date', 'timestamp', 'timestamptz', 'string', 'uuid', 'binary',
+] as const;
+export type PrimitiveName = (typeof primitiveTypes)[number];
+
+export type LakeType =
+  | { readonly kind: 'primitive'; readonly name: PrimitiveName; readonly span: Span }
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number; readonly span: Span }
+  | { readonly kind: 'list'; readonly element: FieldType; readonly span: Span }
+  | { readonly kind: 'map'; readonly key: FieldType; readonly value: FieldType; readonly span: Span }
+  | { readonly kind: 'struct'; readonly fields: readonly StructField[]; readonly span: Span }
+  /** A type the binder could not decode (already reported); rules treat it as compatible with anything. */
+  | { readonly kind: 'unknown'; readonly span: Span };
+
+export interface FieldType {
+  readonly type: LakeType;
+  readonly optional: boolean;
+}
+
+export interface StructField extends FieldType {
+  readonly name: Located<string>;
+}
+
+// ------------------------------------------------------------------ datasets
+
+export type ColumnSourceSymbol =
+  | { readonly kind: 'path'; readonly path: string; readonly segments: readonly (string | number)[]; readonly span: Span; readonly implicit: boolean }
+  | { readonly kind: 'raw_payload'; readonly span: Span }
+  | { readonly kind: 'ingestion_time'; readonly span: Span };
+
+export interface ColumnSymbol extends SymbolBase {
+  readonly kind: 'column';
+  readonly dataset: string;
+  readonly type: LakeType;
+  readonly typeSpan: Span;
+  readonly optional: boolean;
+  readonly source: ColumnSourceSymbol;
+  readonly classifications: readonly Located<string>[];
+  readonly checks: readonly { readonly expr: A.Expr; readonly span: Span }[];
+  readonly index: number;
+}
+
+export type PartitionTransform = 'identity' | 'year' | 'month' | 'day' | 'hour' | 'bucket' | 'truncate';
+export const partitionTransforms: readonly PartitionTransform[] = ['identity', 'year', 'month', 'day', 'hour', 'bucket', 'truncate'];
+
+export interface PartitionField {
+  readonly transform: Located<PartitionTransform>;
+  readonly column: Located<string>;
+  /** `bucket(N, col)` / `truncate(W, col)`. */
+  readonly width?: Located<number>;
+  readonly span: Span;
+}
+
+export interface BitemporalSymbol {
+  readonly validFrom?: Located<string>;
+  readonly validTo?: Located<string>;
+  readonly system?: Located<{ readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' }>;
+  readonly span: Span;
+}
+
+export interface SlaSymbol {
+  readonly burst?: Located<{ readonly records: number; readonly within: Duration }>;
+  readonly freshness?: Located<Duration>;
+  readonly span: Span;
+}
+
+export interface ScalingPeak {
+  readonly cron: Located<string>;
+  readonly duration: Located<Duration>;
+  readonly kpu: Located<number>;
+  readonly span: Span;
+}
+
+export interface ScalingSymbol {
+  readonly baseline?: Located<number>;
+  readonly peaks: readonly ScalingPeak[];
+  readonly span: Span;
+}
+
+export interface MaintenanceSymbol {
+  readonly compact?: Located<Frequency>;
+  readonly expireSnapshots?: Located<Duration>;
+  readonly removeOrphans?: Located<Frequency>;
+  readonly span: Span;
+}
+
+export interface DatasetSymbol extends SymbolBase {
+  readonly kind: 'dataset';
+  readonly zone?: Located<string>;
+  readonly source?: Located<{ readonly stream: Located<string> }>;
+  /** Defaults to iceberg; `span` is the dataset name when defaulted. */
+  readonly format: Located<TableFormat> & { readonly defaulted: boolean };
+  readonly owner?: Located<string>;
+  readonly tags: readonly TagSymbol[];
+  readonly columns: readonly ColumnSymbol[];
+  readonly columnsSpan?: Span;
+  readonly key?: Located<readonly Located<string>[]>;
+  readonly bitemporal?: BitemporalSymbol;
+  readonly partitions: readonly PartitionField[];
+  readonly partitionSpan?: Span;
+  readonly sla?: SlaSymbol;
+  readonly scaling?: ScalingSymbol;
+  readonly maintenance?: MaintenanceSymbol;
+  readonly hasSyntaxErrors: boolean;
+}
+
+export interface PersonaSymbol extends SymbolBase {
+  readonly kind: 'persona';
+  readonly access: readonly Located<Access>[];
+  readonly accessSpan?: Span;
+  readonly identity?: Located<{ readonly kind: 'iam_role'; readonly arn: string } | { readonly kind: 'sso_group'; readonly group: string }>;
+}
+
+export type GrantTargetSymbol =
+  | { readonly kind: 'zone'; readonly zone: Located<string>; readonly span: Span }
+  | {
+      readonly kind: 'dataset';
+      readonly dataset: Located<string>;
+      readonly columns?: readonly Located<string>[];
+      readonly exceptColumns?: readonly Located<string>[];
+      readonly exceptClassification?: Located<string>;
+      readonly selectionSpan?: Span;
+      readonly span: Span;
+    };
+
+export interface GrantSymbol {
+  readonly kind: 'grant';
+  readonly privileges: readonly Located<Privilege>[];
+  readonly target?: GrantTargetSymbol;
+  readonly persona?: Located<string>;
+  readonly where?: A.Expr;
+  readonly span: Span;
+  /** Position among the lake's grants in source order (files sorted by path). */
+  readonly index: number;
+}
+
+export interface Reference {
+  readonly kind: Exclude<SymbolKind, 'lake'>;
+  readonly name: string;
+  readonly span: Span;
+  /** For column references: the dataset whose columns are meant. */
+  readonly dataset?: string;
+  /** What it resolves to; undefined when nothing of that name exists. */
+  readonly target?: SymbolBase;
+  /** Where the reference stands, for messages: "partition by", "grant", "row filter", ... */
+  readonly context: string;
+}
+
+export interface BoundLake {
+  readonly files: readonly A.LakeFile[];
+  readonly lakes: readonly LakeSymbol[];
+  readonly zones: readonly ZoneSymbol[];
+  readonly classifications: readonly ClassificationSymbol[];
+  readonly streams: readonly StreamSymbol[];
+  readonly datasets: readonly DatasetSymbol[];
+  readonly personas: readonly PersonaSymbol[];
+  readonly grants: readonly GrantSymbol[];
+  /** First declaration of each name per kind (duplicates are reported, the first one wins). */
+  readonly scope: {
+    readonly zone: ReadonlyMap<string, ZoneSymbol>;
+    readonly classification: ReadonlyMap<string, ClassificationSymbol>;
+    readonly stream: ReadonlyMap<string, StreamSymbol>;
+    readonly dataset: ReadonlyMap<string, DatasetSymbol>;
+    readonly persona: ReadonlyMap<string, PersonaSymbol>;
+  };
+  readonly references: readonly Reference[];
+}
+
+export function columnOf(dataset: DatasetSymbol, name: string): ColumnSymbol | undefined {
+  return dataset.columns.find((c) => c.name === name);
+}

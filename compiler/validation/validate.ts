@@ -1,0 +1,21 @@
+/** Runs every rule once over the bound lake and collects what they report. */
+import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import type { BoundLake } from '../semantic/symbols.ts';
+import { rules } from './rules/index.ts';
+import type { Rule } from './rule.ts';
+
+export function validate(lake: BoundLake, only: readonly Rule[] = rules): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rule of only) {
+    rule.check({
+      lake,
+      report(span, message, hint, fixes) {
+        const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code: rule.code, severity: rule.severity, message, span };
+        if (hint !== undefined) d.hint = hint;
+        if (fixes !== undefined && fixes.length > 0) d.fixes = fixes;
+        out.push(d);
+      },
+    });
+  }
+  return out;
+}
