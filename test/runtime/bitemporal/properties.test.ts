@@ -1,0 +1,280 @@
+// Property tests of the bi-temporal core over random event sequences: corrections, deletes,
+// open and closed valid intervals, same-system-time and backwards system times, bad events and
+// redeliveries. Runs are seeded for reproducibility: FC_SEED=<n> picks another seed,
+// FC_RUNS=<n> another number of runs (e.g. a long soak before a release).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  BitemporalTable,
+  OPEN,
+  type ApplyResult,
+  type BitemporalEvent,
+  type TableSnapshot,
+} from '../../../runtime/bitemporal/index.ts';
+import { ReferenceModel, type ModelEvent } from './reference-model.ts';
+
+const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_501;
+const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 150;
+const params = { seed: SEED, numRuns: RUNS };
+
+/** Valid instants 0..GRID-1; finite valid times stay below GRID (see ReferenceModel). */
+const GRID = 20;
+const KEYS = ['a', 'b', 'c'];
+
+// ---- generators -----------------------------------------------------------------------------
+
+interface Draft {
+  key: string;
+  op: 'put' | 'delete';
+  validFrom: number;
+  /** null = open; <= 0 makes a bad event. */
+  length: number | null;
+  /** Added to the running clock: 0 = same system time, negative = going backwards. */
+  step: number;
+  payload: string;
+}
+
+const draft: fc.Arbitrary<Draft> = fc.record({
+  key: fc.constantFrom(...KEYS),
+  op: fc.constantFrom<'put' | 'delete'>('put', 'put', 'put', 'delete'),
+  validFrom: fc.integer({ min: 0, max: 12 }),
+  length: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(null) },
+    { weight: 6, arbitrary: fc.integer({ min: 1, max: 6 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -2, max: 0 }) },
+  ),
+  step: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) }, {
+    weight: 2,
+    arbitrary: fc.integer({ min: -4, max: -1 }),
+  }),
+  // Few payloads, so puts often repeat what is already current.
+  payload: fc.constantFrom('p1', 'p2', 'p3'),
+});
+
+function realize(drafts: Draft[]): ModelEvent[] {
+  let clock = 10;
+  return drafts.map((d) => {
+    clock = Math.max(1, clock + d.step);
+    return {
+      key: d.key,
+      op: d.op,
+      validFrom: d.validFrom,
+      validTo: d.length === null ? null : d.validFrom + d.length,
+      systemTime: clock,
+      payload: d.payload,
+    };
+  });
+}
+
+/** Event sequences, some events of which are delivered again later (at-least-once). */
+const sequence: fc.Arbitrary<ModelEvent[]> = fc
+  .tuple(fc.array(draft, { maxLength: 40, size: 'medium' }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 6 }))
+  .map(([drafts, redeliveries]) => withRedeliveries(realize(drafts), redeliveries));
+
+/** Inserts a copy of event `i` at a later position, for each (i, j) pair. */
+function withRedeliveries(events: ModelEvent[], picks: [number, number][]): ModelEvent[] {
+  const out = [...events];
+  for (const [i, j] of picks) {
+    if (out.length === 0) break;
+    const from = i % out.length;
+    const at = from + 1 + (j % (out.length - from));
+    out.splice(at, 0, { ...out[from]! });
+  }
+  return out;
+}
+
+function toCore(e: ModelEvent): BitemporalEvent<string> {
+  const times = { validFrom: e.validFrom, validTo: e.validTo ?? OPEN, systemTime: e.systemTime };
+  return e.op === 'put' ? { op: 'put', ...times, payload: e.payload, payloadKey: e.payload } : { op: 'delete', ...times };
+}
+
+// ---- a checked run --------------------------------------------------------------------------
+
+const id = (r: { validFrom: number; systemFrom: number }): string => `${r.validFrom}|${r.systemFrom}`;
+
+/**
+ * Feeds events to a table and checks, after every event, the contract of `ApplyResult` and that
+ * history is append-only (a closed row is never written again).
+ */
+class CheckedRun {
+  readonly systemTimes = new Set<number>([0]);
+  private readonly closedIds = new Map<string, Set<string>>();
+
+  constructor(readonly table: BitemporalTable<string>) {}
+
+  apply(e: ModelEvent): ApplyResult<string> {
+    const out = this.table.apply(e.key, toCore(e));
+    if (!Number.isNaN(out.systemTime)) this.systemTimes.add(out.systemTime);
+    const closedIds = this.closedIds.get(e.key) ?? new Set<string>();
+    this.closedIds.set(e.key, closedIds);
+    const touched = [...out.removed.map(id), ...out.closed.map(id), ...out.added.map(id)];
+    expect(new Set(touched).size, 'removed, closed and added share no identity').toBe(touched.length);
+    for (const t of touched) expect(closedIds.has(t), `history row ${t} of ${e.key} rewritten`).toBe(false);
+    for (const r of out.closed) {
+      expect(r.systemTo).toBe(out.systemTime);
+      closedIds.add(id(r));
+    }
+    for (const r of out.added) expect(r.systemTo).toBe(OPEN);
+    for (const r of [...out.closed, ...out.added]) {
+      expect(r.validFrom).toBeLessThan(r.validTo);
+      expect(r.systemFrom).toBeLessThan(r.systemTo);
+    }
+    if (out.rejected !== null || out.duplicate) expect(out.changed).toBe(false);
+    return out;
+  }
+
+  /** System instants worth probing: each system time written, and the instant before it. */
+  probes(): number[] {
+    const s = new Set<number>();
+    for (const t of this.systemTimes) s.add(t).add(t - 1).add(t + 1);
+    return [...s].sort((a, b) => a - b);
+  }
+}
+
+function asOfGrid(table: BitemporalTable<string>, key: string, probes: number[], below = Infinity): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (const s of probes) {
+    if (s >= below) continue;
+    for (let v = 0; v <= GRID; v++) out.push(table.asOf(key, s, v)?.payloadKey ?? null);
+  }
+  return out;
+}
+
+function comparable(table: BitemporalTable<string>): unknown {
+  return table.rows().map((r) => ({ ...r }));
+}
+
+// ---- properties -----------------------------------------------------------------------------
+
+describe('bi-temporal core properties', () => {
+  it('answers every as-of query like the reference model, with the same metrics', () => {
+    fc.assert(
+      fc.property(sequence, fc.constantFrom(0, 1, 3, 32), (events, dedupWindow) => {
+        const run = new CheckedRun(new BitemporalTable<string>({ dedupWindow }));
+        const model = new ReferenceModel(GRID, dedupWindow);
+        for (const e of events) {
+          const before = model.currentView(e.key);
+          const expected = model.apply(e);
+          const out = run.apply(e);
+          if (expected.kind === 'rejected') {
+            expect(out.rejected).not.toBeNull();
+            continue;
+          }
+          expect(out.duplicate).toBe(expected.kind === 'duplicate');
+          if (expected.kind !== 'applied') continue;
+          expect(out.systemTime).toBe(expected.systemTime);
+          expect(out.adjustedSystemTime).toBe(expected.adjusted);
+          // Rule 2: the table changes exactly when the picture does, and a put versions only
+          // the valid instants whose payload it changes.
+          expect(out.changed).toBe(expected.changed);
+          for (const r of out.added) {
+            if (e.op !== 'put' || r.systemFrom !== out.systemTime || r.payloadKey !== e.payload) continue;
+            for (let v = r.validFrom; v < Math.min(r.validTo, GRID); v++) expect(before[v]).not.toBe(e.payload);
+          }
+        }
+        const probes = run.probes();
+        for (const key of KEYS) {
+          const got: (string | null)[] = [];
+          const want: (string | null)[] = [];
+          for (const s of probes) {
+            for (let v = 0; v <= GRID; v++) {
+              got.push(run.table.asOf(key, s, v)?.payloadKey ?? null);
+              want.push(model.asOf(key, s, v));
+            }
+          }
+          expect(got).toEqual(want);
+        }
+      }),
+      params,
+    );
+  });
+
+  it('keeps at most one row per key, valid instant and system instant, and current rows disjoint', () => {
+    fc.assert(
+      fc.property(sequence, (events) => {
+        const run = new CheckedRun(new BitemporalTable<string>());
+        for (const e of events) run.apply(e);
+        const probes = run.probes();
+        for (const key of KEYS) {
+          const rows = run.table.rowsOf(key);
+          for (const s of probes) {
+            for (let v = 0; v <= GRID; v++) {
+              let covering = 0;
+              for (const r of rows) if (r.systemFrom <= s && s < r.systemTo && r.validFrom <= v && v < r.validTo) covering++;
+              if (covering > 1) expect.fail(`${covering} rows of ${key} cover system ${s}, valid ${v}`);
+            }
+          }
+          // The sink's current rows are exactly the core's current rows, in valid-time order.
+          const current = run.table.state(key)?.currentRows() ?? [];
+          const stored = rows.filter((r) => r.systemTo === OPEN).map(({ key: _k, ...r }) => r);
+          expect(stored).toEqual([...current]);
+          for (let i = 1; i < current.length; i++) expect(current[i - 1]!.validTo).toBeLessThanOrEqual(current[i]!.validFrom);
+        }
+      }),
+      params,
+    );
+  });
+
+  it('never changes what was known as of an earlier system time', () => {
+    fc.assert(
+      fc.property(sequence, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (events, cutPicks) => {
+        const cuts = new Set(cutPicks.map((c) => c % (events.length + 1)));
+        const run = new CheckedRun(new BitemporalTable<string>());
+        const earlier: { key: string; below: number; probes: number[]; answers: (string | null)[] }[] = [];
+        const capture = (): void => {
+          const probes = run.probes();
+          for (const key of KEYS) {
+            // Rows opened at the key's latest system time may still be cut by another event at
+            // that same time (rule 3); everything before it is settled.
+            const below = run.table.state(key)?.latestSystemTime() ?? -Infinity;
+            earlier.push({ key, below, probes, answers: asOfGrid(run.table, key, probes, below) });
+          }
+        };
+        events.forEach((e, i) => {
+          if (cuts.has(i)) capture();
+          run.apply(e);
+        });
+        if (cuts.has(events.length)) capture();
+        for (const { key, below, probes, answers } of earlier) {
+          expect(asOfGrid(run.table, key, probes, below)).toEqual(answers);
+        }
+      }),
+      params,
+    );
+  });
+
+  it('gives the same table when every event is delivered twice', () => {
+    fc.assert(
+      fc.property(sequence, fc.boolean(), (events, immediately) => {
+        const once = new BitemporalTable<string>();
+        for (const e of events) once.apply(e.key, toCore(e));
+        // A window as long as the sequence: a copy may arrive after all other events.
+        const twice = new BitemporalTable<string>(immediately ? {} : { dedupWindow: 2 * events.length + 1 });
+        const order = immediately ? events.flatMap((e) => [e, e]) : [...events, ...events];
+        for (const e of order) twice.apply(e.key, toCore(e));
+        expect(comparable(twice)).toEqual(comparable(once));
+        expect(twice.metrics.adjustedSystemTimes).toBe(once.metrics.adjustedSystemTimes);
+      }),
+      params,
+    );
+  });
+
+  it('gives the same state and table when checkpointed through JSON midway', () => {
+    fc.assert(
+      fc.property(sequence, fc.nat(), fc.constantFrom(1, 3, 32), (events, cutPick, dedupWindow) => {
+        const cut = cutPick % (events.length + 1);
+        const straight = new BitemporalTable<string>({ dedupWindow });
+        for (const e of events) straight.apply(e.key, toCore(e));
+
+        const first = new BitemporalTable<string>({ dedupWindow });
+        for (const e of events.slice(0, cut)) first.apply(e.key, toCore(e));
+        const snapshot = JSON.parse(JSON.stringify(first.toSnapshot())) as TableSnapshot<string>;
+        const resumed = BitemporalTable.fromSnapshot(snapshot, { dedupWindow });
+        for (const e of events.slice(cut)) resumed.apply(e.key, toCore(e));
+
+        expect(resumed.toSnapshot()).toEqual(straight.toSnapshot());
+      }),
+      params,
+    );
+  });
+});
