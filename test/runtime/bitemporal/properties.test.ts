@@ -16,6 +16,8 @@ import { ReferenceModel, type ModelEvent } from './reference-model.ts';
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_501;
 const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 150;
 const params = { seed: SEED, numRuns: RUNS };
+/** Long soaks (large FC_RUNS) need more than vitest's default 5 s per test. */
+const TIMEOUT = Math.max(5_000, RUNS * 20);
 
 /** Valid instants 0..GRID-1; finite valid times stay below GRID (see ReferenceModel). */
 const GRID = 20;
@@ -187,7 +189,7 @@ describe('bi-temporal core properties', () => {
       }),
       params,
     );
-  });
+  }, TIMEOUT);
 
   it('keeps at most one row per key, valid instant and system instant, and current rows disjoint', () => {
     fc.assert(
@@ -213,7 +215,7 @@ describe('bi-temporal core properties', () => {
       }),
       params,
     );
-  });
+  }, TIMEOUT);
 
   it('never changes what was known as of an earlier system time', () => {
     fc.assert(
@@ -241,7 +243,7 @@ describe('bi-temporal core properties', () => {
       }),
       params,
     );
-  });
+  }, TIMEOUT);
 
   it('gives the same table when every event is delivered twice', () => {
     fc.assert(
@@ -257,7 +259,7 @@ describe('bi-temporal core properties', () => {
       }),
       params,
     );
-  });
+  }, TIMEOUT);
 
   it('gives the same state and table when checkpointed through JSON midway', () => {
     fc.assert(
@@ -276,5 +278,5 @@ describe('bi-temporal core properties', () => {
       }),
       params,
     );
-  });
+  }, TIMEOUT);
 });
