@@ -58,6 +58,7 @@ const check: Command = {
     if (!emit && format === 'yaml') throw new UsageError("--format yaml applies to --emit-model; diagnostics are text or json");
     if (emit && format === 'text') throw new UsageError('--emit-model prints json or yaml');
     const result = compilePath(path);
+    const unreadable = result.sources.length === 0;
     if (emit) {
       printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
       if ('model' in result && result.model !== undefined) {
@@ -67,6 +68,8 @@ const check: Command = {
       printDiagnostics(result.diagnostics, result.sources, format, process.stdout);
       if (format === 'text' && result.diagnostics.length === 0) process.stdout.write(`${path}: no problems found\n`);
     }
+    // A path that cannot be read is a usage error (2), not an error in a spec (1).
+    if (unreadable) return 2;
     return hasErrors(result.diagnostics) ? 1 : 0;
   },
 };
