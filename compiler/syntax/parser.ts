@@ -883,6 +883,8 @@ function listOf(paths: TokenType[][][]): string {
   const firsts = new Set<string>();
   for (const alt of paths) for (const path of alt) if (path[0] !== undefined) firsts.add(label(path[0]));
   const all = [...firsts];
+  // The start of an expression: name it as the user thinks of it.
+  if (firsts.has("'not'") && firsts.has('a number')) return 'a condition (a column, a value, or not ...)';
   if (all.length <= 1) return all[0] ?? 'something else';
   return `${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}`;
 }
