@@ -20,8 +20,19 @@ export interface Compilation {
   readonly model?: LakeModel;
 }
 
-export function compile(sources: readonly SourceFile[]): Compilation {
-  const parsed = sources.map((s) => parseFile(s.path, s.text));
+export interface CompileOptions {
+  /**
+   * Parses one source; the language server passes a cache that reparses only what changed.
+   * It must return what `parseFile` would.
+   */
+  readonly parse?: (source: SourceFile) => ParsedFile;
+  /** Build the model when there are no errors (default true; the editor only needs diagnostics). */
+  readonly model?: boolean;
+}
+
+export function compile(sources: readonly SourceFile[], options: CompileOptions = {}): Compilation {
+  const parse = options.parse ?? ((s: SourceFile) => parseFile(s.path, s.text));
+  const parsed = sources.map(parse);
   const bag = new DiagnosticBag();
   for (const p of parsed) for (const d of p.diagnostics) bag.add(d);
   let lake: BoundLake;
@@ -34,7 +45,7 @@ export function compile(sources: readonly SourceFile[]): Compilation {
     lake = bind([], new DiagnosticBag());
   }
   const diagnostics = dedupe(bag.items).sort(compareDiagnostics);
-  if (hasErrors(diagnostics)) return { sources, parsed, lake, diagnostics };
+  if (hasErrors(diagnostics) || options.model === false) return { sources, parsed, lake, diagnostics };
   try {
     return { sources, parsed, lake, diagnostics, model: lower(lake) };
   } catch (e) {
