@@ -1,7 +1,23 @@
 /** The registry of validation rules, in code order. Add a rule here and give it fixtures under test/validation/rules/. */
 import type { Rule } from '../rule.ts';
 import { unknownReference } from './unknownReference.ts';
+// Batch B: bi-temporal, storage, streaming and access rules.
+import { bitemporalFormat } from './bitemporalFormat.ts';
+import { bitemporalPartition } from './bitemporalPartition.ts';
+import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
+import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
+import { systemTimeColumn } from './systemTimeColumn.ts';
+import { validTimeColumns } from './validTimeColumns.ts';
+import { validToOptional } from './validToOptional.ts';
 
 export const rules: readonly Rule[] = [
   unknownReference,
+  // Batch B
+  bitemporalFormat,
+  bitemporalPartition,
+  bitemporalWithoutKey,
+  bitemporalWithoutStream,
+  systemTimeColumn,
+  validTimeColumns,
+  validToOptional,
 ].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
