@@ -1,5 +1,18 @@
 /** The registry of validation rules, in code order. Add a rule here and give it fixtures under test/validation/rules/. */
 import type { Rule } from '../rule.ts';
+import { checkTypes } from './checkTypes.ts';
+import { decimalRange } from './decimalRange.ts';
+import { duplicateColumn } from './duplicateColumn.ts';
+import { duplicateDeclaration } from './duplicateDeclaration.ts';
+import { invalidName } from './invalidName.ts';
+import { keyColumnType } from './keyColumnType.ts';
+import { lakeDeclaration } from './lakeDeclaration.ts';
+import { mapKeyType } from './mapKeyType.ts';
+import { optionalPartitionColumn } from './optionalPartitionColumn.ts';
+import { partitionTransformType } from './partitionTransformType.ts';
+import { partitionWidth } from './partitionWidth.ts';
+import { reservedWord } from './reservedWord.ts';
+import { sourceFunctionType } from './sourceFunctionType.ts';
 import { unknownReference } from './unknownReference.ts';
 // Batch B: bi-temporal, storage, streaming and access rules.
 import { bitemporalFormat } from './bitemporalFormat.ts';
@@ -12,6 +25,19 @@ import { validToOptional } from './validToOptional.ts';
 
 export const rules: readonly Rule[] = [
   unknownReference,
+  checkTypes,
+  decimalRange,
+  duplicateColumn,
+  duplicateDeclaration,
+  invalidName,
+  keyColumnType,
+  lakeDeclaration,
+  mapKeyType,
+  optionalPartitionColumn,
+  partitionTransformType,
+  partitionWidth,
+  reservedWord,
+  sourceFunctionType,
   // Batch B
   bitemporalFormat,
   bitemporalPartition,
