@@ -1,10 +1,14 @@
 /** The commands of `lakec`; each parses its flags and calls the compiler core. */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { allCodes } from '../diagnostics/codes.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { renderText, summary, toJson } from '../diagnostics/render.ts';
 import { compile, type Compilation } from '../driver/compile.ts';
 import { loadSources } from '../driver/sources.ts';
+import { firstDifference } from '../syntax/formatDiff.ts';
+import { formatSource } from '../syntax/printer.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import { basename } from 'node:path';
 import { generate } from '../codegen/generate.ts';
@@ -142,7 +146,71 @@ const build: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { check, build, explain };
+const fmtFlags: FlagSpec[] = [
+  { name: 'check', description: 'write nothing; list the files that are not formatted (exit 1 if any)' },
+  { name: 'stdout', description: 'print the formatted text of one file instead of rewriting it' },
+];
+
+/** The .lake files PATH names: the file itself, or those of the folder. */
+function lakeFiles(path: string): string[] {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`cannot find '${path}'`);
+  }
+  if (!isFolder) return [path];
+  const names = readdirSync(path).filter((n) => n.endsWith('.lake')).sort();
+  if (names.length === 0) throw new UsageError(`the folder '${path}' holds no .lake files`);
+  return names.map((n) => join(path, n));
+}
+
+const fmt: Command = {
+  summary: 'format .lake files in the canonical layout',
+  help: () => helpText('lakec fmt PATH... [--check | --stdout]',
+    'Rewrites each .lake file (PATH: a file, or a folder of .lake files) in the canonical layout\n' +
+    '(docs/formatting.md) and prints the names of the files it changed. A file with syntax errors\n' +
+    'is left untouched and its diagnostics are printed.\n' +
+    'Exit code: 0 done (--check: every file is formatted), 1 syntax errors (--check: or a file\n' +
+    'is not formatted), 2 usage error.', fmtFlags),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, fmtFlags);
+    const checkOnly = flags.get('check') === true;
+    const toStdout = flags.get('stdout') === true;
+    if (checkOnly && toStdout) throw new UsageError('--check and --stdout exclude each other');
+    if (positionals.length === 0) throw new UsageError('fmt needs the path of a .lake file or folder');
+    const files = positionals.flatMap(lakeFiles);
+    if (toStdout && files.length !== 1) throw new UsageError(`--stdout prints one file, and the paths hold ${files.length}`);
+    let status = 0;
+    for (const path of files) {
+      let raw: string;
+      try {
+        raw = readFileSync(path, 'utf8');
+      } catch (e) {
+        throw new UsageError(`cannot read '${path}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const text = raw.replace(/^\uFEFF/, '');
+      const result = formatSource(path, text);
+      if (result.text === undefined) {
+        printDiagnostics(result.diagnostics, [{ path, text }], 'text', process.stderr);
+        status = 1;
+      } else if (toStdout) {
+        process.stdout.write(result.text);
+      } else if (result.text !== raw) {
+        if (checkOnly) {
+          process.stdout.write(`${path}: not formatted\n${firstDifference(text, result.text)}\n`);
+          status = 1;
+        } else {
+          writeFileSync(path, result.text);
+          process.stdout.write(`${path}\n`);
+        }
+      }
+    }
+    return status;
+  },
+};
+
+export const commands: Record<string, Command> = { check, build, explain, fmt };
 
 export function globalHelp(): string {
   const lines = ['usage: lakec COMMAND [options]', '', 'lakec checks a .lake spec of an AWS data lake and generates its project.', '', 'commands:'];

@@ -29,10 +29,20 @@ function print(e: A.Expr, s: ExprStyle, parent: number): string {
     case 'Literal':
       switch (e.type) {
         case 'string':
-          return s.sql || e.quote === 'single' ? `'${e.value.replace(/'/g, "''")}'` : JSON.stringify(e.value);
+          return quoteString(e.value, s.sql ? 'single' : e.quote);
         case 'number': return e.text;
         case 'boolean': return e.value ? 'true' : 'false';
         case 'null': return 'null';
       }
   }
+}
+
+/**
+ * A string literal that the lexer reads back as `value`. Double quotes escape the backslash, the
+ * quote, newline and tab: the only escapes the lexer decodes (a JSON escape such as `\r` would
+ * read back as `r`). Single quotes (SQL) double the quote.
+ */
+export function quoteString(value: string, quote: 'double' | 'single'): string {
+  if (quote === 'single') return `'${value.replace(/'/g, "''")}'`;
+  return `"${value.replace(/[\\"\n\t]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\${c}`))}"`;
 }
