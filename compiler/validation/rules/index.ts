@@ -15,10 +15,14 @@ import { reservedWord } from './reservedWord.ts';
 import { sourceFunctionType } from './sourceFunctionType.ts';
 import { unknownReference } from './unknownReference.ts';
 // Batch B: bi-temporal, storage, streaming and access rules.
+import { archiveMinimumStorage } from './archiveMinimumStorage.ts';
+import { archiveWithIceberg } from './archiveWithIceberg.ts';
 import { bitemporalFormat } from './bitemporalFormat.ts';
 import { bitemporalPartition } from './bitemporalPartition.ts';
 import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
 import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
+import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
+import { retentionBeforeArchive } from './retentionBeforeArchive.ts';
 import { systemTimeColumn } from './systemTimeColumn.ts';
 import { validTimeColumns } from './validTimeColumns.ts';
 import { validToOptional } from './validToOptional.ts';
@@ -39,10 +43,14 @@ export const rules: readonly Rule[] = [
   reservedWord,
   sourceFunctionType,
   // Batch B
+  archiveMinimumStorage,
+  archiveWithIceberg,
   bitemporalFormat,
   bitemporalPartition,
   bitemporalWithoutKey,
   bitemporalWithoutStream,
+  maintenanceWithoutIceberg,
+  retentionBeforeArchive,
   systemTimeColumn,
   validTimeColumns,
   validToOptional,
