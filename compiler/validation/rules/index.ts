@@ -21,9 +21,16 @@ import { bitemporalFormat } from './bitemporalFormat.ts';
 import { bitemporalPartition } from './bitemporalPartition.ts';
 import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
 import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
+import { burstCapacity } from './burstCapacity.ts';
+import { invalidCron } from './invalidCron.ts';
+import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
+import { peakBelowBaseline } from './peakBelowBaseline.ts';
 import { retentionBeforeArchive } from './retentionBeforeArchive.ts';
+import { shardQuotaExceeded } from './shardQuotaExceeded.ts';
+import { streamingWithoutStream } from './streamingWithoutStream.ts';
 import { systemTimeColumn } from './systemTimeColumn.ts';
+import { unreadStream } from './unreadStream.ts';
 import { validTimeColumns } from './validTimeColumns.ts';
 import { validToOptional } from './validToOptional.ts';
 
@@ -49,9 +56,16 @@ export const rules: readonly Rule[] = [
   bitemporalPartition,
   bitemporalWithoutKey,
   bitemporalWithoutStream,
+  burstCapacity,
+  invalidCron,
+  kpuQuota,
   maintenanceWithoutIceberg,
+  peakBelowBaseline,
   retentionBeforeArchive,
+  shardQuotaExceeded,
+  streamingWithoutStream,
   systemTimeColumn,
+  unreadStream,
   validTimeColumns,
   validToOptional,
 ].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
