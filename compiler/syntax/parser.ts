@@ -87,6 +87,9 @@ class LakeParser extends EmbeddedActionsParser {
   }
 
   // ------------------------------------------------------------ declarations
+  //
+  // When recovery abandons a rule, the rule returns its `recoveryValueFunc` value (undefined
+  // by default): rules whose result their callers take apart return an empty value instead.
 
   /** One chunk: a declaration, then the sentinel the driver appended. */
   chunk = this.RULE('chunk', (): A.Declaration | undefined => {
@@ -140,7 +143,7 @@ class LakeParser extends EmbeddedActionsParser {
         { ALT: () => { this.CONSUME(T.Semicolon); } },
         {
           GATE: () => this.LA(1).tokenType === T.Columns && this.LA(2).tokenType === T.LCurly,
-          ALT: () => { items.push(this.SUBRULE(this.columnsBlock)); },
+          ALT: () => { push(items, this.SUBRULE(this.columnsBlock)); },
         },
         { ALT: () => { push(items, this.SUBRULE(this.item)); } },
       ], IGNORE_AMBIGUITIES: true });
@@ -257,7 +260,7 @@ class LakeParser extends EmbeddedActionsParser {
     const out: A.Ident[] = [];
     this.MANY_SEP({ SEP: T.Comma, DEF: () => { const t = this.CONSUME(T.Name); this.ACTION(() => out.push(this.ident(t))); } });
     return out;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   // ------------------------------------------------------------ blocks and items
 
@@ -272,7 +275,7 @@ class LakeParser extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(T.RCurly);
     return this.ACTION(() => ({ kind: 'Block', items, span: this.span(open, close) }));
-  });
+  }, { recoveryValueFunc: (): A.Block => ({ kind: 'Block', items: [], span: this.missing().span }) });
 
   private item = this.RULE('item', (): A.Item => {
     const nameTok = this.CONSUME(T.Name);
@@ -312,7 +315,7 @@ class LakeParser extends EmbeddedActionsParser {
       DEF: () => { push(out, this.SUBRULE(this.term)); },
     });
     return out;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   /** Terms of one element inside brackets: newlines do not matter, commas separate elements. */
   private elementTerms = this.RULE('elementTerms', (): Terms => {
@@ -325,7 +328,7 @@ class LakeParser extends EmbeddedActionsParser {
       DEF: () => { push(out, this.SUBRULE(this.term)); },
     });
     return out;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   private term = this.RULE('term', (): A.Term => {
     return this.OR({ DEF: [
@@ -400,7 +403,7 @@ class LakeParser extends EmbeddedActionsParser {
     const elements = this.SUBRULE(this.elements);
     const close = this.CONSUME(T.RParen);
     return { elements, open, close };
-  });
+  }, { recoveryValueFunc: () => ({ elements: [], open: this.LA(0), close: this.LA(0) }) });
 
   private elements = this.RULE('elements', (): Terms[] => {
     const out: Terms[] = [];
@@ -412,7 +415,7 @@ class LakeParser extends EmbeddedActionsParser {
       },
     });
     return out;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   private mapTerm = this.RULE('mapTerm', (): A.Term => {
     const open = this.CONSUME(T.LCurly);
@@ -767,6 +770,19 @@ function internalError(path: string, at: IToken, e: unknown): Diagnostic {
   };
 }
 
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function tooDeep(path: string, at: IToken): Diagnostic {
+  return {
+    code: 'LAKE0002', severity: 'error',
+    message: 'this declaration nests parentheses, brackets, type arguments or `not` too deeply to be read',
+    span: { file: path, start: at.startOffset, end: at.startOffset + at.image.length },
+    hint: 'a few levels of nesting are enough for any type or row filter; remove the extra ones',
+  };
+}
+
 /**
  * When recovery could not rebuild a declaration, keep at least its kind and name so the rest
  * of the lake does not report it as unknown.
@@ -823,8 +839,9 @@ export function parseTokens(path: string, text: string, tokens: IToken[]): Parse
     try {
       decl = p.chunk();
     } catch (e) {
-      // A bug in an action must not reach the user as a stack trace.
-      diagnostics.push(internalError(path, first, e));
+      // A bug in an action must not reach the user as a stack trace. Nesting hundreds of levels
+      // deep exhausts the recursive descent's stack: a limit of the input, reported as such.
+      diagnostics.push(isStackOverflow(e) ? tooDeep(path, toks[0]!) : internalError(path, first, e));
     }
     reportErrors(path, text, p.errors, diagnostics);
     const failed = diagnostics.length > before;
