@@ -72,7 +72,7 @@ function dataset(d: S.DatasetSymbol, lakeName: string): DatasetModel {
     tags: tagMap(d.tags),
     columns: d.columns.map(column),
     key: d.key?.value.map((k) => k.value) ?? [],
-    ...(b !== undefined ? { bitemporal: { validFrom: b.validFrom!.value, validTo: b.validTo!.value, system: b.system!.value } } : {}),
+    ...(b !== undefined ? { bitemporal: { validFrom: b.validFrom!.value, validTo: b.validTo!.value, system: b.system!.value, systemFrom: 'system_from' as const, systemTo: 'system_to' as const } } : {}),
     partitioning: d.partitions.map((p) => ({ transform: p.transform.value, column: p.column.value, ...(p.width !== undefined ? { width: p.width.value } : {}) })),
     ...(d.sla !== undefined
       ? {
@@ -136,6 +136,8 @@ function grant(g: S.GrantSymbol, lake: S.BoundLake, lakeName: string): GrantMode
   }
   const ds = lake.scope.dataset.get(t.dataset.value)!;
   const all = ds.columns.map((c) => c.name);
+  // A bi-temporal table also stores its system-time interval; only an explicit list leaves it out.
+  const history = ds.bitemporal !== undefined ? ['system_from', 'system_to'] : [];
   let selection: GrantModel['target'] & { kind: 'dataset' } extends { selection: infer X } ? X : never;
   let columns: string[];
   if (t.columns !== undefined) {
@@ -145,14 +147,14 @@ function grant(g: S.GrantSymbol, lake: S.BoundLake, lakeName: string): GrantMode
   } else if (t.exceptColumns !== undefined) {
     const excluded = new Set(t.exceptColumns.map((c) => c.value));
     selection = { kind: 'except', columns: all.filter((c) => excluded.has(c)) };
-    columns = all.filter((c) => !excluded.has(c));
+    columns = [...all.filter((c) => !excluded.has(c)), ...history];
   } else if (t.exceptClassification !== undefined) {
     const cls = t.exceptClassification.value;
     selection = { kind: 'except_classification', classification: cls };
-    columns = ds.columns.filter((c) => !c.classifications.some((x) => x.value === cls)).map((c) => c.name);
+    columns = [...ds.columns.filter((c) => !c.classifications.some((x) => x.value === cls)).map((c) => c.name), ...history];
   } else {
     selection = { kind: 'all' };
-    columns = all;
+    columns = [...all, ...history];
   }
   return {
     persona: g.persona.value, privileges,

@@ -108,6 +108,12 @@ export interface DatasetModel {
     readonly validFrom: string;
     readonly validTo: string;
     readonly system: { readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' };
+    /**
+     * The system-time interval `[systemFrom, systemTo)` the table stores after the declared
+     * columns (DESIGN.md section 2): timestamps, `systemTo` null while the row is current.
+     */
+    readonly systemFrom: 'system_from';
+    readonly systemTo: 'system_to';
   };
   readonly partitioning: readonly { readonly transform: string; readonly column: string; readonly width?: number }[];
   readonly sla?: {
@@ -147,7 +153,10 @@ export interface GrantModel {
         readonly kind: 'dataset';
         readonly dataset: string;
         readonly selection: GrantSelection;
-        /** The columns the persona can read, after `except`, in table order. */
+        /**
+         * The columns the persona can read, after `except`, in table order. Every selection but an
+         * explicit column list includes a bi-temporal table's `system_from` and `system_to`.
+         */
         readonly columns: readonly string[];
       };
   /** A Lake Formation row filter (PartiQL), when the grant has `where`. */

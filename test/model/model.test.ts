@@ -51,6 +51,12 @@ describe('the lake model', () => {
     expect(business.target.kind === 'dataset' && business.target.columns).not.toContain('trader_email');
     const service = m.grants.find((g) => g.persona === 'compliance_service')!;
     expect(service.rowFilter).toBe("venue <> 'TEST'");
+    // The stored system-time interval: readable through every selection but an explicit column list.
+    expect(trades.bitemporal).toMatchObject({ systemFrom: 'system_from', systemTo: 'system_to' });
+    expect(business.target.kind === 'dataset' && business.target.columns.slice(-2)).toEqual(['system_from', 'system_to']);
+    expect(service.target.kind === 'dataset' && service.target.columns).not.toContain('system_from');
+    const accountsGrant = m.grants.find((g) => g.persona === 'compliance_it' && g.target.kind === 'dataset' && g.target.dataset === 'accounts')!;
+    expect(accountsGrant.target.kind === 'dataset' && accountsGrant.target.columns).not.toContain('system_from');
     expect(m.streams[0]?.readers).toEqual(['trade_events_raw', 'trades']);
   });
 
