@@ -22,15 +22,22 @@ import { bitemporalPartition } from './bitemporalPartition.ts';
 import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
 import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
 import { burstCapacity } from './burstCapacity.ts';
+import { emptyColumnSelection } from './emptyColumnSelection.ts';
+import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
 import { invalidCron } from './invalidCron.ts';
 import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
 import { peakBelowBaseline } from './peakBelowBaseline.ts';
+import { piiToQuicksight } from './piiToQuicksight.ts';
+import { privilegeTarget } from './privilegeTarget.ts';
+import { redundantPrivilege } from './redundantPrivilege.ts';
 import { retentionBeforeArchive } from './retentionBeforeArchive.ts';
+import { rowFilter } from './rowFilter.ts';
 import { shardQuotaExceeded } from './shardQuotaExceeded.ts';
 import { streamingWithoutStream } from './streamingWithoutStream.ts';
 import { systemTimeColumn } from './systemTimeColumn.ts';
 import { unreadStream } from './unreadStream.ts';
+import { unreadableDataset } from './unreadableDataset.ts';
 import { validTimeColumns } from './validTimeColumns.ts';
 import { validToOptional } from './validToOptional.ts';
 
@@ -57,15 +64,22 @@ export const rules: readonly Rule[] = [
   bitemporalWithoutKey,
   bitemporalWithoutStream,
   burstCapacity,
+  emptyColumnSelection,
+  exceptWithoutEffect,
   invalidCron,
   kpuQuota,
   maintenanceWithoutIceberg,
   peakBelowBaseline,
+  piiToQuicksight,
+  privilegeTarget,
+  redundantPrivilege,
   retentionBeforeArchive,
+  rowFilter,
   shardQuotaExceeded,
   streamingWithoutStream,
   systemTimeColumn,
   unreadStream,
+  unreadableDataset,
   validTimeColumns,
   validToOptional,
 ].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
