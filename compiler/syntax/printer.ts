@@ -262,8 +262,10 @@ class Printer {
       const text = cleanComment(c.text);
       const lineStart = this.text.lastIndexOf('\n', c.span.start - 1) + 1;
       const afterCode = this.text.slice(lineStart, c.span.start).trim() !== '';
-      if (afterCode && this.last !== undefined) {
-        this.last.trailing.push({ text, column: c.span.start - lineStart });
+      // A `//` comment ends its line: whatever follows it goes on a line of its own.
+      const closed = this.last === undefined || this.last.trailing.some((t) => t.text.startsWith('//')) || this.last.text.startsWith('//');
+      if (afterCode && !closed) {
+        this.last!.trailing.push({ text, column: c.span.start - lineStart });
       } else {
         const line: Line = { indent, text, blank: this.blankBefore(c.span.start), trailing: [] };
         this.lines.push(line);
