@@ -35,8 +35,6 @@ type Kind = 'number' | 'string' | 'date' | 'timestamp' | 'boolean' | 'binary' | 
 
 interface Operand {
   readonly kind: Kind;
-  /** For messages: "the string column 'side'", "the number 5". */
-  readonly what: string;
   readonly expr: A.Expr;
   readonly column?: ColumnSymbol;
   readonly literal?: A.Literal;
@@ -66,7 +64,7 @@ class ExprChecker {
     const shown = printExpr(e);
     this.problems.push({
       span: e.span,
-      message: `${t.what} is not a condition: a condition is a comparison, an 'in' or 'is null' test, or a boolean column`,
+      message: `${what(t)} is not a condition: a condition is a comparison, an 'in' or 'is null' test, or a boolean column`,
       hint: t.column !== undefined
         ? `compare it with a value, for instance ${t.kind === 'string' ? `${shown} = ${this.str('value')}` : t.kind === 'complex' ? `${shown} is not null` : `${shown} > 0`}`
         : 'write a comparison such as amount > 0',
@@ -76,7 +74,7 @@ class ExprChecker {
   /** The type of `e`, reporting the problems inside it. */
   private operand(e: A.Expr): Operand {
     switch (e.kind) {
-      case 'Missing': return { kind: 'any', what: 'the expression', expr: e };
+      case 'Missing': return { kind: 'any', expr: e };
       case 'Paren': {
         const inner = this.operand(e.inner);
         return { ...inner, expr: e };
@@ -106,7 +104,7 @@ class ExprChecker {
   private columnOperand(e: A.ColumnRef): Operand {
     const c = this.columns.get(e.name);
     // Unknown columns are LAKE1003's.
-    if (c === undefined) return { kind: 'any', what: `'${e.name}'`, expr: e };
+    if (c === undefined) return { kind: 'any', expr: e };
     const t = c.type;
     let kind: Kind;
     switch (t.kind) {
@@ -123,8 +121,7 @@ class ExprChecker {
           case 'binary': kind = 'binary'; break;
         }
     }
-    const shownType = t.kind === 'list' || t.kind === 'map' || t.kind === 'struct' ? t.kind : typeText(t);
-    return { kind, what: `the ${shownType} column '${c.name}'`, expr: e, column: c };
+    return { kind, expr: e, column: c };
   }
 
   private compare(e: A.CompareExpr): void {
@@ -155,7 +152,7 @@ class ExprChecker {
       if (ordering.has(e.op)) {
         this.problems.push({
           span: e.span,
-          message: `'${e.op}' compares ${l.literal === undefined ? l.what : r.what} by order, but booleans have no order`,
+          message: `'${e.op}' compares ${what(l.literal === undefined ? l : r)} by order, but booleans have no order`,
           hint: `compare booleans with = or <>, for instance ${printExpr(l.literal === undefined ? l.expr : r.expr)} = true`,
         });
       }
@@ -172,6 +169,8 @@ class ExprChecker {
       return;
     }
     let reference: Operand | undefined = operand.kind === 'any' ? undefined : operand;
+    // Without a typed operand the list is judged against its own first value.
+    let fromList = false;
     for (const v of values) {
       if (v.kind === 'any') continue;
       if (v.kind === 'null') {
@@ -188,9 +187,10 @@ class ExprChecker {
       }
       if (reference === undefined) {
         reference = v;
+        fromList = true;
         continue;
       }
-      this.compatible(reference, v, e, true);
+      this.compatible(reference, v, e, fromList ? 'list' : 'in');
     }
   }
 
@@ -198,7 +198,8 @@ class ExprChecker {
    * Reports `a` and `b` when they cannot be compared. `a` is the column or the first value;
    * when one side is a literal, the literal is what is wrong and carries the span.
    */
-  private compatible(a: Operand, b: Operand, e: A.CompareExpr | A.InExpr, inList = false): void {
+  private compatible(a: Operand, b: Operand, e: A.CompareExpr | A.InExpr, mode: 'compare' | 'in' | 'list' = 'compare'): void {
+    const inList = mode !== 'compare';
     if (a.kind === b.kind) return;
     const temporal = (k: Kind): boolean => k === 'date' || k === 'timestamp';
     if (temporal(a.kind) && temporal(b.kind)) return;
@@ -209,17 +210,16 @@ class ExprChecker {
         if (col.kind === 'date' ? isIsoDate(lit.literal.value) : isIsoTimestamp(lit.literal.value)) return;
         this.problems.push({
           span: lit.expr.span,
-          message: `${col.what} is compared with ${lit.what}, which is not ${expected}`,
+          message: `${what(col)} is compared with ${what(lit)}, which is not ${expected}`,
           hint: col.kind === 'date' ? `write the date as ${this.str('2024-01-31')}` : `write the instant as ${this.str('2024-01-31T18:30:00Z')} or a date as ${this.str('2024-01-31')}`,
         });
         return;
       }
     }
-    if (inList && a.literal !== undefined) {
-      // The operand's type is unknown: the list is judged against its own first value.
+    if (mode === 'list') {
       this.problems.push({
         span: b.expr.span,
-        message: `the 'in' list mixes ${a.what} and ${b.what}`,
+        message: `the 'in' list mixes ${what(a)} and ${what(b)}`,
         hint: `list values of one type: all strings or all numbers`,
       });
       return;
@@ -231,7 +231,7 @@ class ExprChecker {
     const fix = literal !== undefined && subject.literal === undefined ? this.literalFix(literal.literal!, subject.kind) : undefined;
     this.problems.push({
       span,
-      message: `${subject.what} is ${inList ? 'tested against' : 'compared with'} ${(subject === a ? b : a).what}`,
+      message: `${what(subject)} is ${inList ? 'tested against' : 'compared with'} ${what(subject === a ? b : a)}`,
       hint: fix !== undefined
         ? `write ${fix.text}`
         : subject.kind === 'boolean' && subject.column === undefined
@@ -259,7 +259,7 @@ class ExprChecker {
   private complex(o: Operand): void {
     this.problems.push({
       span: o.expr.span,
-      message: `${o.what} cannot be compared: list, map and struct columns only take 'is null' and 'is not null'`,
+      message: `${what(o)} cannot be compared: list, map and struct columns only take 'is null' and 'is not null'`,
       hint: 'compare a column of a primitive type, or test this one with is not null',
     });
   }
@@ -269,16 +269,34 @@ class ExprChecker {
   }
 }
 
+/** For messages: "the string column 'side'", "the number 5" (built only when a problem is reported). */
+function what(o: Operand): string {
+  if (o.column !== undefined) {
+    const t = o.column.type;
+    return `the ${t.kind === 'list' || t.kind === 'map' || t.kind === 'struct' ? t.kind : typeText(t)} column '${o.column.name}'`;
+  }
+  const e = o.expr.kind === 'Paren' ? o.expr.inner : o.expr;
+  if (e.kind === 'Literal') {
+    switch (e.type) {
+      case 'number': return `the number ${e.text}`;
+      case 'string': return `the string ${printExpr(e)}`;
+      case 'boolean': return `the boolean ${e.value}`;
+      case 'null': return 'null';
+    }
+  }
+  return o.kind === 'any' ? 'the expression' : `the condition '${printExpr(o.expr)}'`;
+}
+
 function predicate(e: A.Expr): Operand {
-  return { kind: 'boolean', what: `the condition '${printExpr(e)}'`, expr: e };
+  return { kind: 'boolean', expr: e };
 }
 
 function literalOperand(e: A.Literal): Operand {
   switch (e.type) {
-    case 'number': return { kind: 'number', what: `the number ${e.text}`, expr: e, literal: e };
-    case 'string': return { kind: 'string', what: `the string ${printExpr(e)}`, expr: e, literal: e };
-    case 'boolean': return { kind: 'boolean', what: `the boolean ${e.value}`, expr: e, literal: e };
-    case 'null': return { kind: 'null', what: 'null', expr: e, literal: e };
+    case 'number': return { kind: 'number', expr: e, literal: e };
+    case 'string': return { kind: 'string', expr: e, literal: e };
+    case 'boolean': return { kind: 'boolean', expr: e, literal: e };
+    case 'null': return { kind: 'null', expr: e, literal: e };
   }
 }
 

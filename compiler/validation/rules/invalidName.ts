@@ -2,6 +2,7 @@ import type { Fix, Span } from '../../diagnostics/diagnostic.ts';
 import type { ColumnSymbol, DatasetSymbol, SymbolBase } from '../../semantic/symbols.ts';
 import { exactTypeText, keptSourcePath, usesNote } from '../rename.ts';
 import type { Rule } from '../rule.ts';
+import { isReserved } from './reservedWord.ts';
 import { walkType } from '../typeWalk.ts';
 
 /** Glue and Athena: database, table and column names of 1 to 255 characters (bytes), lowercase. */
@@ -51,7 +52,8 @@ export const invalidName: Rule = {
       if (name === '') return;
       if (!valid.test(name)) {
         const suggestion = snakeCase(name);
-        const fixable = valid.test(suggestion) && suggestion !== name;
+        // A suggestion that is a reserved word would trade this error for LAKE1007.
+        const fixable = valid.test(suggestion) && suggestion !== name && !isReserved(suggestion);
         const why = /^_/.test(name)
           ? 'names start with a letter (Athena needs quotes around a leading underscore)'
           : 'names are lowercase (Athena lowercases every name, so names that differ only in case collide)';
