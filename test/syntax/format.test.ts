@@ -164,6 +164,19 @@ describe('layout rules', () => {
   });
 });
 
+describe('docs/formatting.md', () => {
+  it('shows formatted examples', () => {
+    const md = readFileSync(join(root, 'docs/formatting.md'), 'utf8');
+    const blocks = [...md.matchAll(/```lake\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(3);
+    for (const block of blocks) {
+      // A bare `columns { ... }` fragment is checked inside a dataset.
+      const text = block.startsWith('columns') ? `dataset d in z {\n${block.replace(/^(?=.)/gm, '  ')}}\n` : block;
+      expect(format(text, 'doc.lake')).toBe(text);
+    }
+  });
+});
+
 describe('column tables', () => {
   const row = (name: string, type?: string, source?: string, attributes: string[] = [], written?: number[]): TableRow =>
     ({ name, type, source, attributes, written });
@@ -294,6 +307,33 @@ describe('random specs', () => {
         expectSameSpec([{ path: 'random.lake', text }], [{ path: 'random.lake', text: out }]);
       }),
       params,
+    );
+  }, TIMEOUT);
+
+  it('survive broken specs: never throw; whatever parses is formatted faithfully', () => {
+    const vocabulary = ['{', '}', '(', ')', '[', ']', ',', ';', '=', ':', '..', '-', '?', '@pii', 'x', 'zone', 'to', 'where', '"s"', "'q'", '7', '$.p', '\n', '/* c */', '// c\n', 'columns {', '<', '>'];
+    const files = exampleFiles();
+    fc.assert(
+      fc.property(fc.nat(files.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(2), fc.nat(vocabulary.length - 1)), { minLength: 1, maxLength: 4 }), (f, edits) => {
+        let text = files[f]!.text;
+        for (const [where, how, what] of edits) {
+          const tokens = tokenize('m.lake', text).tokens;
+          if (tokens.length === 0) break;
+          const t = tokens[where % tokens.length]!;
+          const end = t.startOffset + t.image.length;
+          if (how === 0) text = text.slice(0, t.startOffset) + text.slice(end);
+          else if (how === 1) text = text.slice(0, end) + ' ' + vocabulary[what]! + ' ' + text.slice(end);
+          else text = text.slice(0, end) + vocabulary[what]! + text.slice(end);
+        }
+        const r = formatSource('m.lake', text);
+        if (r.text === undefined) {
+          expect(r.diagnostics.some((d) => d.severity === 'error')).toBe(true);
+          return;
+        }
+        expect(format(r.text, 'm.lake')).toBe(r.text);
+        expectSameSpec([{ path: 'm.lake', text }], [{ path: 'm.lake', text: r.text }]);
+      }),
+      { ...params, numRuns: RUNS * 3 },
     );
   }, TIMEOUT);
 
