@@ -212,8 +212,9 @@ function checkItem(item: Token, f: FieldSpec): CronProblem | undefined {
     if (dayValue(part, f) === undefined) {
       const what = part === '' ? 'nothing' : `'${part}'`;
       const meant = f.names !== undefined && /^[A-Za-z]+$/.test(part) ? closest(part.toUpperCase(), f.names) : undefined;
+      const at = part === '' ? item : { text: part, start: offset, end: offset + part.length };
       return {
-        ...problem(item, `${what} is not a valid ${f.name} value${part === t ? '' : ` in '${t}'`} (expected ${describeRange(f)})`,
+        ...problem(at, `${what} is not a valid ${f.name} value${part === t ? '' : ` in '${t}'`} (expected ${describeRange(f)})`,
           meant !== undefined ? `did you mean '${meant}'?` : undefined),
         ...(meant !== undefined ? { replace: { start: offset, end: offset + part.length, text: meant } } : {}),
       };
