@@ -9,9 +9,9 @@ export const exceptWithoutEffect: Rule = {
     '`grant ... on DATASET except @label` hides the columns that carry the label. When no column ' +
     'of the dataset carries it (or the list is `except ()`), the grant gives every column: the ' +
     'clause suggests a protection that is not there. Often the label was forgotten on a column ' +
-    '(`email string @pii`), or the grant names the wrong label. If it is there on purpose, so that ' +
-    'a labelled column added later stays hidden, label nothing and remove it: lakec regenerates ' +
-    'the grants whenever the columns change.',
+    '(`email string @pii`), or the grant names the wrong label. Written ahead of time, so that ' +
+    'a column labelled later stays hidden, the clause is harmless and the warning can be read as ' +
+    'a reminder that no column is protected yet.',
   example: 'dataset orders in marts {\n  columns {\n    order_id string\n    email    string\n  }\n}\n\ngrant select on orders except @pii to analysts',
   fixed: 'dataset orders in marts {\n  columns {\n    order_id string\n    email    string @pii\n  }\n}\n\ngrant select on orders except @pii to analysts',
   check({ lake, report }) {

@@ -31,12 +31,13 @@ export const rowFilter: Rule = {
     "A grant's `where` filter becomes a Lake Formation data cells filter, which accepts a subset " +
     'of PartiQL. Each condition compares a column with a constant of its type (`venue <> ' +
     "'TEST'`, `store_number < 1000`, `channel in ('web', 'app')`), or tests a column with " +
-    '`is null` / `is not null`, combined with `and`, `or` and `not`. Lake Formation does not ' +
-    'accept: comparing two columns or two constants; string, numeric and boolean columns are the ' +
-    'only ones a condition can compare (not date, timestamp or binary columns); list and map ' +
-    'columns anywhere; `is null` on a partition column of a parquet or json table; a boolean ' +
-    "column alone (write `flag = true`); a filter of 2048 characters or more. Strings take single " +
-    'quotes, as in SQL: a double-quoted string is read as a column name.',
+    '`is null` / `is not null`; conditions combine with `and`, `or` and `not`. Lake Formation ' +
+    'refuses: a comparison of two columns or of two constants, or with the constant first; a ' +
+    'comparison on a date, timestamp or binary column (only string, numeric and boolean columns ' +
+    'compare); list and map columns anywhere; `is null` on a partition column of a parquet or ' +
+    'json table; a boolean column alone (write `flag = true`); a filter of 2048 characters or ' +
+    'more. Strings take single quotes, as in SQL: a double-quoted string is read as a column ' +
+    'name. Types must match as in `@check` (LAKE2008).',
   example: 'grant select on orders to store_managers\n  where store_number < "1000" and channel = "store"',
   fixed: "grant select on orders to store_managers\n  where store_number < 1000 and channel = 'store'",
   check({ lake, report }) {
