@@ -137,7 +137,7 @@ interface Line {
   readonly indent: number;
   text: string;
   /** A blank line precedes this one. */
-  readonly blank: boolean;
+  blank: boolean;
   readonly trailing: Trailing[];
 }
 
@@ -246,10 +246,15 @@ class Printer {
     return blank;
   }
 
-  /** A line printing the source range [start, end); comments before `start` are placed first. */
-  private addLine(indent: number, text: string, start: number, end: number): Line {
+  /**
+   * A line printing the source range [start, end); comments before `start` are placed first.
+   * `docTarget`: the line starts a declaration or a column, which takes the `///` lines right
+   * above it as its description.
+   */
+  private addLine(indent: number, text: string, start: number, end: number, docTarget = false): Line {
     this.flush(start, indent);
     const line: Line = { indent, text, blank: this.blankBefore(start), trailing: [] };
+    if (docTarget) this.keepDoc(line, start);
     this.lines.push(line);
     this.last = line;
     this.prevEnd = Math.max(this.prevEnd, end);
@@ -274,6 +279,25 @@ class Printer {
       }
       this.prevEnd = Math.max(this.prevEnd, c.span.end);
     }
+  }
+
+  /**
+   * The `///` lines right above `line` must be those right above `start` in the source: a doc
+   * comment moved here from elsewhere (out of a column written over several lines, say) is
+   * kept apart by a blank line, so it does not become this line's description.
+   */
+  private keepDoc(line: Line, start: number): void {
+    const wanted = docLinesAbove(this.text, start);
+    let run = 0;
+    for (let i = this.lines.length - 1; i >= 0; i--) {
+      const l = this.lines[i]!;
+      if (!l.text.startsWith('///') || l.trailing.length > 0) break;
+      run++;
+      if (l.blank) break;
+    }
+    if (line.blank || run <= wanted) return;
+    if (wanted === 0) line.blank = true;
+    else this.lines[this.lines.length - wanted]!.blank = true;
   }
 
   private hasComment(span: Span): boolean {
@@ -330,7 +354,7 @@ class Printer {
         this.withBlock(`${d.kind.toLowerCase()} ${d.name.name}`, d.span.start, d.body.items, d.body.span, 0);
         break;
       case 'Classification':
-        this.addLine(0, `classification ${d.name.name}`, d.span.start, d.span.end);
+        this.addLine(0, `classification ${d.name.name}`, d.span.start, d.span.end, true);
         break;
       case 'Dataset':
         this.withBlock(`dataset ${d.name.name}${d.zone !== undefined ? ` in ${d.zone.name}` : ''}`, d.span.start, d.items, d.bodySpan, 0);
@@ -344,7 +368,7 @@ class Printer {
   /** `grant ... on TARGET`, then `to` and `where` on the same line or, as written, on their own. */
   private grant(g: A.GrantDecl): void {
     const head = `grant ${g.privileges.map((p) => p.name).join(', ')} on ${g.target !== undefined ? printTarget(g.target) : ''}`;
-    let line = this.addLine(0, head, g.span.start, g.target?.span.end ?? g.span.start);
+    let line = this.addLine(0, head, g.span.start, g.target?.span.end ?? g.span.start, true);
     if (g.persona !== undefined) {
       const to = this.tokenBefore(g.persona.span.start);
       const broken = g.target !== undefined && this.text.slice(g.target.span.end, to).includes('\n');
@@ -366,10 +390,11 @@ class Printer {
 
   /** `HEAD { ... }`: on one line, or the items one per line and `}` on its own line. */
   private withBlock(head: string, start: number, items: readonly BodyItem[], body: Span, indent: number): Line {
+    const docTarget = indent === 0;
     if (this.inline(body, items.length === 0)) {
-      return this.addLine(indent, `${head} ${inlineBlock(items)}`, start, body.end);
+      return this.addLine(indent, `${head} ${inlineBlock(items)}`, start, body.end, docTarget);
     }
-    const line = this.addLine(indent, `${head} {`, start, body.start + 1);
+    const line = this.addLine(indent, `${head} {`, start, body.start + 1, docTarget);
     const saved = this.entries;
     this.entries = [];
     this.fresh = true;
@@ -441,7 +466,7 @@ class Printer {
     const saved = this.entries;
     this.entries = [];
     this.fresh = true;
-    const rows = block.columns.map((c) => ({ line: this.addLine(indent + 1, '', c.span.start, c.span.end), row: this.row(c) }));
+    const rows = block.columns.map((c) => ({ line: this.addLine(indent + 1, '', c.span.start, c.span.end, true), row: this.row(c) }));
     const texts = layoutTable(rows.map((r) => r.row));
     rows.forEach((r, i) => { r.line.text = texts[i]!; });
     this.close(block.span.end - 1, indent + 1);
@@ -469,6 +494,20 @@ class Printer {
     }
     return { name: c.name.name, type, source, attributes, written };
   }
+}
+
+/** How many `///` lines stand right above `offset` (see docCommentBefore in parse.ts). */
+function docLinesAbove(text: string, offset: number): number {
+  let end = text.lastIndexOf('\n', offset - 1);
+  if (text.slice(end + 1, offset).trim() !== '') return 0;
+  let count = 0;
+  while (end > 0) {
+    const start = text.lastIndexOf('\n', end - 1) + 1;
+    if (!text.slice(start, end).trim().startsWith('///')) break;
+    count++;
+    end = start - 1;
+  }
+  return count;
 }
 
 /** Two grants, or two classifications, may follow each other without a blank line. */
