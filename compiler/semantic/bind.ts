@@ -3,7 +3,7 @@
  * with what it resolves to. Unknown references are not reported here: the validation rule
  * for them reads `references`, so each rule stays one file with one code.
  */
-import type { DiagnosticBag, Span } from '../diagnostics/diagnostic.ts';
+import { DiagnosticBag, type Span } from '../diagnostics/diagnostic.ts';
 import type * as A from '../syntax/ast.ts';
 import { BlockReader, codes, Decoder, describeTerms, termsSpan } from './decode.ts';
 import { decodeType } from './types.ts';
@@ -30,10 +30,10 @@ export function bind(files: readonly A.LakeFile[], bag: DiagnosticBag): BoundLak
 }
 
 class Binder {
-  private readonly d: Decoder;
+  private d: Decoder;
   private readonly refs: { kind: Reference['kind']; name: string; span: Span; dataset?: string; context: string }[] = [];
 
-  constructor(private readonly bag: DiagnosticBag) {
+  constructor(private bag: DiagnosticBag) {
     this.d = new Decoder(bag);
   }
 
@@ -46,8 +46,14 @@ class Binder {
     const personas: PersonaSymbol[] = [];
     const grants: GrantSymbol[] = [];
     const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const bag = this.bag;
+    const quiet = new DiagnosticBag();
     for (const file of sorted) {
       for (const decl of file.declarations) {
+        // A declaration with a syntax error gets that error only: recovery may have moved or
+        // dropped its items, so what it seems to lack, repeat or misplace is not news.
+        this.bag = decl.hasSyntaxErrors === true ? quiet : bag;
+        this.d = new Decoder(this.bag);
         switch (decl.kind) {
           case 'Lake': lakes.push(this.lake(decl)); break;
           case 'Zone': zones.push(this.zone(decl)); break;
@@ -59,6 +65,8 @@ class Binder {
         }
       }
     }
+    this.bag = bag;
+    this.d = new Decoder(bag);
     const scope = {
       zone: firstByName(zones),
       classification: firstByName(classifications),

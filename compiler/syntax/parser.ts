@@ -91,9 +91,16 @@ class LakeParser extends EmbeddedActionsParser {
   // When recovery abandons a rule, the rule returns its `recoveryValueFunc` value (undefined
   // by default): rules whose result their callers take apart return an empty value instead.
 
+  /**
+   * The declaration `chunk` recognized before its end: stray text after a complete declaration
+   * makes recovery abandon `chunk`, but the declaration itself is sound and is kept.
+   */
+  recognized: A.Declaration | undefined;
+
   /** One chunk: a declaration, then the sentinel the driver appended. */
   chunk = this.RULE('chunk', (): A.Declaration | undefined => {
     const decl = this.SUBRULE(this.declaration);
+    this.ACTION(() => { this.recognized = decl; });
     this.CONSUME(T.EndOfDeclaration);
     return decl;
   });
@@ -182,7 +189,8 @@ class LakeParser extends EmbeddedActionsParser {
         privileges: privileges.map((p) => this.ident(p)),
         span: this.join(this.tokenSpan(kw), last),
         ...(target !== undefined ? { target } : {}),
-        ...(personaTok.image !== undefined && !Number.isNaN(personaTok.startOffset) ? { persona: this.ident(personaTok) } : {}),
+        // `to where ...`: recovery inserted the missing persona's `to` and took `where` for it.
+        ...(personaTok.image !== undefined && !Number.isNaN(personaTok.startOffset) && personaTok.tokenType !== T.Where ? { persona: this.ident(personaTok) } : {}),
         ...(where !== undefined ? { where } : {}),
       };
       return decl;
@@ -726,6 +734,16 @@ function instance(): LakeParser {
   return parser;
 }
 
+/** A declaration keyword followed by a name, where the keyword is not part of a value. */
+function mayStartDeclaration(tokens: readonly IToken[], i: number): boolean {
+  if (!T.declarationKeywords.includes(tokens[i]!.tokenType)) return false;
+  const next = tokens[i + 1];
+  const prev = tokens[i - 1];
+  // `grant select on zone curated`: there `zone` names a grant target, not a declaration;
+  // nor does `stream` in `from stream events` (left at depth 0 when the dataset's header is lost).
+  return next !== undefined && isName(next) && prev?.tokenType !== T.On && prev?.image !== 'from';
+}
+
 /**
  * Cuts the token stream into one chunk per top-level declaration. A declaration keyword starts
  * a new chunk when it stands outside every brace, or at the very start of a line whose
@@ -738,15 +756,10 @@ function chunk(tokens: IToken[]): IToken[][] {
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     const tt = tok.tokenType;
-    if (T.declarationKeywords.includes(tt)) {
-      const next = tokens[i + 1];
-      // `grant select on zone curated`: there `zone` names a grant target, not a declaration.
-      const startsDecl = next !== undefined && isName(next) && tokens[i - 1]?.tokenType !== T.On;
-      if (startsDecl && (depth === 0 || tok.startColumn === 1)) {
-        if (current.length > 0) chunks.push(current);
-        current = [];
-        depth = 0;
-      }
+    if (mayStartDeclaration(tokens, i) && (depth === 0 || tok.startColumn === 1)) {
+      if (current.length > 0) chunks.push(current);
+      current = [];
+      depth = 0;
     }
     if (tt === T.LCurly) depth++;
     else if (tt === T.RCurly) depth = Math.max(0, depth - 1);
@@ -821,29 +834,33 @@ export function parseTokens(path: string, text: string, tokens: IToken[]): Parse
     const first = toks[0]!;
     if (!T.declarationKeywords.includes(first.tokenType)) {
       // Text before any declaration keyword: one diagnostic for the whole run.
-      const last = toks.find((t, i) => i > 0 && T.declarationKeywords.includes(t.tokenType)) ?? toks[toks.length - 1]!;
-      const end = (toks.indexOf(last) > 0 ? toks[toks.indexOf(last) - 1]! : last);
+      const found = toks.findIndex((_t, i) => i > 0 && mayStartDeclaration(toks, i));
+      const restStart = found < 0 ? toks.length : found;
+      const end = toks[restStart - 1]!;
       diagnostics.push({
         code: 'LAKE0002', severity: 'error',
         message: `expected a declaration (lake, zone, classification, stream, dataset, persona or grant) but found '${first.image}'`,
         span: { file: path, start: first.startOffset, end: end.startOffset + end.image.length },
         hint: 'every top-level item starts with a declaration keyword',
       });
-      const restStart = toks.indexOf(last);
-      if (restStart <= 0 || !T.declarationKeywords.includes(last.tokenType)) continue;
+      if (restStart === toks.length) continue;
       toks.splice(0, restStart);
     }
     const before = diagnostics.length;
     p.input = [...toks, sentinel(toks[toks.length - 1]!, index === chunks.length - 1)];
     let decl: A.Declaration | undefined;
+    p.recognized = undefined;
     try {
-      decl = p.chunk();
+      decl = p.chunk() ?? p.recognized;
     } catch (e) {
       // A bug in an action must not reach the user as a stack trace. Nesting hundreds of levels
       // deep exhausts the recursive descent's stack: a limit of the input, reported as such.
       diagnostics.push(isStackOverflow(e) ? tooDeep(path, toks[0]!) : internalError(path, first, e));
     }
-    reportErrors(path, text, p.errors, diagnostics);
+    // Only the first syntax error of a declaration: after it, recovery's guesses about where
+    // things end make every later one suspect (a lost `{` or `}` would otherwise be reported
+    // on each following line). Parsing resumes cleanly at the next declaration.
+    reportErrors(path, text, p.errors.slice(0, 1), diagnostics);
     const failed = diagnostics.length > before;
     decl ??= fallbackDeclaration(path, toks);
     if (decl !== undefined && decl.span !== undefined) declarations.push(failed ? { ...decl, hasSyntaxErrors: true } : decl);

@@ -7,6 +7,92 @@ import { compile } from '../../compiler/driver/compile.ts';
 import { compileChecked } from './support.ts';
 
 const codes = (text: string): string[] => compileChecked([{ path: 'r.lake', text }]).compilation.diagnostics.map((d) => d.code);
+const errors = (text: string): string[] =>
+  compileChecked([{ path: 'r.lake', text }]).compilation.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
+
+/** A small valid lake; each cascade test below breaks one line of it. */
+const base = `/*
+ * A small lake for regression tests.
+ */
+lake shop {
+  region = "us-east-1"
+}
+
+zone raw {
+  layer     = raw
+  retention = 30 days
+}
+
+zone curated {
+  layer     = curated
+  retention = 7 years
+}
+
+classification pii
+
+stream events {
+  format        = json
+  partition_key = order_id
+  retention     = 1 day
+  shards        = 4
+}
+
+dataset events_raw in raw {
+  from   stream events
+  format = json
+
+  columns {
+    order_id    string
+    payload     string    = raw_payload()   @pii
+    ingested_at timestamp = ingestion_time()
+  }
+}
+
+dataset orders in curated {
+  from stream events
+
+  columns {
+    order_id    string
+    email       string?   @pii
+    valid_from  timestamp
+    valid_to    timestamp?
+    recorded_at timestamp
+  }
+
+  key (order_id)
+
+  bitemporal {
+    valid  = valid_from .. valid_to
+    system = recorded_at
+  }
+
+  sla {
+    burst     = 100_000 records within 5 minutes
+    freshness = 15 minutes
+  }
+}
+
+persona analysts {
+  access   = [athena]
+  identity = sso_group "Analysts"
+}
+
+grant select on orders except @pii to analysts
+  where order_id <> 'TEST'
+grant select on events_raw to analysts
+`;
+
+/** `base` without its line `line` (matched after trimming; the first match after `after`). */
+function withoutLine(line: string, after = ''): string {
+  const from = base.indexOf(after);
+  const lines = base.split('\n');
+  let offset = 0;
+  for (const [i, l] of lines.entries()) {
+    if (offset >= from && l.trim() === line) return [...lines.slice(0, i), ...lines.slice(i + 1)].join('\n');
+    offset += l.length + 1;
+  }
+  throw new Error(`no line '${line}' after '${after}'`);
+}
 
 describe('regressions found by the robustness properties', () => {
   it('a columns block abandoned by recovery is not pushed as a hole into the dataset (TypeError in parse.ts)', () => {
@@ -36,5 +122,47 @@ describe('regressions found by the robustness properties', () => {
     // The reused parser is left in a usable state afterwards.
     const ok = 'lake x { region = "us-east-1" }';
     expect(compile([{ path: 'ok.lake', text: ok }]).diagnostics).toEqual(compile([{ path: 'ok.lake', text: ok }]).diagnostics);
+  });
+});
+
+describe('one deleted line, one diagnostic (cascades found by deleting each line of the examples)', () => {
+  it('the base lake is valid', () => {
+    expect(errors(base)).toEqual([]);
+  });
+
+  it("a lost dataset header: one error, and the stream before it keeps its body", () => {
+    // Was: 'stream' in 'from stream events' started a declaration, the stream lost its shards
+    // to recovery (an SLA error on another dataset), and every body item was an unknown stream item.
+    expect(errors(withoutLine('dataset events_raw in raw {'))).toEqual([
+      "LAKE0002 unexpected 'from' after the end of the declaration",
+      "LAKE1003 unknown dataset 'events_raw' in grant", // the dataset is really gone
+    ]);
+  });
+
+  it('a lost dataset header at the top of a file: one error, no duplicate stream', () => {
+    const text = withoutLine('dataset events_raw in raw {');
+    const orphan = text.slice(text.indexOf('  from   stream events'), text.indexOf('dataset orders'));
+    const rest = text.replace(orphan, '');
+    const c = compileChecked([{ path: 'a.lake', text: orphan }, { path: 'b.lake', text: rest }]).compilation;
+    expect(c.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.file} ${d.code}`)).toEqual(['a.lake LAKE0002', 'b.lake LAKE1003']);
+  });
+
+  it("a lost 'columns {': one error, not one per column", () => {
+    expect(errors(withoutLine('columns {', 'dataset orders'))).toHaveLength(1);
+  });
+
+  it("a lost '}' of a columns block: one error, no 'column without type' for the items after it", () => {
+    const text = base.replace('    recorded_at timestamp\n  }\n', '    recorded_at timestamp\n');
+    expect(errors(text)).toEqual(["LAKE0002 expected '}' but found '('"]);
+  });
+
+  it("a lost '}' of a bitemporal block: one error, no 'unknown bitemporal item' for the items after it", () => {
+    const text = base.replace('    system = recorded_at\n  }\n', '    system = recorded_at\n');
+    expect(errors(text).map((e) => e.slice(0, 8))).toEqual(['LAKE0002']);
+  });
+
+  it("a grant without 'to PERSONA' before its 'where': one error, 'where' is not taken for a persona", () => {
+    const text = base.replace('grant select on orders except @pii to analysts\n', 'grant select on orders except @pii\n');
+    expect(errors(text)).toEqual(["LAKE0002 expected 'to' but found 'where'"]);
   });
 });
