@@ -19,9 +19,22 @@ export interface LexResult {
 }
 
 export function tokenize(path: string, text: string): LexResult {
-  const result = instance().tokenize(text);
+  let result = instance().tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const comments: Comment[] = [];
+  // A `*/` outside any comment: its `/*` was lost. Read the `*`-prefixed lines right above it as
+  // the comment (the usual shape), so ten lines of prose do not become ten lines of errors.
+  const stray = strayCommentEnd(result.groups['errors'] ?? [], text);
+  if (stray !== undefined) {
+    const start = orphanCommentStart(text, stray);
+    const end = stray + 2;
+    result = instance().tokenize(text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end));
+    comments.push({ kind: 'block', text: text.slice(start, end), span: { file: path, start, end } });
+    diagnostics.push({
+      code: 'LAKE0003', severity: 'error', message: "'*/' ends a comment that was never opened",
+      span: { file: path, start: stray, end }, hint: "open the comment with '/*'",
+    });
+  }
   for (const tok of result.groups['comments'] ?? []) {
     const kind = tok.tokenType === T.DocComment ? 'doc' : tok.tokenType === T.BlockComment ? 'block' : 'line';
     comments.push({ kind, text: tok.image, span: { file: path, start: tok.startOffset, end: tok.startOffset + tok.image.length } });
@@ -80,4 +93,28 @@ export function tokenize(path: string, text: string): LexResult {
     });
   }
   return { tokens: result.tokens, comments, diagnostics };
+}
+
+/** The offset of the first comment end (star, slash) that the lexer saw as two unknown characters. */
+function strayCommentEnd(errors: readonly IToken[], text: string): number | undefined {
+  for (const tok of errors) {
+    if (tok.tokenType === T.Unknown && tok.image === '*' && text.charCodeAt(tok.startOffset + 1) === 47 /* / */) {
+      if (text.charCodeAt(tok.startOffset + 2) !== 47) return tok.startOffset;
+    }
+  }
+  return undefined;
+}
+
+/** Where a comment whose end (star, slash) is at `at` began: the run of `*`-prefixed lines above it, else `at`. */
+function orphanCommentStart(text: string, at: number): number {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  // The closing line itself must be blank or `*`-prefixed before the end.
+  if (!/^[ \t]*(?:\*[^\n]*)?$/.test(text.slice(lineStart, at))) return at;
+  let start = lineStart;
+  while (start > 0) {
+    const prevStart = text.lastIndexOf('\n', start - 2) + 1;
+    if (!/^[ \t]*\*(?!\/)/.test(text.slice(prevStart, start - 1))) break;
+    start = prevStart;
+  }
+  return start === lineStart ? at : start;
 }

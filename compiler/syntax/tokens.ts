@@ -49,8 +49,27 @@ export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f
 export const DocComment = createToken({ name: 'DocComment', pattern: /\/\/\/[^\n]*/, group: 'comments' });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: 'comments' });
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments', line_breaks: true });
-/** An unterminated block comment swallows the rest of the file; the binder reports it. */
-export const UnterminatedBlockComment = createToken({ name: 'UnterminatedBlockComment', pattern: /\/\*[\s\S]*/, group: 'errors', line_breaks: true });
+/**
+ * An unterminated block comment runs to the end of the file, or to the first line that starts
+ * a declaration at column 1: a forgotten end of comment then costs one diagnostic (the lexer reports it)
+ * instead of hiding every later declaration and reporting each use of them as unknown.
+ */
+export const UnterminatedBlockComment = createToken({
+  name: 'UnterminatedBlockComment',
+  pattern: { exec: unterminatedBlockComment },
+  start_chars_hint: ['/'],
+  group: 'errors',
+  line_breaks: true,
+});
+
+const declarationLine = /\r?\n(?:lake|zone|classification|stream|dataset|persona|grant)[ \t]+[A-Za-z_]/g;
+
+function unterminatedBlockComment(text: string, offset: number): [string] | null {
+  if (!text.startsWith('/*', offset)) return null;
+  declarationLine.lastIndex = offset + 2;
+  const next = declarationLine.exec(text);
+  return [text.slice(offset, next === null ? text.length : next.index)];
+}
 
 export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
 /** Kept in the token stream as a string (so parsing goes on); the lexer step reports it. */

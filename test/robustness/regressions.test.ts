@@ -166,3 +166,20 @@ describe('one deleted line, one diagnostic (cascades found by deleting each line
     expect(errors(text)).toEqual(["LAKE0002 expected 'to' but found 'where'"]);
   });
 });
+
+describe('comments that lost one end', () => {
+  it("a '/*' without '*/' ends before the next declaration at column 1: one error, the lake is still declared", () => {
+    expect(errors(withoutLine('*/'))).toEqual(['LAKE0003 unterminated block comment']);
+  });
+
+  it("a '*/' without '/*' takes the '*'-prefixed lines above it as the comment: one error", () => {
+    expect(errors(withoutLine('/*'))).toEqual(["LAKE0003 '*/' ends a comment that was never opened"]);
+    const c = compileChecked([{ path: 'r.lake', text: withoutLine('/*') }]).compilation;
+    expect(c.parsed[0]!.ast.comments[0]!.span).toEqual({ file: 'r.lake', start: 0, end: base.indexOf('*/') + 2 - 3 });
+  });
+
+  it("a stray '*/' after code is reported alone", () => {
+    expect(errors(base.replace('zone raw {', 'zone raw { */'))).toEqual(["LAKE0003 '*/' ends a comment that was never opened"]);
+  });
+});
+
