@@ -9,11 +9,19 @@ const MAX_CELLS = 4_000_000;
 type Op = { readonly kind: ' ' | '-' | '+'; readonly text: string };
 
 export function firstDifference(before: string, after: string, context = 2, maxLines = 12): string {
-  const a = splitLines(before);
-  const b = splitLines(after);
+  if (before === after) return '';
+  const a = splitLines(before.replace(/\r\n/g, '\n'));
+  const b = splitLines(after.replace(/\r\n/g, '\n'));
   let prefix = 0;
   while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-  if (prefix === a.length && prefix === b.length) return '';
+  if (prefix === a.length && prefix === b.length) {
+    // The same lines: what differs is invisible in a diff.
+    const what = [
+      ...(before.includes('\r') !== after.includes('\r') ? ['line ends (\\r\\n becomes \\n)'] : []),
+      ...(before.endsWith('\n') !== after.endsWith('\n') ? ['the line break at the end of the file'] : []),
+    ];
+    return `(same lines; what differs: ${what.length > 0 ? what.join(', ') : 'invisible characters'})`;
+  }
   let suffix = 0;
   while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
   const ops = diffLines(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix));

@@ -208,6 +208,9 @@ describe('--check excerpt', () => {
     const after = 'a\nb\nc\nD\ne\nf\ng\nh\ni\nJ\nk\n';
     expect(firstDifference(before, after)).toBe('@@ -2,5 +2,5 @@\n b\n c\n-d\n+D\n e\n f');
     expect(firstDifference('same\n', 'same\n')).toBe('');
+    expect(firstDifference('a\r\nb\r\n', 'a\nb\n')).toBe('(same lines; what differs: line ends (\\r\\n becomes \\n))');
+    expect(firstDifference('a\nb', 'a\nb\n')).toBe('(same lines; what differs: the line break at the end of the file)');
+    expect(firstDifference('a\r\nB\r\n', 'a\nb\n')).toBe('@@ -1,2 +1,2 @@\n a\n-B\n+b');
   });
 });
 
