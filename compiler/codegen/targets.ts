@@ -1,4 +1,8 @@
 /** The output targets, in the order their files are listed. Each target lives in its own folder. */
+import { cdkTarget } from './cdk/index.ts';
 import type { Target } from './files.ts';
+import { glueTarget } from './glue/index.ts';
+import { lakeFormationTarget } from './lakeformation/index.ts';
+import { projectTarget } from './project/index.ts';
 
-export const targets: readonly Target[] = [];
+export const targets: readonly Target[] = [projectTarget, cdkTarget, glueTarget, lakeFormationTarget];

@@ -1,0 +1,211 @@
+/**
+ * The lake as the CDK app consumes it (`infra/lake.ts`): every name, size, schedule, alarm
+ * threshold and Lake Formation permission is decided here, in lakec, so the constructs in
+ * `infra/constructs/` stay generic and the decisions are tested once, in lakec's own tests.
+ */
+import type { DatasetModel, LakeModel } from '../../model/model.ts';
+import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
+import * as N from '../plan/names.ts';
+import { catalogText, days, deadLetterPrefix, hiveLayout, icebergDdl, icebergProperties, storedColumns, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+
+/** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
+export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
+/** Managed Flink commits Iceberg data at checkpoints, every 60 s by default (FIELD-NOTES.md). */
+export const checkpointSeconds = 60;
+
+export interface ColumnDefinition {
+  readonly name: string;
+  readonly type: string;
+  readonly comment?: string;
+}
+
+export interface AlarmDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly metric: { readonly namespace: string; readonly metricName: string; readonly dimensions: Record<string, string>; readonly statistic: string; readonly periodSeconds: number };
+  readonly threshold: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+}
+
+export interface MaintenanceJob {
+  readonly name: string;
+  readonly description: string;
+  readonly schedule: string;
+  readonly query: string;
+}
+
+function column(c: StoredColumn): ColumnDefinition {
+  return { name: c.name, type: c.type, ...(c.comment !== undefined ? { comment: c.comment } : {}) };
+}
+
+const compactSchedules = { hourly: 'rate(1 hour)', daily: 'cron(0 2 * * ? *)', weekly: 'cron(0 2 ? * SUN *)' } as const;
+const vacuumSchedules = { hourly: 'rate(1 hour)', daily: 'cron(0 4 * * ? *)', weekly: 'cron(0 4 ? * SUN *)' } as const;
+
+/** Scheduled Athena upkeep of an Iceberg table: OPTIMIZE (compaction) and VACUUM (expiry and orphans). */
+export function maintenanceJobs(lake: string, d: DatasetModel): MaintenanceJob[] {
+  const m = d.maintenance;
+  if (m === undefined || d.format !== 'iceberg') return [];
+  const jobs: MaintenanceJob[] = [];
+  const table = `${d.database}.${d.table}`;
+  if (m.compact !== undefined) {
+    jobs.push({
+      name: N.scheduleName(lake, d.name, 'compact'),
+      description: `Compacts ${table} (${m.compact}): rewrites small data files into larger ones.`,
+      schedule: compactSchedules[m.compact],
+      query: `OPTIMIZE ${table} REWRITE DATA USING BIN_PACK`,
+    });
+  }
+  if (m.expireSnapshots !== undefined || m.removeOrphans !== undefined) {
+    // VACUUM expires snapshots older than the table's vacuum_max_snapshot_age_seconds (set from
+    // expire_snapshots when the table is created) and removes orphan files older than that age.
+    const cadence = m.removeOrphans ?? 'daily';
+    jobs.push({
+      name: N.scheduleName(lake, d.name, 'vacuum'),
+      description: `Expires snapshots of ${table}${m.expireSnapshots !== undefined ? ` older than ${m.expireSnapshots.text}` : ''} and removes orphan files (${cadence}).`,
+      schedule: vacuumSchedules[cadence],
+      query: `VACUUM ${table}`,
+    });
+  }
+  return jobs;
+}
+
+/** CloudWatch alarms derived from a dataset's SLA and its processing. */
+export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinition[] {
+  if (d.source === undefined) return [];
+  const lake = model.lake.name;
+  const streamName = N.kinesisStreamName(lake, d.source.stream);
+  const alarms: AlarmDefinition[] = [];
+  const freshness = d.sla?.freshness;
+  if (freshness !== undefined) {
+    // Rows become queryable at the Iceberg commit after processing: the records may wait in the
+    // stream at most the freshness target minus one checkpoint interval.
+    const budget = freshness.seconds > 2 * checkpointSeconds ? freshness.seconds - checkpointSeconds : Math.max(1, Math.floor(freshness.seconds / 2));
+    alarms.push({
+      name: N.alarmName(lake, d.name, 'freshness'),
+      description: `${d.name}: records wait in stream ${d.source.stream} longer than ${budget} s, so the freshness SLA of ${freshness.text} (ingestion to queryable) is at risk.`,
+      metric: { namespace: 'AWS/Kinesis', metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: streamName }, statistic: 'Maximum', periodSeconds: 60 },
+      threshold: budget * 1000,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+    });
+  }
+  const burst = d.sla?.burst;
+  if (burst !== undefined) {
+    alarms.push({
+      name: N.alarmName(lake, d.name, 'burst-throttled'),
+      description: `${d.name}: stream ${d.source.stream} throttles writes; the burst SLA of ${burst.records} records within ${burst.within.text} (${burst.recordsPerSecond} records/s) is not being absorbed.`,
+      metric: { namespace: 'AWS/Kinesis', metricName: 'WriteProvisionedThroughputExceeded', dimensions: { StreamName: streamName }, statistic: 'Sum', periodSeconds: 60 },
+      threshold: 0,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+  }
+  alarms.push({
+    name: N.alarmName(lake, d.name, 'dead-letters'),
+    description: `${d.name}: the processor sent bad events to ${deadLetterPrefix(d)} in its zone bucket (metric DeadLetterRecords of application ${N.applicationName(lake, d.name)}).`,
+    metric: { namespace: 'AWS/KinesisAnalytics', metricName: 'DeadLetterRecords', dimensions: { Application: N.applicationName(lake, d.name) }, statistic: 'Sum', periodSeconds: 300 },
+    threshold: 0,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  });
+  return alarms;
+}
+
+export interface LakeDefinitionData {
+  readonly model: LakeModel;
+  readonly plan: AccessPlan;
+  readonly value: Record<string, unknown>;
+}
+
+/** The value of `infra/lake.ts`'s `lake` constant, with doc comments attached for the printer. */
+export function lakeDefinition(model: LakeModel, doc: (text: string | undefined, v: unknown) => unknown): LakeDefinitionData {
+  const lake = model.lake.name;
+  const region = model.lake.region;
+  const plan = accessPlan(model);
+  const matrix = accessMatrixFromModel(model);
+  const value = {
+    name: lake,
+    description: model.lake.description,
+    region,
+    stackName: N.stackName(lake),
+    tags: model.lake.tags,
+    zones: model.zones.map((z) => doc(z.description, {
+      name: z.name,
+      layer: z.layer,
+      database: z.database,
+      description: catalogText(z.description, tableDescriptionLimit),
+      bucketPrefix: N.bucketPrefix(lake, z.name, region),
+      retentionDays: z.retention !== undefined ? days(z.retention.seconds) : undefined,
+      archive: z.archive !== undefined ? { storageClass: z.archive.storageClass === 'glacier' ? 'GLACIER' : 'DEEP_ARCHIVE', afterDays: days(z.archive.after.seconds) } : undefined,
+    })),
+    buckets: {
+      accessLogs: N.bucketPrefix(lake, 'lakec_logs', region),
+      queryResults: N.bucketPrefix(lake, 'lakec_results', region),
+      auditTrail: N.bucketPrefix(lake, 'lakec_trail', region),
+    },
+    classifications: plan.tags.map((t) => doc(t.description, { name: t.classification, tagKey: t.key, values: t.values })),
+    streams: model.streams.map((s) => doc(s.description, {
+      name: s.name,
+      streamName: N.kinesisStreamName(lake, s.name),
+      retentionHours: Math.max(24, Math.ceil(s.retention.seconds / 3600)),
+      shards: s.capacity.mode === 'provisioned' ? s.capacity.shards : undefined,
+      readers: s.readers,
+    })),
+    datasets: model.datasets.map((d) => {
+      const zone = zoneOf(model, d);
+      const hive = d.format === 'iceberg' ? undefined : hiveLayout(d, zone.retention !== undefined ? days(zone.retention.seconds) : undefined);
+      return doc(d.description, {
+        name: d.name,
+        zone: d.zone,
+        database: d.database,
+        table: d.table,
+        description: catalogText(d.description, tableDescriptionLimit),
+        format: d.format,
+        mode: d.mode,
+        prefix: tablePrefix(d),
+        columns: storedColumns(d).map(column),
+        iceberg: d.format === 'iceberg' ? { createTable: icebergDdl(d), properties: icebergProperties(d) } : undefined,
+        hive: hive === undefined ? undefined : {
+          columns: hive.columns.map(column),
+          partitionKeys: hive.partitionKeys.map((k) => ({ name: k.name, type: k.type, comment: k.comment })),
+          inputFormat: hive.inputFormat,
+          outputFormat: hive.outputFormat,
+          serde: hive.serde,
+          parameters: hive.parameters,
+        },
+        owner: d.owner,
+        source: d.source === undefined ? undefined : {
+          stream: d.source.stream,
+          applicationName: N.applicationName(lake, d.name),
+          deadLetterPrefix: deadLetterPrefix(d),
+        },
+        alarms: datasetAlarms(model, d),
+        maintenance: maintenanceJobs(lake, d),
+      });
+    }),
+    personas: model.personas.map((p) => doc(p.description, {
+      name: p.name,
+      roleName: N.personaRoleName(lake, p.name),
+      access: p.access,
+      identity: p.identity,
+      workgroup: N.workgroupName(lake, p.name),
+      reads: [...(matrix.reads.get(p.name) ?? new Map()).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dataset, cols]) => {
+        const d = model.datasets.find((x) => x.name === dataset)!;
+        const order = storedColumns(d).map((c) => c.name);
+        const filters = new Set<string>();
+        for (const rows of cols.values()) for (const r of rows) if (r !== '*') filters.add(r);
+        return { dataset, database: d.database, table: d.table, columns: order.filter((c) => cols.has(c)), rowFilters: [...filters].sort() };
+      }),
+    })),
+    maintenanceWorkgroup: N.workgroupName(lake, 'maintenance'),
+    bytesScannedCutoffPerQuery: defaultBytesScannedCutoff,
+    lakeFormation: {
+      tags: plan.tags.map((t) => ({ key: t.key, values: t.values })),
+      tagAssignments: plan.tagAssignments,
+      dataCellsFilters: plan.filters,
+      grants: plan.grants.map((g) => ({ id: g.id, principal: g.principal, resource: g.resource, permissions: g.permissions, ...(g.grant !== undefined ? { grant: g.grant } : {}) })),
+    },
+  };
+  return { model, plan, value };
+}

@@ -1,0 +1,272 @@
+/**
+ * Grants as Lake Formation permissions, and the access matrix they give. One plan feeds the CDK
+ * stack, `lakeformation/permissions.json` and the Markdown matrix, so they cannot disagree.
+ *
+ * Lake Formation facts (FIELD-NOTES.md): column grants allow only SELECT; a column wildcard with
+ * no exclusions is a table grant; a row filter is a data cells filter on which SELECT is granted.
+ */
+import type { DatasetModel, GrantModel, LakeModel } from '../../model/model.ts';
+import { lfTagKey } from './names.ts';
+import { storedColumns } from './tables.ts';
+
+export type LfPermission = 'ALL' | 'ALTER' | 'CREATE_TABLE' | 'DATA_LOCATION_ACCESS' | 'DELETE' | 'DESCRIBE' | 'DROP' | 'INSERT' | 'SELECT';
+
+export type LfResource =
+  | { readonly kind: 'database'; readonly database: string }
+  | { readonly kind: 'allTables'; readonly database: string }
+  | { readonly kind: 'table'; readonly database: string; readonly table: string }
+  | { readonly kind: 'columns'; readonly database: string; readonly table: string; readonly columns: readonly string[] }
+  | { readonly kind: 'columnsExcept'; readonly database: string; readonly table: string; readonly excluded: readonly string[] }
+  | { readonly kind: 'dataCellsFilter'; readonly database: string; readonly table: string; readonly filter: string }
+  | { readonly kind: 'dataLocation'; readonly zone: string };
+
+/** Who receives a permission: a persona's role, or one of the lake's own service roles. */
+export type LfPrincipal = { readonly persona: string } | { readonly service: 'tableMaintainer' };
+
+export interface LfGrant {
+  /** Unique, stable: also the BatchGrantPermissions entry id. */
+  readonly id: string;
+  readonly principal: LfPrincipal;
+  readonly resource: LfResource;
+  readonly permissions: readonly LfPermission[];
+  /** The spec's grant this permission comes from (absent for the lake's own roles). */
+  readonly grant?: string;
+}
+
+export interface DataCellsFilterPlan {
+  readonly name: string;
+  readonly database: string;
+  readonly table: string;
+  readonly rowFilter: string;
+  /** Exactly one of: the columns, or the excluded columns of a column wildcard (empty: every column). */
+  readonly columns?: readonly string[];
+  readonly excluded?: readonly string[];
+}
+
+export interface LfTagPlan {
+  readonly key: string;
+  readonly classification: string;
+  readonly values: readonly string[];
+  readonly description?: string;
+}
+
+export interface LfTagAssignment {
+  readonly tagKey: string;
+  readonly database: string;
+  readonly table: string;
+  readonly columns: readonly string[];
+}
+
+export interface AccessPlan {
+  readonly tags: readonly LfTagPlan[];
+  readonly tagAssignments: readonly LfTagAssignment[];
+  readonly filters: readonly DataCellsFilterPlan[];
+  /** In deployment order: the stack chains them, each depending on the one before. */
+  readonly grants: readonly LfGrant[];
+}
+
+const datasetPrivileges: Record<string, LfPermission[]> = {
+  select: ['SELECT'], insert: ['INSERT'], delete: ['DELETE'], describe: ['DESCRIBE'], alter: ['ALTER'], drop: ['DROP'], all: ['ALL'],
+};
+const zonePrivileges: Record<string, LfPermission[]> = {
+  describe: ['DESCRIBE'], alter: ['ALTER'], drop: ['DROP'], all: ['ALL'],
+};
+/** What `all` means on a restricted selection: everything but reading outside the selection. */
+const allButSelect: LfPermission[] = ['ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT'];
+
+function sorted<T extends string>(xs: Iterable<T>): T[] {
+  return [...new Set(xs)].sort();
+}
+
+/** `select on trades (a, b) to p where ...`: how the spec wrote it, for comments and docs. */
+export function describeGrant(g: GrantModel): string {
+  const t = g.target;
+  let target: string;
+  if (t.kind === 'zone') target = `zone ${t.zone}`;
+  else {
+    const s = t.selection;
+    target = t.dataset + (s.kind === 'all' ? '' : s.kind === 'columns' ? ` (${s.columns.join(', ')})` : s.kind === 'except' ? ` except (${s.columns.join(', ')})` : ` except @${s.classification}`);
+  }
+  return `grant ${g.privileges.join(', ')} on ${target} to ${g.persona}${g.rowFilter !== undefined ? ` where ${g.rowFilter}` : ''}`;
+}
+
+export function accessPlan(model: LakeModel): AccessPlan {
+  const datasets = new Map(model.datasets.map((d) => [d.name, d]));
+  const grants: LfGrant[] = [];
+  const filters: DataCellsFilterPlan[] = [];
+  const ids = new Set<string>();
+  const uniqueId = (base: string): string => {
+    let id = base;
+    for (let n = 2; ids.has(id); n++) id = `${base}.${n}`;
+    ids.add(id);
+    return id;
+  };
+
+  // The lake's table maintainer creates the Iceberg tables (Athena DDL) and runs their upkeep:
+  // it needs CREATE_TABLE on the databases and access to the data locations that hold them.
+  const icebergZones = sorted(model.datasets.filter((d) => d.format === 'iceberg').map((d) => d.zone));
+  for (const zone of icebergZones) {
+    const z = model.zones.find((x) => x.name === zone)!;
+    grants.push({ id: uniqueId(`lakec.table_maintainer.${zone}.location`), principal: { service: 'tableMaintainer' }, resource: { kind: 'dataLocation', zone }, permissions: ['DATA_LOCATION_ACCESS'] });
+    grants.push({ id: uniqueId(`lakec.table_maintainer.${zone}.database`), principal: { service: 'tableMaintainer' }, resource: { kind: 'database', database: z.database }, permissions: ['CREATE_TABLE', 'DESCRIBE'] });
+  }
+
+  for (const g of model.grants) {
+    const text = describeGrant(g);
+    const principal = { persona: g.persona };
+    const t = g.target;
+    if (t.kind === 'zone') {
+      const dbPerms = sorted(g.privileges.flatMap((p) => zonePrivileges[p] ?? []));
+      if (dbPerms.length > 0) grants.push({ id: uniqueId(`${g.persona}.${t.zone}`), principal, resource: { kind: 'database', database: t.database }, permissions: dbPerms, grant: text });
+      // select/insert/delete on a zone reach every table of its database.
+      const tablePerms = sorted(g.privileges.filter((p) => p === 'select' || p === 'insert' || p === 'delete').flatMap((p) => datasetPrivileges[p]!));
+      if (tablePerms.length > 0) grants.push({ id: uniqueId(`${g.persona}.${t.zone}.tables`), principal, resource: { kind: 'allTables', database: t.database }, permissions: tablePerms, grant: text });
+      continue;
+    }
+    const d = datasets.get(t.dataset)!;
+    const table = { database: d.database, table: d.table };
+    const reads = g.privileges.includes('select') || g.privileges.includes('all');
+    const restricted = restrictedSelection(d, g);
+    const base = `${g.persona}.${d.name}`;
+    if (restricted === undefined && g.rowFilter === undefined) {
+      grants.push({ id: uniqueId(base), principal, resource: { kind: 'table', ...table }, permissions: sorted(g.privileges.flatMap((p) => datasetPrivileges[p]!)), grant: text });
+      continue;
+    }
+    // A restricted read: SELECT on the columns (or on a data cells filter); the other privileges on the table.
+    const others = sorted(g.privileges.flatMap((p) => (p === 'select' ? [] : p === 'all' ? allButSelect : datasetPrivileges[p]!)));
+    if (reads) {
+      if (g.rowFilter !== undefined) {
+        const name = uniqueFilterName(filters, `${g.persona}_${d.name}`);
+        filters.push({
+          name, ...table, rowFilter: g.rowFilter,
+          ...(restricted?.kind === 'columns' ? { columns: restricted.columns } : { excluded: restricted?.excluded ?? [] }),
+        });
+        grants.push({ id: uniqueId(`${base}.rows`), principal, resource: { kind: 'dataCellsFilter', ...table, filter: name }, permissions: ['SELECT'], grant: text });
+      } else if (restricted!.kind === 'columns') {
+        grants.push({ id: uniqueId(`${base}.columns`), principal, resource: { kind: 'columns', ...table, columns: restricted!.columns }, permissions: ['SELECT'], grant: text });
+      } else {
+        grants.push({ id: uniqueId(`${base}.columns`), principal, resource: { kind: 'columnsExcept', ...table, excluded: restricted!.excluded }, permissions: ['SELECT'], grant: text });
+      }
+    }
+    if (others.length > 0) grants.push({ id: uniqueId(`${base}.table`), principal, resource: { kind: 'table', ...table }, permissions: others, grant: text });
+  }
+
+  const tags: LfTagPlan[] = model.classifications.map((c) => ({
+    key: lfTagKey(model.lake.name, c.name), classification: c.name, values: ['true'],
+    ...(c.description !== undefined ? { description: c.description } : {}),
+  }));
+  const tagAssignments: LfTagAssignment[] = [];
+  for (const c of model.classifications) {
+    for (const d of model.datasets) {
+      const columns = storedColumns(d).filter((col) => col.classifications.includes(c.name)).map((col) => col.name);
+      if (columns.length > 0) tagAssignments.push({ tagKey: lfTagKey(model.lake.name, c.name), database: d.database, table: d.table, columns });
+    }
+  }
+  return { tags, tagAssignments, filters, grants };
+}
+
+function uniqueFilterName(filters: readonly DataCellsFilterPlan[], base: string): string {
+  let name = base;
+  for (let n = 2; filters.some((f) => f.name === name); n++) name = `${base}_${n}`;
+  return name;
+}
+
+/**
+ * The columns a dataset grant reads, when it is narrower than the whole table: an explicit list,
+ * or a wildcard with exclusions. `undefined` when the grant reads every column (an `except` that
+ * excludes nothing is a table grant).
+ */
+export function restrictedSelection(d: DatasetModel, g: GrantModel): { kind: 'columns'; columns: readonly string[] } | { kind: 'except'; excluded: string[] } | undefined {
+  if (g.target.kind !== 'dataset') return undefined;
+  const s = g.target.selection;
+  if (s.kind === 'all') return undefined;
+  if (s.kind === 'columns') return { kind: 'columns', columns: s.columns };
+  const readable = new Set(g.target.columns);
+  const excluded = storedColumns(d).map((c) => c.name).filter((c) => !readable.has(c));
+  return excluded.length === 0 ? undefined : { kind: 'except', excluded };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The access matrix: persona x dataset x column, with the rows each column is readable on.
+
+/** A column readable on every row is `'*'`; otherwise the set of row filters, any of which admits a row. */
+export type ColumnAccess = ReadonlySet<string>;
+
+export interface AccessMatrix {
+  /** persona -> dataset -> column -> rows ('*' = every row, else the filters). */
+  readonly reads: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, ColumnAccess>>>;
+  /** persona -> `dataset:<name>` | `zone:<name>` -> Lake Formation permissions other than SELECT. */
+  readonly privileges: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+}
+
+export class MatrixBuilder {
+  private readonly reads = new Map<string, Map<string, Map<string, Set<string>>>>();
+  private readonly privileges = new Map<string, Map<string, Set<string>>>();
+
+  read(persona: string, dataset: string, columns: Iterable<string>, rowFilter: string | undefined): void {
+    const byDataset = getOr(this.reads, persona, () => new Map());
+    const byColumn = getOr(byDataset, dataset, () => new Map());
+    for (const c of columns) {
+      const rows = getOr(byColumn, c, () => new Set());
+      if (rowFilter === undefined) {
+        rows.clear();
+        rows.add('*');
+      } else if (!rows.has('*')) rows.add(rowFilter);
+    }
+  }
+
+  privilege(persona: string, subject: string, permissions: Iterable<string>): void {
+    const set = getOr(getOr(this.privileges, persona, () => new Map()), subject, () => new Set());
+    for (const p of permissions) set.add(p);
+  }
+
+  build(): AccessMatrix {
+    return { reads: this.reads, privileges: this.privileges };
+  }
+}
+
+function getOr<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = make();
+    m.set(k, v);
+  }
+  return v;
+}
+
+/** The matrix straight from the spec's grants (the model), independently of the plan above. */
+export function accessMatrixFromModel(model: LakeModel): AccessMatrix {
+  const b = new MatrixBuilder();
+  const datasets = new Map(model.datasets.map((d) => [d.name, d]));
+  for (const g of model.grants) {
+    const t = g.target;
+    if (t.kind === 'zone') {
+      const dbPerms = g.privileges.flatMap((p) => zonePrivileges[p] ?? []);
+      if (dbPerms.length > 0) b.privilege(g.persona, `zone:${t.zone}`, dbPerms);
+      const zoneTables = model.datasets.filter((d) => d.zone === t.zone);
+      for (const p of g.privileges) {
+        if (p === 'select') for (const d of zoneTables) b.read(g.persona, d.name, storedColumns(d).map((c) => c.name), undefined);
+        if (p === 'insert' || p === 'delete') for (const d of zoneTables) b.privilege(g.persona, `dataset:${d.name}`, [p.toUpperCase()]);
+      }
+      continue;
+    }
+    const d = datasets.get(t.dataset)!;
+    const restricted = t.selection.kind === 'columns' || (t.selection.kind !== 'all' && t.columns.length < storedColumns(d).length) || g.rowFilter !== undefined;
+    for (const p of g.privileges) {
+      if (p === 'select' || p === 'all') b.read(g.persona, d.name, t.columns, g.rowFilter);
+      if (p === 'all') b.privilege(g.persona, `dataset:${d.name}`, restricted ? allButSelect : ['ALL']);
+      else if (p !== 'select') b.privilege(g.persona, `dataset:${d.name}`, [p.toUpperCase()]);
+    }
+  }
+  return b.build();
+}
+
+/** Plain, sorted JSON of a matrix: for equality checks and snapshots. */
+export function matrixJson(m: AccessMatrix): unknown {
+  const sortMap = <V>(map: ReadonlyMap<string, V>, f: (v: V) => unknown): Record<string, unknown> =>
+    Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, f(v)]));
+  return {
+    reads: sortMap(m.reads, (ds) => sortMap(ds, (cols) => sortMap(cols, (rows) => [...rows].sort()))),
+    privileges: sortMap(m.privileges, (subjects) => sortMap(subjects, (ps) => [...ps].sort())),
+  };
+}

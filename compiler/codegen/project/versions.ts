@@ -1,0 +1,20 @@
+/**
+ * Versions the generated project pins: the same as lakec's own development dependencies, so the
+ * app lakec tests is the app the team deploys (test/codegen/project.test.ts checks they agree).
+ */
+export const pinned = {
+  'aws-cdk-lib': '2.276.0',
+  constructs: '10.8.1',
+  'cdk-nag': '3.0.2',
+  esbuild: '0.25.12',
+  tsx: '4.23.15',
+  typescript: '5.9.3',
+  '@types/node': '20.19.43',
+} as const;
+
+/** AWS SDK clients the Lambda handlers use, bundled into each function (one SDK release). */
+export const awsSdk = '3.1143.0';
+export const awsSdkPackages = ['@aws-sdk/client-athena', '@aws-sdk/client-glue', '@aws-sdk/client-s3', '@aws-sdk/client-sts', '@aws-sdk/s3-request-presigner'] as const;
+
+/** The aws-cdk CLI (its own version line), for `npx cdk deploy`. */
+export const awsCdkCli = '2.1148.1';
