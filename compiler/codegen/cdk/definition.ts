@@ -6,7 +6,7 @@
 import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
-import { catalogText, days, deadLetterPrefix, hiveLayout, icebergDdl, icebergProperties, storedColumns, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+import { catalogText, days, deadLetterPrefix, hiveLayout, icebergDdl, icebergProperties, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
 
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
@@ -33,6 +33,11 @@ export interface MaintenanceJob {
   readonly description: string;
   readonly schedule: string;
   readonly query: string;
+}
+
+/** `150000000` -> `150,000,000`. */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function column(c: StoredColumn): ColumnDefinition {
@@ -94,7 +99,7 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
   if (burst !== undefined) {
     alarms.push({
       name: N.alarmName(lake, d.name, 'burst-throttled'),
-      description: `${d.name}: stream ${d.source.stream} throttles writes; the burst SLA of ${burst.records} records within ${burst.within.text} (${burst.recordsPerSecond} records/s) is not being absorbed.`,
+      description: `${d.name}: stream ${d.source.stream} throttles writes; the burst SLA of ${grouped(burst.records)} records within ${burst.within.text} (${grouped(burst.recordsPerSecond)} records/s) is not being absorbed.`,
       metric: { namespace: 'AWS/Kinesis', metricName: 'WriteProvisionedThroughputExceeded', dimensions: { StreamName: streamName }, statistic: 'Sum', periodSeconds: 60 },
       threshold: 0,
       evaluationPeriods: 3,
@@ -192,13 +197,14 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
       workgroup: N.workgroupName(lake, p.name),
       reads: [...(matrix.reads.get(p.name) ?? new Map()).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dataset, cols]) => {
         const d = model.datasets.find((x) => x.name === dataset)!;
-        const order = storedColumns(d).map((c) => c.name);
+        const order = tableColumnNames(d);
         const filters = new Set<string>();
         for (const rows of cols.values()) for (const r of rows) if (r !== '*') filters.add(r);
         return { dataset, database: d.database, table: d.table, columns: order.filter((c) => cols.has(c)), rowFilters: [...filters].sort() };
       }),
     })),
     maintenanceWorkgroup: N.workgroupName(lake, 'maintenance'),
+    tableMaintainerRole: N.tableMaintainerRoleName(lake),
     bytesScannedCutoffPerQuery: defaultBytesScannedCutoff,
     lakeFormation: {
       tags: plan.tags.map((t) => ({ key: t.key, values: t.values })),

@@ -1,7 +1,7 @@
 /** `lakeformation/access-matrix.md`: persona x dataset x column, with row filters and privileges. */
 import type { LakeModel } from '../../model/model.ts';
 import type { AccessMatrix } from '../plan/access.ts';
-import { storedColumns } from '../plan/tables.ts';
+import { storedColumns, tableColumnNames } from '../plan/tables.ts';
 
 function cell(rows: ReadonlySet<string> | undefined): string {
   if (rows === undefined) return '';
@@ -31,9 +31,11 @@ export function accessMatrixMarkdown(model: LakeModel, m: AccessMatrix): string 
       continue;
     }
     out.push(`| column | classification | ${personas.join(' | ')} |`, `| --- | --- |${personas.map(() => ' --- |').join('')}`);
-    for (const c of storedColumns(d)) {
-      const cells = personas.map((p) => cell(m.reads.get(p)?.get(d.name)?.get(c.name)));
-      out.push(`| ${c.name} | ${c.classifications.map((x) => `@${x}`).join(' ')} | ${cells.join(' | ')} |`);
+    const classes = new Map(storedColumns(d).map((c) => [c.name, c.classifications]));
+    for (const c of tableColumnNames(d)) {
+      const cells = personas.map((p) => cell(m.reads.get(p)?.get(d.name)?.get(c)));
+      const label = classes.has(c) ? classes.get(c)!.map((x) => `@${x}`).join(' ') : '(partition)';
+      out.push(`| ${c} | ${label} | ${cells.join(' | ')} |`);
     }
     const privileged = personas.filter((p) => m.privileges.get(p)?.has(`dataset:${d.name}`) === true);
     if (privileged.length > 0) {
@@ -44,7 +46,7 @@ export function accessMatrixMarkdown(model: LakeModel, m: AccessMatrix): string 
   const zoneRows: string[] = [];
   for (const p of model.personas) {
     for (const z of model.zones) {
-      const ps = m.privileges.get(p.name)?.get(`zone:${z.name}`);
+      const ps = m.privileges.get(p.name)?.get(`database:${z.database}`);
       if (ps !== undefined) zoneRows.push(`| ${p.name} | ${z.name} (\`${z.database}\`) | ${[...ps].sort().join(', ')} |`);
     }
   }

@@ -7,7 +7,7 @@
  */
 import type { DatasetModel, GrantModel, LakeModel } from '../../model/model.ts';
 import { lfTagKey } from './names.ts';
-import { storedColumns } from './tables.ts';
+import { storedColumns, tableColumnNames } from './tables.ts';
 
 export type LfPermission = 'ALL' | 'ALTER' | 'CREATE_TABLE' | 'DATA_LOCATION_ACCESS' | 'DELETE' | 'DESCRIBE' | 'DROP' | 'INSERT' | 'SELECT';
 
@@ -195,7 +195,7 @@ export type ColumnAccess = ReadonlySet<string>;
 export interface AccessMatrix {
   /** persona -> dataset -> column -> rows ('*' = every row, else the filters). */
   readonly reads: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, ColumnAccess>>>;
-  /** persona -> `dataset:<name>` | `zone:<name>` -> Lake Formation permissions other than SELECT. */
+  /** persona -> `dataset:<name>` | `database:<zone's database>` -> Lake Formation permissions other than SELECT. */
   readonly privileges: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 }
 
@@ -242,23 +242,36 @@ export function accessMatrixFromModel(model: LakeModel): AccessMatrix {
     const t = g.target;
     if (t.kind === 'zone') {
       const dbPerms = g.privileges.flatMap((p) => zonePrivileges[p] ?? []);
-      if (dbPerms.length > 0) b.privilege(g.persona, `zone:${t.zone}`, dbPerms);
+      if (dbPerms.length > 0) b.privilege(g.persona, `database:${t.database}`, dbPerms);
       const zoneTables = model.datasets.filter((d) => d.zone === t.zone);
       for (const p of g.privileges) {
-        if (p === 'select') for (const d of zoneTables) b.read(g.persona, d.name, storedColumns(d).map((c) => c.name), undefined);
+        if (p === 'select') for (const d of zoneTables) b.read(g.persona, d.name, tableColumnNames(d), undefined);
         if (p === 'insert' || p === 'delete') for (const d of zoneTables) b.privilege(g.persona, `dataset:${d.name}`, [p.toUpperCase()]);
       }
       continue;
     }
     const d = datasets.get(t.dataset)!;
-    const restricted = t.selection.kind === 'columns' || (t.selection.kind !== 'all' && t.columns.length < storedColumns(d).length) || g.rowFilter !== undefined;
+    const readable = readableColumns(d, g);
+    const restricted = readable.length < tableColumnNames(d).length || g.rowFilter !== undefined;
     for (const p of g.privileges) {
-      if (p === 'select' || p === 'all') b.read(g.persona, d.name, t.columns, g.rowFilter);
+      if (p === 'select' || p === 'all') b.read(g.persona, d.name, readable, g.rowFilter);
       if (p === 'all') b.privilege(g.persona, `dataset:${d.name}`, restricted ? allButSelect : ['ALL']);
       else if (p !== 'select') b.privilege(g.persona, `dataset:${d.name}`, [p.toUpperCase()]);
     }
   }
   return b.build();
+}
+
+/**
+ * The columns a dataset grant reads: an explicit list as written; otherwise every column of the
+ * table (derived partition columns included) but those the grant excludes.
+ */
+export function readableColumns(d: DatasetModel, g: GrantModel): string[] {
+  if (g.target.kind !== 'dataset') return [];
+  if (g.target.selection.kind === 'columns') return [...g.target.columns];
+  const granted = new Set(g.target.columns);
+  const excluded = new Set(storedColumns(d).map((c) => c.name).filter((c) => !granted.has(c)));
+  return tableColumnNames(d).filter((c) => !excluded.has(c));
 }
 
 /** Plain, sorted JSON of a matrix: for equality checks and snapshots. */

@@ -246,6 +246,18 @@ export function datasetTags(d: DatasetModel): Record<string, string> {
   return Object.fromEntries(Object.entries(d.tags).map(([k, v]) => [`tag.${k}`, v]));
 }
 
+/**
+ * Every column a query can name, as the catalog holds the table: the stored columns, and for a
+ * Parquet or JSON table the partition columns lakec derives (`ingested_at_day`; an identity
+ * partition is the source column itself).
+ */
+export function tableColumnNames(d: DatasetModel): string[] {
+  const names = storedColumns(d).map((c) => c.name);
+  if (d.format === 'iceberg') return names;
+  for (const p of d.partitioning) if (p.transform !== 'identity') names.push(partitionFieldName(p));
+  return names;
+}
+
 /** Days, rounded up (lifecycle rules and projection ranges count days). */
 export function days(seconds: number): number {
   return Math.ceil(seconds / 86_400);

@@ -1,0 +1,203 @@
+/**
+ * HEAVY (about a minute): every example is built, its CDK app synthesized in this process with
+ * CloudFormation's template validation and cdk-nag's AwsSolutions pack on, its template linted
+ * with cfn-lint, its security properties pinned with aws-cdk-lib/assertions, its Lake Formation
+ * resources read back into the access matrix the spec asks for, and its TypeScript type-checked.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template as Assertions } from 'aws-cdk-lib/assertions';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgements } from '../../compiler/codegen/cdk/acknowledgements.ts';
+import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
+import type { LakeModel } from '../../compiler/model/model.ts';
+import { examples } from '../support/compile.ts';
+import { buildExample, synthesize, type Synthesized, type Template } from './support/out.ts';
+import { accessMatrixFromTemplate } from './support/templateMatrix.ts';
+
+type Resource = Template['Resources'][string];
+
+function cfnLintVersion(): string {
+  const r = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
+  if (r.error !== undefined || r.status !== 0) {
+    throw new Error('cfn-lint is required by these tests and was not found: pip install cfn-lint (CI installs it in .ci/run)');
+  }
+  return r.stdout.trim();
+}
+
+/** A CloudFormation value as cdk-nag names it in a finding: `<Logical.Arn>/path/*`. */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '<').replace(/\}/g, '>');
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map(flatten).join(sep);
+    }
+    if (v['Fn::GetAtt'] !== undefined) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (v['Ref'] !== undefined) return `<${String(v['Ref'])}>`;
+    if (v['Fn::Sub'] !== undefined) return flatten(v['Fn::Sub']);
+  }
+  return JSON.stringify(value);
+}
+
+const dependsOn = (r: Resource): string[] => (r.DependsOn === undefined ? [] : typeof r.DependsOn === 'string' ? [r.DependsOn] : r.DependsOn);
+const ofType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+
+const built = new Map<string, { dir: string; model: LakeModel; synth: Synthesized }>();
+
+beforeAll(async () => {
+  cfnLintVersion();
+  for (const example of examples) {
+    const { dir, model } = buildExample(example);
+    built.set(example, { dir, model, synth: await synthesize(dir) });
+  }
+}, 300_000);
+
+describe.each(examples)('%s', (example) => {
+  const get = (): { dir: string; model: LakeModel; synth: Synthesized; t: Template; a: Assertions } => {
+    const b = built.get(example)!;
+    return { ...b, t: b.synth.template, a: Assertions.fromJSON(b.synth.template as never) };
+  };
+
+  it('synthesizes under template validation and cdk-nag; every acknowledgement is a listed one with its reason', () => {
+    const { t } = get();
+    const reasons = new Set(acknowledgements.map((a) => a.reason));
+    let count = 0;
+    for (const [id, r] of Object.entries(t.Resources)) {
+      for (const rule of (r.Metadata?.['cdk_nag']?.rules_to_suppress ?? []) as { id: string; reason: string }[]) {
+        count++;
+        expect(reasons.has(rule.reason), `${id} ${rule.id}: ${rule.reason}`).toBe(true);
+        expect(acknowledgements.find((a) => a.reason === rule.reason)!.rule).toBe(rule.id.replace(/\[.*$/, ''));
+      }
+    }
+    expect(count).toBeGreaterThan(0);
+  });
+
+  it('cfn-lint reports no error', () => {
+    const { synth } = get();
+    const template = join(synth.outdir, `${synth.stackName}.template.json`);
+    const r = spawnSync('cfn-lint', ['--format', 'parseable', template], { encoding: 'utf8' });
+    // cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational.
+    const errors = r.stdout.split('\n').filter((l) => /:E\d{4}:/.test(l));
+    expect(errors).toEqual([]);
+    expect(r.status! & 2).toBe(0);
+  });
+
+  it('the lake key rotates; buckets block public access, are versioned and TLS-only', () => {
+    const { t, a } = get();
+    a.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const policies = ofType(t, 'AWS::S3::BucketPolicy');
+    const buckets = ofType(t, 'AWS::S3::Bucket');
+    expect(buckets.length).toBeGreaterThanOrEqual(4);
+    for (const [id, bucket] of buckets) {
+      expect(bucket.Properties?.['PublicAccessBlockConfiguration'], id).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties?.['VersioningConfiguration'], id).toEqual({ Status: 'Enabled' });
+      const policy = policies.find(([, p]) => JSON.stringify(p.Properties?.['Bucket']) === JSON.stringify({ Ref: id }));
+      expect(policy, `${id} has a bucket policy`).toBeDefined();
+      const statements = policy![1].Properties!['PolicyDocument'].Statement as Record<string, unknown>[];
+      expect(statements.some((s) => s['Effect'] === 'Deny' && JSON.stringify(s['Condition']) === '{"Bool":{"aws:SecureTransport":"false"}}'), `${id} refuses plain HTTP`).toBe(true);
+      // Server access logs (and the trail's bucket, whose log files CloudTrail encrypts with the
+      // lake key itself) need SSE-S3; data and query results are on the lake key.
+      const name = JSON.stringify(bucket.Properties?.['BucketName']);
+      const sse = /-lakec-(logs|trail)-/.test(name) ? 'AES256' : 'aws:kms';
+      expect(JSON.stringify(bucket.Properties?.['BucketEncryption']), id).toContain(`"SSEAlgorithm":"${sse}"`);
+    }
+  });
+
+  it('Lake Formation: IAMAllowedPrincipals removed, deploying role admin, databases after the settings', () => {
+    const { t, a } = get();
+    a.hasResourceProperties('AWS::LakeFormation::DataLakeSettings', {
+      CreateDatabaseDefaultPermissions: [],
+      CreateTableDefaultPermissions: [],
+      MutationType: 'REPLACE',
+      Admins: Match.arrayWith([{ DataLakePrincipalIdentifier: { 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') } }]),
+    });
+    const [[settingsId]] = ofType(t, 'AWS::LakeFormation::DataLakeSettings');
+    // Every catalog and permission change hangs off one chain that starts at the settings.
+    const chained = Object.entries(t.Resources).filter(([, r]) => /^AWS::(LakeFormation::(PrincipalPermissions|Tag|TagAssociation|DataCellsFilter|Resource)|Glue::(Database|Table))$/.test(r.Type) || r.Type === 'Custom::IcebergTable');
+    const reaches = (id: string, seen = new Set<string>()): boolean => {
+      if (id === settingsId) return true;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return dependsOn(t.Resources[id]!).some((d) => reaches(d, seen));
+    };
+    for (const [id] of chained) expect(reaches(id), `${id} waits for the Lake Formation settings`).toBe(true);
+    for (const [id, g] of ofType(t, 'AWS::LakeFormation::PrincipalPermissions')) {
+      expect(g.Properties?.['PermissionsWithGrantOption'], id).toEqual([]);
+      const res = g.Properties?.['Resource'];
+      if (res.TableWithColumns !== undefined || res.DataCellsFilter !== undefined) expect(g.Properties?.['Permissions'], id).toEqual(['SELECT']);
+    }
+    for (const [id, assoc] of ofType(t, 'AWS::LakeFormation::TagAssociation')) {
+      const tagIds = ofType(t, 'AWS::LakeFormation::Tag').filter(([, tag]) => tag.Properties?.['TagKey'] === assoc.Properties?.['LFTags'][0].TagKey).map(([tid]) => tid);
+      expect(dependsOn(assoc).some((d) => tagIds.includes(d)), `${id} depends on its tag`).toBe(true);
+    }
+  });
+
+  it('no IAM wildcard outside an acknowledged one', () => {
+    const { t } = get();
+    for (const [id, r] of Object.entries(t.Resources)) {
+      const documents = r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy'
+        ? [r.Properties!['PolicyDocument']]
+        : r.Type === 'AWS::IAM::Role' ? (r.Properties?.['Policies'] ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument) : [];
+      const acknowledged = new Set(((r.Metadata?.['cdk_nag']?.rules_to_suppress ?? []) as { id: string }[]).map((x) => x.id));
+      for (const doc of documents) {
+        for (const s of doc.Statement as Record<string, unknown>[]) {
+          if (s['Effect'] !== 'Allow') continue;
+          for (const action of [s['Action']].flat() as string[]) if (action.includes('*')) expect(acknowledged.has(`AwsSolutions-IAM5[Action::${action}]`), `${id}: ${action}`).toBe(true);
+          for (const resource of [s['Resource']].flat()) {
+            const name = flatten(resource);
+            if (name.includes('*')) expect(acknowledged.has(`AwsSolutions-IAM5[Resource::${name}]`), `${id}: ${name}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('streams are KMS-encrypted and sized from the spec; Athena workgroups encrypt results and delete recursively', () => {
+    const { model, a } = get();
+    for (const s of model.streams) {
+      a.hasResourceProperties('AWS::Kinesis::Stream', {
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: Match.anyValue() },
+        ...(s.capacity.mode === 'provisioned' ? { ShardCount: s.capacity.shards, StreamModeDetails: { StreamMode: 'PROVISIONED' } } : { StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+      });
+    }
+    a.allResourcesProperties('AWS::Athena::WorkGroup', {
+      RecursiveDeleteOption: true,
+      WorkGroupConfiguration: Match.objectLike({ EnforceWorkGroupConfiguration: true, ResultConfiguration: Match.objectLike({ EncryptionConfiguration: Match.objectLike({ EncryptionOption: 'SSE_KMS' }) }) }),
+    });
+    a.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+    a.hasResourceProperties('AWS::CloudTrail::Trail', { EnableLogFileValidation: true, EventSelectors: Match.arrayWith([Match.objectLike({ DataResources: [Match.objectLike({ Type: 'AWS::S3::Object' })] })]) });
+  });
+
+  it('the template grants exactly the access matrix of the spec', () => {
+    const { model, t } = get();
+    expect(matrixJson(accessMatrixFromTemplate(t))).toEqual(matrixJson(accessMatrixFromModel(model)));
+  });
+});
+
+it('the generated TypeScript type-checks with the repository\'s TypeScript (all but the SDK entry points)', () => {
+  // Files that import the AWS SDK clients (bundled into the functions) are checked by the
+  // generated project's own `npm test` after `npm install` (test/build/project.test.ts).
+  const sdk = new Set(['aws.ts', 'iceberg-table.ts', 'catalog-api.ts']);
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.ts') && !(dir.endsWith('functions') && sdk.has(name))) files.push(p);
+    }
+  };
+  for (const { dir } of built.values()) {
+    walk(join(dir, 'infra'));
+    walk(join(dir, 'test'));
+  }
+  const { config } = ts.readConfigFile(join(built.get(examples[0]!)!.dir, 'tsconfig.json'), ts.sys.readFile);
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, built.get(examples[0]!)!.dir);
+  const program = ts.createProgram(files, options);
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  expect(diagnostics).toEqual([]);
+}, 180_000);
+
