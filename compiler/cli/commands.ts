@@ -210,7 +210,30 @@ const fmt: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { check, build, explain, fmt };
+const lspFlags: FlagSpec[] = [
+  { name: 'stdio', description: 'talk over stdin and stdout (the default and only transport; accepted because clients pass it)' },
+  { name: 'debounce', value: true, description: 'milliseconds within which changes are gathered into one check (default 50)' },
+];
+
+const lsp: Command = {
+  summary: 'run the language server (LSP over stdio) for editors',
+  help: () => helpText('lakec lsp [--stdio] [--debounce MS]',
+    'Runs the Language Server Protocol server on stdin/stdout: diagnostics as you type (for the whole\n' +
+    'folder of each open .lake file), hover, completion, definition, references, rename, outline,\n' +
+    'folding, formatting and quick fixes. Editors start it; see docs/editors.md.', lspFlags),
+  async run(argv) {
+    const { positionals, flags } = parseArgs(argv, lspFlags);
+    if (positionals.length > 0) throw new UsageError('lsp takes no paths: the editor tells it which files are open');
+    const debounce = flags.get('debounce') as string | undefined;
+    if (debounce !== undefined && !/^\d+$/.test(debounce)) throw new UsageError(`--debounce takes a number of milliseconds, not '${debounce}'`);
+    // Loaded only here, so that the other commands start without the server's code.
+    const { runServer } = await import('../lsp/server.ts');
+    runServer(debounce !== undefined ? { debounceMs: Number(debounce) } : {});
+    return 0;
+  },
+};
+
+export const commands: Record<string, Command> = { check, build, explain, fmt, lsp };
 
 export function globalHelp(): string {
   const lines = ['usage: lakec COMMAND [options]', '', 'lakec checks a .lake spec of an AWS data lake and generates its project.', '', 'commands:'];

@@ -1,0 +1,193 @@
+/**
+ * Reparsing only what an edit touched. The parser already works one top-level declaration at a
+ * time (see `chunk` in syntax/parser.ts), so after an edit the declarations before and after the
+ * changed text are kept (the ones after shifted by the length difference) and only the
+ * declarations around the change are parsed again.
+ *
+ * The reparsed region is parsed with `parseFile` on a copy of the new text in which everything
+ * outside the region is blanked (newlines kept, so offsets, lines and columns stay exact), plus
+ * the first line of the next kept declaration, so the parser ends the region exactly as it
+ * would in the whole file. The result must equal `parseFile` on the whole new text; whenever a
+ * condition for that is not met (an unterminated block comment, a boundary that moved, ...) it
+ * falls back to a full parse. test/lsp/incremental.test.ts checks the equality on random edits.
+ */
+import type { Diagnostic, Span } from '../diagnostics/diagnostic.ts';
+import type * as A from '../syntax/ast.ts';
+import { tokenize } from '../syntax/lexer.ts';
+import { parseFile, type ParsedFile } from '../syntax/parse.ts';
+import * as T from '../syntax/tokens.ts';
+
+export interface ParseState {
+  readonly text: string;
+  readonly parsed: ParsedFile;
+}
+
+export interface Reparse {
+  readonly parsed: ParsedFile;
+  /** False when the whole text had to be parsed again. */
+  readonly incremental: boolean;
+}
+
+export function reparse(path: string, previous: ParseState | undefined, text: string): Reparse {
+  if (previous === undefined || previous.parsed.ast.path !== path) return { parsed: parseFile(path, text), incremental: false };
+  if (previous.text === text) return { parsed: previous.parsed, incremental: true };
+  try {
+    const parsed = tryIncremental(path, previous, text);
+    if (parsed !== undefined) return { parsed, incremental: true };
+  } catch {
+    // Any surprise here only costs the shortcut: parse the whole text.
+  }
+  return { parsed: parseFile(path, text), incremental: false };
+}
+
+/** The changed range: [start, oldEnd) in the old text became [start, newEnd) in the new one. */
+function changedRange(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(oldText.length, newText.length);
+  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
+}
+
+const declarationWords = new Set(['lake', 'zone', 'classification', 'stream', 'dataset', 'persona', 'grant']);
+
+function atLineStart(text: string, offset: number): boolean {
+  return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
+}
+
+/** The end of the token that must follow a declaration keyword for the parser to start a declaration there. */
+function headEnd(d: A.Declaration): number | undefined {
+  if (d.kind === 'Grant') return d.privileges[0]?.span.end;
+  return d.name.span.start === d.name.span.end ? undefined : d.name.span.end;
+}
+
+/** Where the `///` lines right above `offset` begin (the lines `docCommentBefore` reads). */
+function docStart(text: string, offset: number): number {
+  let start = offset - (offset - (text.lastIndexOf('\n', offset - 1) + 1));
+  for (;;) {
+    if (start === 0) return 0;
+    const prevStart = text.lastIndexOf('\n', start - 2) + 1;
+    if (!text.slice(prevStart, start - 1).trim().startsWith('///')) return start;
+    start = prevStart;
+  }
+}
+
+function insideComment(comments: readonly A.Comment[], offset: number): boolean {
+  return comments.some((c) => c.span.start < offset && offset < c.span.end);
+}
+
+/** True when `text` at `offset` starts with a declaration keyword followed by a name. */
+function startsDeclaration(text: string, offset: number): boolean {
+  if (!atLineStart(text, offset)) return false;
+  const lexed = tokenize('', text.slice(offset, offset + 256));
+  const [kw, next] = lexed.tokens;
+  return kw !== undefined && kw.startOffset === 0 && T.declarationKeywords.includes(kw.tokenType) && declarationWords.has(kw.image)
+    && next !== undefined && (next.tokenType === T.Identifier || T.keywordTokens.includes(next.tokenType));
+}
+
+function tryIncremental(path: string, previous: ParseState, text: string): ParsedFile | undefined {
+  const old = previous.parsed;
+  const oldText = previous.text;
+  const { start: cs, oldEnd: ce, newEnd } = changedRange(oldText, text);
+  const delta = newEnd - ce;
+  const decls = old.ast.declarations;
+  // An unterminated block comment, or a `*/` never opened, makes every boundary near it unreliable.
+  if (commentTrouble(old.diagnostics, oldText)) return undefined;
+
+  // First reparsed declaration: the last one starting at or before the change, at a line start.
+  let first = -1;
+  for (let i = decls.length - 1; i >= 0; i--) {
+    const s = decls[i]!.span.start;
+    if (s > cs) continue;
+    if (atLineStart(oldText, s) && s < cs && startsDeclaration(text, s)) {
+      first = i;
+      break;
+    }
+  }
+  let regionStart = 0;
+  if (first >= 0) {
+    regionStart = docStart(oldText, decls[first]!.span.start);
+    if (regionStart >= cs || insideComment(old.ast.comments, regionStart)) regionStart = first === 0 ? 0 : -1;
+    if (regionStart === -1) return undefined;
+    if (regionStart === 0) first = -1;
+  }
+  // First kept declaration after the change: untouched, at a line start, with the same doc comment.
+  let next = -1;
+  for (let j = Math.max(first + 1, 1); j < decls.length; j++) {
+    const d = decls[j]!;
+    if (d.span.start <= ce) continue;
+    const head = headEnd(d);
+    if (head === undefined || !atLineStart(oldText, d.span.start) || insideComment(old.ast.comments, d.span.start)) continue;
+    // Its doc comment (the `///` lines right above) must be the same text before and after.
+    const docOld = docStart(oldText, d.span.start);
+    const docNew = docStart(text, d.span.start + delta);
+    if (docNew < newEnd || docNew - delta !== docOld) continue;
+    next = j;
+    break;
+  }
+  const regionEnd = next >= 0 ? decls[next]!.span.start + delta : text.length;
+  const stubEnd = next >= 0 ? headEnd(decls[next]!)! + delta : text.length;
+
+  const blank = (s: string): string => s.replace(/[^\r\n]+/g, (m) => ' '.repeat(m.length));
+  const padded = blank(text.slice(0, regionStart)) + text.slice(regionStart, stubEnd) + blank(text.slice(stubEnd));
+  const region = parseFile(path, padded);
+  // The region must end where the kept declaration starts, exactly as in the whole text.
+  if (commentTrouble(region.diagnostics, padded)) return undefined;
+  if (next >= 0 && !region.ast.declarations.some((d) => d.span.start === regionEnd)) return undefined;
+
+  const inRegion = (s: Span): boolean => s.start >= regionStart && (next < 0 || s.start < regionEnd);
+  const before = (s: Span): boolean => s.start < regionStart;
+  const after = (s: Span): boolean => next >= 0 && s.start >= regionEnd - delta;
+  const keptAfter = next >= 0 ? decls.slice(next) : [];
+
+  const declarations: A.Declaration[] = [
+    ...decls.filter((d) => before(d.span)),
+    ...region.ast.declarations.filter((d) => inRegion(d.span)),
+    ...keptAfter.map((d) => shift(d, delta)),
+  ];
+  const comments: A.Comment[] = [
+    ...old.ast.comments.filter((c) => before(c.span)),
+    ...region.ast.comments.filter((c) => inRegion(c.span)),
+    ...old.ast.comments.filter((c) => after(c.span)).map((c) => shift(c, delta)),
+  ];
+  const diagnostics: Diagnostic[] = [
+    ...old.diagnostics.filter((d) => before(d.span)),
+    ...region.diagnostics.filter((d) => inRegion(d.span)),
+    ...old.diagnostics.filter((d) => after(d.span)).map((d) => shift(d, delta)),
+  ];
+  return {
+    ast: { kind: 'File', path, declarations, comments, span: { file: path, start: 0, end: text.length } },
+    diagnostics,
+  };
+}
+
+function commentTrouble(diagnostics: readonly Diagnostic[], text: string): boolean {
+  return diagnostics.some((d) => {
+    if (d.code !== 'LAKE0003') return false;
+    const at = text.slice(d.span.start, d.span.start + 2);
+    return at === '/*' || at === '*/';
+  });
+}
+
+/** A copy of an AST node (or diagnostic) with every span moved by `delta`. */
+export function shift<N>(node: N, delta: number): N {
+  if (delta === 0) return node;
+  return shiftValue(node, delta) as N;
+}
+
+function shiftValue(v: unknown, delta: number): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => shiftValue(x, delta));
+  const o = v as Record<string, unknown>;
+  if (typeof o['start'] === 'number' && typeof o['end'] === 'number' && typeof o['file'] === 'string') {
+    return { ...o, start: (o['start'] as number) + delta, end: (o['end'] as number) + delta };
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in o) out[k] = shiftValue(o[k], delta);
+  return out;
+}
