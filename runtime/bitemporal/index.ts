@@ -16,6 +16,7 @@ export { payloadKeyOf, payloadKeyOfRecord } from './payload.ts';
 export {
   ApplyResult,
   BadEventReason,
+  ChangeList,
   OPEN,
   type AppliedEventSnapshot,
   type BitemporalEvent,

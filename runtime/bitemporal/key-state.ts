@@ -11,34 +11,13 @@ import {
 /**
  * How many applied events each key remembers to recognize a redelivered one (rule 4).
  * Redeliveries come from producer retries and replays shortly after the original; 32 covers
- * that with a few hundred bytes per busy key. See README.md, "Idempotence memory".
+ * that for about 1 KB per busy key. See README.md, "Idempotence memory".
  */
 export const DEFAULT_DEDUP_WINDOW = 32;
 
 export interface KeyStateOptions {
   /** Applied events remembered per key for rule 4; 0 turns duplicate detection off. */
   readonly dedupWindow?: number;
-}
-
-/** An applied event as rule 4 compares it: op, valid interval, stated system time, payload. */
-interface AppliedEvent {
-  readonly put: boolean;
-  readonly validFrom: number;
-  readonly validTo: number;
-  readonly systemTime: number;
-  readonly payloadKey: string;
-}
-
-function version<P>(
-  validFrom: number,
-  validTo: number,
-  systemFrom: number,
-  systemTo: number,
-  payload: P,
-  payloadKey: string,
-): Version<P> {
-  // One literal shape for every version keeps property access monomorphic in the hot loop.
-  return { validFrom, validTo, systemFrom, systemTo, payload, payloadKey };
 }
 
 function isMillis(t: number): boolean {
@@ -55,54 +34,85 @@ export function checkEvent<P>(event: BitemporalEvent<P>): BadEventReason | null 
   return null;
 }
 
-// Scratch buffers reused by every apply (the core is single-threaded per instance of the module).
-const replacement: Version<unknown>[] = [];
-const newPieces: Version<unknown>[] = [];
+// What replaces the overlapped rows, built by apply() and then copied into the key's arrays.
+// Module-level and reused: apply() is synchronous and not re-entrant.
+const nextTimes: number[] = [];
+const nextPayloads: unknown[] = [];
+const nextKeys: string[] = [];
 
 /**
  * The bi-temporal state of one key: its current rows plus what rules 4 and 5 need.
  *
  * Closed rows are not kept: once its system_to is set a row never changes again (history is
- * append-only), so it is handed to the sink in `ApplyResult.closed` and forgotten. That keeps
- * the state (a Flink keyed state, a checkpoint) as small as the key's current picture.
+ * append-only), so it goes to the sink in `ApplyResult.closed` and is forgotten. The state (a
+ * Flink keyed state, a checkpoint) stays as small as the key's current picture.
+ *
+ * Everything lives in two flat arrays, because with many keys (a trade id is a key) the cost is
+ * allocating and then garbage-collecting each key's objects, and every epoch-ms number in an
+ * object field would be one more heap object while a number array keeps doubles unboxed:
+ *
+ *   nums = [latest, maxStated, (validFrom, validTo, stated) per ring slot,
+ *           (validFrom, validTo, systemFrom) per current row]
+ *   refs = [payloadKey (null for a delete) per ring slot, (payload, payloadKey) per current row]
+ *
+ * Current rows are sorted by validFrom and pairwise disjoint. The remembered events (rule 4) are
+ * a ring in front of the rows, grown by doubling up to `dedupWindow` slots.
  */
 export class BitemporalKeyState<P> {
-  /** Current rows (system_to open), sorted by validFrom, pairwise disjoint. */
-  private rows: Version<P>[] = [];
-  /** Latest system time at which the rows changed (rule 5); -Infinity before any change. */
-  private latest = Number.NEGATIVE_INFINITY;
-  /**
-   * At least the greatest stated system time among remembered events, so an event stating a
-   * later time is new without a lookup (most events, as producers' clocks move forward).
-   */
-  private maxStated = Number.NEGATIVE_INFINITY;
-  /** Ring of the last `window` applied events, allocated on first use. */
-  private recent: AppliedEvent[] | null = null;
+  private readonly nums: number[];
+  private readonly refs: unknown[] = [];
+  private rows = 0;
+  /** Ring slots in front of the rows; grows 4, 8, 16... up to the window, so rows rarely move. */
+  private ring = 0;
+  /** Slots in use. */
+  private ringUsed = 0;
   /** Next slot to overwrite once the ring is full. */
-  private recentNext = 0;
+  private ringNext = 0;
   private readonly window: number;
 
   constructor(options: KeyStateOptions = {}) {
     const window = options.dedupWindow ?? DEFAULT_DEDUP_WINDOW;
     if (!Number.isInteger(window) || window < 0) throw new RangeError(`dedupWindow must be a non-negative integer, got ${window}`);
     this.window = window;
+    // latest: last system time at which the rows changed (rule 5). maxStated: at least the
+    // greatest stated time among remembered events, so a later one is new without a lookup.
+    this.nums = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   }
 
-  /** The current rows, sorted by validFrom. Read-only view: do not mutate. */
-  currentRows(): readonly Version<P>[] {
+  get rowCount(): number {
     return this.rows;
   }
 
-  /** Latest system time at which this key's rows changed, or null. */
-  latestSystemTime(): number | null {
-    return this.latest === Number.NEGATIVE_INFINITY ? null : this.latest;
+  /** The current rows, sorted by validFrom (allocates; for queries and tests, not per event). */
+  currentRows(): Version<P>[] {
+    const rows: Version<P>[] = [];
+    for (let i = 0; i < this.rows; i++) rows.push(this.row(i));
+    return rows;
   }
 
   /** The current row valid at `validTime`, if any. */
   currentAt(validTime: number): Version<P> | undefined {
-    const i = firstEndingAfter(this.rows, validTime);
-    const row = this.rows[i];
-    return row !== undefined && row.validFrom <= validTime ? row : undefined;
+    const i = this.firstEndingAfter(validTime, 2 + 3 * this.ring);
+    return i < this.rows && this.nums[2 + 3 * this.ring + 3 * i]! <= validTime ? this.row(i) : undefined;
+  }
+
+  /** Latest system time at which this key's rows changed, or null. */
+  latestSystemTime(): number | null {
+    const latest = this.nums[0]!;
+    return latest === Number.NEGATIVE_INFINITY ? null : latest;
+  }
+
+  private row(i: number): Version<P> {
+    const at = 2 + 3 * this.ring + 3 * i;
+    const ref = this.ring + 2 * i;
+    return {
+      validFrom: this.nums[at]!,
+      validTo: this.nums[at + 1]!,
+      systemFrom: this.nums[at + 2]!,
+      systemTo: OPEN,
+      payload: this.refs[ref] as P,
+      payloadKey: this.refs[ref + 1] as string,
+    };
   }
 
   /**
@@ -121,152 +131,237 @@ export class BitemporalKeyState<P> {
     const vf = event.validFrom;
     const vt = event.validTo;
     const stated = event.systemTime;
-    const payloadKey = put ? event.payloadKey : '';
+    const payloadKey = put ? event.payloadKey : null;
+    const nums = this.nums;
 
     // Rule 4. Every remembered event stated a time <= maxStated, so a later one is new.
     if (this.window > 0) {
-      if (stated <= this.maxStated && this.remembers(put, vf, vt, stated, payloadKey)) {
+      if (stated <= nums[1]! && this.remembers(vf, vt, stated, payloadKey)) {
         out.duplicate = true;
         return out;
       }
-      this.remember({ put, validFrom: vf, validTo: vt, systemTime: stated, payloadKey });
+      this.remember(vf, vt, stated, payloadKey);
     }
 
     // Rule 5: never write a system time earlier than one already written for this key.
+    const latest = nums[0]!;
     let t = stated;
-    if (stated < this.latest) {
-      t = this.latest + 1;
+    if (stated < latest) {
+      t = latest + 1;
       out.adjustedSystemTime = true;
     }
     out.systemTime = t;
 
-    const rows = this.rows;
-    const first = firstEndingAfter(rows, vf);
+    const refs = this.refs;
+    const base = 2 + 3 * this.ring; // first row in nums
+    const refBase = this.ring; // first row in refs
+    const first = this.firstEndingAfter(vf, base);
     let end = first;
-    while (end < rows.length && rows[end]!.validFrom < vt) end++;
+    while (end < this.rows && nums[base + 3 * end]! < vt) end++;
 
     // Walk the current rows overlapping V in valid-time order, building what replaces them.
     // `cursor` is where the part of V not yet accounted for starts: a put fills each stretch
     // between rows that already hold its payload with one new row (rule 2).
-    const repl = replacement as Version<P>[];
-    const fresh = newPieces as Version<P>[];
-    repl.length = 0;
-    fresh.length = 0;
+    const nt = nextTimes;
+    const np = nextPayloads as P[];
+    const nk = nextKeys;
+    let n = 0;
     let cursor = vf;
-    let tail: Version<P> | null = null;
     let changed = false;
-    for (let k = first; k < end; k++) {
-      const r = rows[k]!;
-      if (put && r.payloadKey === payloadKey) {
+    let tailTo = 0;
+    let tailSystemFrom = Number.NaN; // NaN: no tail
+    let tailPayload: P | undefined;
+    let tailKey = '';
+    for (let i = first; i < end; i++) {
+      const at = base + 3 * i;
+      const rFrom = nums[at]!;
+      const rTo = nums[at + 1]!;
+      const rSystemFrom = nums[at + 2]!;
+      const rPayload = refs[refBase + 2 * i] as P;
+      const rKey = refs[refBase + 2 * i + 1] as string;
+      if (rKey === payloadKey) {
         // Unchanged fact: keep the row as it is, with its own system_from.
-        const from = r.validFrom > vf ? r.validFrom : vf;
+        const from = rFrom > vf ? rFrom : vf;
         if (cursor < from) {
-          const piece = version(cursor, from, t, OPEN, event.payload, payloadKey);
-          repl.push(piece);
-          fresh.push(piece);
+          // put is true here: a delete's payloadKey is null and never equals a row's.
+          const payload = (event as { payload: P }).payload;
+          nt[3 * n] = cursor;
+          nt[3 * n + 1] = from;
+          nt[3 * n + 2] = t;
+          np[n] = payload;
+          nk[n++] = rKey;
+          out.added.append(cursor, from, t, OPEN, payload, rKey);
+          changed = true;
         }
-        repl.push(r);
-        cursor = r.validTo < vt ? r.validTo : vt;
+        nt[3 * n] = rFrom;
+        nt[3 * n + 1] = rTo;
+        nt[3 * n + 2] = rSystemFrom;
+        np[n] = rPayload;
+        nk[n++] = rKey;
+        cursor = rTo < vt ? rTo : vt;
         continue;
       }
-      // Rule 1: cut r. The part before V stays current and keeps r's identity.
+      // Rule 1: cut the row. The part before V stays current and keeps the row's identity.
       changed = true;
-      if (r.validFrom < vf) {
-        const left = version(r.validFrom, vf, r.systemFrom, OPEN, r.payload, r.payloadKey);
-        repl.push(left);
-        out.added.push(left);
+      if (rFrom < vf) {
+        nt[3 * n] = rFrom;
+        nt[3 * n + 1] = vf;
+        nt[3 * n + 2] = rSystemFrom;
+        np[n] = rPayload;
+        nk[n++] = rKey;
+        out.added.append(rFrom, vf, rSystemFrom, OPEN, rPayload, rKey);
       }
-      const from = r.validFrom > vf ? r.validFrom : vf;
-      const to = r.validTo < vt ? r.validTo : vt;
-      if (r.systemFrom < t) {
-        out.closed.push(version(from, to, r.systemFrom, t, r.payload, r.payloadKey));
-      } else if (from === r.validFrom) {
-        // Rule 3: opened at t and closed at t is no row at all. Only r's own identity existed
-        // in the sink; a piece starting later inside r was never written.
-        out.removed.push({ validFrom: r.validFrom, systemFrom: r.systemFrom });
+      const from = rFrom > vf ? rFrom : vf;
+      if (rSystemFrom < t) {
+        out.closed.append(from, rTo < vt ? rTo : vt, rSystemFrom, t, rPayload, rKey);
+      } else if (from === rFrom) {
+        // Rule 3: opened at t and closed at t is no row at all. Only the row's own identity
+        // was ever written; a piece starting later inside it never existed for the sink.
+        out.removed.push({ validFrom: rFrom, systemFrom: rSystemFrom });
       }
-      if (r.validTo > vt) tail = version(vt, r.validTo, r.systemFrom, OPEN, r.payload, r.payloadKey);
+      if (rTo > vt) {
+        tailTo = rTo;
+        tailSystemFrom = rSystemFrom;
+        tailPayload = rPayload;
+        tailKey = rKey;
+      }
     }
     if (put && cursor < vt) {
-      const piece = version(cursor, vt, t, OPEN, event.payload, payloadKey);
-      repl.push(piece);
-      fresh.push(piece);
-    }
-    if (tail !== null) {
-      repl.push(tail);
-      out.added.push(tail);
-    }
-    if (fresh.length > 0) {
+      nt[3 * n] = cursor;
+      nt[3 * n + 1] = vt;
+      nt[3 * n + 2] = t;
+      np[n] = event.payload;
+      nk[n++] = event.payloadKey;
+      out.added.append(cursor, vt, t, OPEN, event.payload, event.payloadKey);
       changed = true;
-      for (const piece of fresh) out.added.push(piece);
-      // A row removed by rule 3 and put back at the same (valid_from, system_from) is an update.
-      if (out.removed.length > 0) {
-        for (let k = out.removed.length - 1; k >= 0; k--) {
-          const gone = out.removed[k]!;
-          if (fresh.some((p) => p.validFrom === gone.validFrom && p.systemFrom === gone.systemFrom)) out.removed.splice(k, 1);
-        }
-      }
     }
+    if (tailSystemFrom === tailSystemFrom) {
+      const payload = tailPayload as P;
+      nt[3 * n] = vt;
+      nt[3 * n + 1] = tailTo;
+      nt[3 * n + 2] = tailSystemFrom;
+      np[n] = payload;
+      nk[n++] = tailKey;
+      out.added.append(vt, tailTo, tailSystemFrom, OPEN, payload, tailKey);
+    }
+    if (out.removed.length > 0) dropReAdded(out);
     if (changed) {
-      replaceRange(rows, first, end, repl);
-      this.latest = t;
+      this.replaceRows(first, end, n);
+      nums[0] = t;
     }
-    repl.length = 0;
-    fresh.length = 0;
     return out;
   }
 
-  private remembers(put: boolean, vf: number, vt: number, stated: number, payloadKey: string): boolean {
-    const recent = this.recent;
-    if (recent === null) return false;
-    for (let k = 0; k < recent.length; k++) {
-      const e = recent[k]!;
-      if (e.systemTime === stated && e.validFrom === vf && e.validTo === vt && e.put === put && e.payloadKey === payloadKey) {
-        return true;
+  /** Index of the first current row whose validTo is after `t` (rows are sorted and disjoint). */
+  private firstEndingAfter(t: number, base: number): number {
+    const nums = this.nums;
+    let lo = 0;
+    let hi = this.rows;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (nums[base + 3 * mid + 1]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Rows [from, to) := the first n rows of the next* buffers, in place. */
+  private replaceRows(from: number, to: number, n: number): void {
+    const nums = this.nums;
+    const refs = this.refs;
+    const base = 2 + 3 * this.ring;
+    const refBase = this.ring;
+    const count = this.rows;
+    const delta = n - (to - from);
+    if (delta > 0) {
+      if (to === count) {
+        // The usual update, at the end of the valid timeline: append.
+        for (let k = 0; k < delta; k++) {
+          nums.push(0, 0, 0);
+          refs.push(null, null);
+        }
+      } else {
+        openGap(nums, base + 3 * to, 3 * delta, 0);
+        openGap(refs, refBase + 2 * to, 2 * delta, null);
       }
+    } else if (delta < 0) {
+      // splice moves what follows with one memmove; a loop of element moves is far slower.
+      nums.splice(base + 3 * (to + delta), -3 * delta);
+      refs.splice(refBase + 2 * (to + delta), -2 * delta);
+    }
+    for (let k = 0; k < n; k++) {
+      const at = base + 3 * (from + k);
+      const ref = refBase + 2 * (from + k);
+      nums[at] = nextTimes[3 * k]!;
+      nums[at + 1] = nextTimes[3 * k + 1]!;
+      nums[at + 2] = nextTimes[3 * k + 2]!;
+      refs[ref] = nextPayloads[k];
+      refs[ref + 1] = nextKeys[k];
+    }
+    this.rows = count + delta;
+  }
+
+  private remembers(vf: number, vt: number, stated: number, payloadKey: string | null): boolean {
+    const nums = this.nums;
+    const refs = this.refs;
+    for (let k = 0; k < this.ringUsed; k++) {
+      const at = 2 + 3 * k;
+      if (nums[at + 2] === stated && nums[at] === vf && nums[at + 1] === vt && refs[k] === payloadKey) return true;
     }
     return false;
   }
 
-  private remember(e: AppliedEvent): void {
-    if (e.systemTime > this.maxStated) this.maxStated = e.systemTime;
-    if (this.recent === null) this.recent = [];
-    if (this.recent.length < this.window) {
-      this.recent.push(e);
+  private remember(vf: number, vt: number, stated: number, payloadKey: string | null): void {
+    const nums = this.nums;
+    const refs = this.refs;
+    if (stated > nums[1]!) nums[1] = stated;
+    let slot: number;
+    if (this.ringUsed < this.window) {
+      if (this.ringUsed === this.ring) this.growRing(Math.min(this.window, Math.max(4, 2 * this.ring)));
+      slot = this.ringUsed++;
     } else {
-      this.recent[this.recentNext] = e;
-      this.recentNext = (this.recentNext + 1) % this.window;
+      slot = this.ringNext;
+      this.ringNext = slot + 1 === this.window ? 0 : slot + 1;
     }
+    nums[2 + 3 * slot] = vf;
+    nums[2 + 3 * slot + 1] = vt;
+    nums[2 + 3 * slot + 2] = stated;
+    refs[slot] = payloadKey;
+  }
+
+  /** Makes room for `slots` ring entries in front of the rows, moving the rows up. */
+  private growRing(slots: number): void {
+    const more = slots - this.ring;
+    openGap(this.nums, 2 + 3 * this.ring, 3 * more, 0);
+    openGap(this.refs, this.ring, more, null);
+    this.ring = slots;
   }
 
   /** A JSON-able copy of the state (the payloads are shared, not copied). */
   toSnapshot(): KeyStateSnapshot<P> {
+    const nums = this.nums;
     const recent: AppliedEventSnapshot[] = [];
-    if (this.recent !== null) {
-      const n = this.recent.length;
-      // Oldest first: once the ring is full the oldest entry is the next one to overwrite.
-      for (let k = 0; k < n; k++) {
-        const e = this.recent[(this.recentNext + k) % n]!;
-        recent.push({
-          op: e.put ? 'put' : 'delete',
-          validFrom: e.validFrom,
-          validTo: e.validTo === OPEN ? null : e.validTo,
-          systemTime: e.systemTime,
-          payloadKey: e.payloadKey,
-        });
-      }
+    // Oldest first: once the ring is full the oldest entry is the next one to overwrite.
+    for (let j = 0; j < this.ringUsed; j++) {
+      const k = (this.ringNext + j) % this.ringUsed;
+      const key = this.refs[k] as string | null;
+      const validTo = nums[2 + 3 * k + 1]!;
+      recent.push({
+        op: key === null ? 'delete' : 'put',
+        validFrom: nums[2 + 3 * k]!,
+        validTo: validTo === OPEN ? null : validTo,
+        systemTime: nums[2 + 3 * k + 2]!,
+        payloadKey: key ?? '',
+      });
     }
-    return {
-      latestSystemTime: this.latestSystemTime(),
-      rows: this.rows.map((r) => ({
-        validFrom: r.validFrom,
-        validTo: r.validTo === OPEN ? null : r.validTo,
-        systemFrom: r.systemFrom,
-        payload: r.payload,
-        payloadKey: r.payloadKey,
-      })),
-      recent,
-    };
+    const rows = this.currentRows().map((r) => ({
+      validFrom: r.validFrom,
+      validTo: r.validTo === OPEN ? null : r.validTo,
+      systemFrom: r.systemFrom,
+      payload: r.payload,
+      payloadKey: r.payloadKey,
+    }));
+    return { latestSystemTime: this.latestSystemTime(), rows, recent };
   }
 
   /**
@@ -275,47 +370,44 @@ export class BitemporalKeyState<P> {
    */
   static fromSnapshot<P>(snapshot: KeyStateSnapshot<P>, options: KeyStateOptions = {}): BitemporalKeyState<P> {
     const state = new BitemporalKeyState<P>(options);
-    state.latest = snapshot.latestSystemTime ?? Number.NEGATIVE_INFINITY;
-    state.rows = snapshot.rows.map((r) =>
-      version(r.validFrom, r.validTo ?? OPEN, r.systemFrom, OPEN, r.payload, r.payloadKey),
-    );
-    const keep = snapshot.recent.slice(Math.max(0, snapshot.recent.length - state.window));
-    for (const e of keep) {
-      state.remember({
-        put: e.op === 'put',
-        validFrom: e.validFrom,
-        validTo: e.validTo ?? OPEN,
-        systemTime: e.systemTime,
-        payloadKey: e.payloadKey,
-      });
+    if (state.window > 0) {
+      for (const e of snapshot.recent.slice(Math.max(0, snapshot.recent.length - state.window))) {
+        state.remember(e.validFrom, e.validTo ?? OPEN, e.systemTime, e.op === 'put' ? e.payloadKey : null);
+      }
     }
+    for (const r of snapshot.rows) {
+      state.nums.push(r.validFrom, r.validTo ?? OPEN, r.systemFrom);
+      state.refs.push(r.payload, r.payloadKey);
+    }
+    state.rows = snapshot.rows.length;
+    state.nums[0] = snapshot.latestSystemTime ?? Number.NEGATIVE_INFINITY;
     return state;
   }
 }
 
-/** Index of the first row whose validTo is after `t` (rows are sorted and disjoint). */
-function firstEndingAfter<P>(rows: readonly Version<P>[], t: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.validTo <= t) lo = mid + 1;
-    else hi = mid;
+/**
+ * Inserts `size` placeholder slots at `at` (zeros in a number array keep it unboxed; null in
+ * a reference array). splice moves the rest with one memmove, unlike copyWithin on plain arrays.
+ */
+function openGap<T>(array: T[], at: number, size: number, fill: T): void {
+  let left = size;
+  while (left >= 3) {
+    array.splice(at, 0, fill, fill, fill);
+    left -= 3;
   }
-  return lo;
+  if (left === 2) array.splice(at, 0, fill, fill);
+  else if (left === 1) array.splice(at, 0, fill);
 }
 
-/** rows[from, to) := repl, in place (no spread of a temporary argument list). */
-function replaceRange<P>(rows: Version<P>[], from: number, to: number, repl: readonly Version<P>[]): void {
-  const removed = to - from;
-  const delta = repl.length - removed;
-  if (delta > 0) {
-    const oldLength = rows.length;
-    rows.length = oldLength + delta;
-    for (let k = oldLength - 1; k >= to; k--) rows[k + delta] = rows[k]!;
-  } else if (delta < 0) {
-    for (let k = to; k < rows.length; k++) rows[k + delta] = rows[k]!;
-    rows.length += delta;
+/** A row removed by rule 3 and put back at the same (valid_from, system_from) is an update. */
+function dropReAdded<P>(out: ApplyResult<P>): void {
+  for (let k = out.removed.length - 1; k >= 0; k--) {
+    const gone = out.removed[k]!;
+    for (let i = 0; i < out.added.length; i++) {
+      if (out.added.validFrom(i) === gone.validFrom && out.added.systemFrom(i) === gone.systemFrom) {
+        out.removed.splice(k, 1);
+        break;
+      }
+    }
   }
-  for (let k = 0; k < repl.length; k++) rows[from + k] = repl[k]!;
 }

@@ -98,8 +98,8 @@ export class BitemporalTable<P> {
       this.stored.set(key, rows);
     }
     for (const id of out.removed) rows.delete(`${id.validFrom}|${id.systemFrom}`);
-    for (const r of out.closed) rows.set(`${r.validFrom}|${r.systemFrom}`, r);
-    for (const r of out.added) rows.set(`${r.validFrom}|${r.systemFrom}`, r);
+    for (let i = 0; i < out.closed.length; i++) rows.set(`${out.closed.validFrom(i)}|${out.closed.systemFrom(i)}`, out.closed.at(i));
+    for (let i = 0; i < out.added.length; i++) rows.set(`${out.added.validFrom(i)}|${out.added.systemFrom(i)}`, out.added.at(i));
     return out;
   }
 

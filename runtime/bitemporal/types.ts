@@ -14,7 +14,7 @@ export type Op = 'put' | 'delete';
 /**
  * One stored row of a key, without the key itself (the caller knows which key it applied):
  * valid time `[validFrom, validTo)` and system time `[systemFrom, systemTo)`, both closed-open.
- * Versions are immutable once created: a cut makes new versions, so a sink may keep them.
+ * A plain value: the core never mutates one it handed out, so a sink may keep it.
  */
 export interface Version<P> {
   readonly validFrom: number;
@@ -74,20 +74,96 @@ export const BadEventReason = {
 export type BadEventReason = (typeof BadEventReason)[keyof typeof BadEventReason];
 
 /**
+ * Rows handed to the sink, stored flat so that applying an event allocates nothing: times in
+ * one packed number array (V8 keeps doubles unboxed there, while each epoch-ms number in an
+ * object field would be a separate heap allocation), payloads beside them. Read it by index
+ * (`validFrom(i)`, ...) in a hot sink, or iterate it to get `Version` objects.
+ */
+export class ChangeList<P> implements Iterable<Version<P>> {
+  /** validFrom, validTo, systemFrom, systemTo per row. */
+  private readonly times: number[] = [];
+  private readonly payloads: P[] = [];
+  private readonly payloadKeys: string[] = [];
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+  validFrom(i: number): number {
+    return this.times[4 * i]!;
+  }
+  validTo(i: number): number {
+    return this.times[4 * i + 1]!;
+  }
+  systemFrom(i: number): number {
+    return this.times[4 * i + 2]!;
+  }
+  systemTo(i: number): number {
+    return this.times[4 * i + 3]!;
+  }
+  payload(i: number): P {
+    return this.payloads[i]!;
+  }
+  payloadKey(i: number): string {
+    return this.payloadKeys[i]!;
+  }
+
+  /** Row i as an object (allocates). */
+  at(i: number): Version<P> {
+    const t = this.times;
+    return {
+      validFrom: t[4 * i]!,
+      validTo: t[4 * i + 1]!,
+      systemFrom: t[4 * i + 2]!,
+      systemTo: t[4 * i + 3]!,
+      payload: this.payloads[i]!,
+      payloadKey: this.payloadKeys[i]!,
+    };
+  }
+
+  toArray(): Version<P>[] {
+    const out: Version<P>[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.at(i);
+    return out;
+  }
+
+  *[Symbol.iterator](): Iterator<Version<P>> {
+    for (let i = 0; i < this.count; i++) yield this.at(i);
+  }
+
+  /** For the core only. Slots are reused; index == length appends without holes. */
+  append(validFrom: number, validTo: number, systemFrom: number, systemTo: number, payload: P, payloadKey: string): void {
+    const i = this.count++;
+    const t = this.times;
+    t[4 * i] = validFrom;
+    t[4 * i + 1] = validTo;
+    t[4 * i + 2] = systemFrom;
+    t[4 * i + 3] = systemTo;
+    this.payloads[i] = payload;
+    this.payloadKeys[i] = payloadKey;
+  }
+
+  /** Empties the list, keeping its storage (stale payload references stay until overwritten). */
+  clear(): void {
+    this.count = 0;
+  }
+}
+
+/**
  * What applying one event did, for the sink and the metrics. A sink applies `removed` as
  * deletes and `closed` + `added` as upserts on (key, valid_from, system_from); none of the three
- * lists share an identity. The object may be reused across calls (see `BitemporalKeyState.apply`),
- * so a sink must consume it before the next call.
+ * share an identity. The object may be reused across calls (see `BitemporalKeyState.apply`), so
+ * a sink must consume it before the next call.
  */
 export class ApplyResult<P> {
   /** Rows whose system_to this event set: history from now on, never touched again. */
-  readonly closed: Version<P>[] = [];
+  readonly closed = new ChangeList<P>();
   /**
    * Current rows that are new or whose valid interval changed: the new put pieces and the
    * remainders of cut rows. A remainder that starts where the cut row started keeps its
    * identity, so for the sink it is an update of that row.
    */
-  readonly added: Version<P>[] = [];
+  readonly added = new ChangeList<P>();
   /**
    * Rows that vanished: a current row opened at this same system time and now cut away
    * entirely (rule 3: an empty system interval is dropped). Only happens with several events
@@ -109,9 +185,10 @@ export class ApplyResult<P> {
   }
 
   reset(): this {
-    this.closed.length = 0;
-    this.added.length = 0;
-    this.removed.length = 0;
+    this.closed.clear();
+    this.added.clear();
+    // Shrinking an array is a runtime call in V8; it is almost always empty already.
+    if (this.removed.length !== 0) this.removed.length = 0;
     this.systemTime = Number.NaN;
     this.adjustedSystemTime = false;
     this.duplicate = false;

@@ -109,15 +109,17 @@ class CheckedRun {
     if (!Number.isNaN(out.systemTime)) this.systemTimes.add(out.systemTime);
     const closedIds = this.closedIds.get(e.key) ?? new Set<string>();
     this.closedIds.set(e.key, closedIds);
-    const touched = [...out.removed.map(id), ...out.closed.map(id), ...out.added.map(id)];
+    const closed = out.closed.toArray();
+    const added = out.added.toArray();
+    const touched = [...out.removed.map(id), ...closed.map(id), ...added.map(id)];
     expect(new Set(touched).size, 'removed, closed and added share no identity').toBe(touched.length);
     for (const t of touched) expect(closedIds.has(t), `history row ${t} of ${e.key} rewritten`).toBe(false);
-    for (const r of out.closed) {
+    for (const r of closed) {
       expect(r.systemTo).toBe(out.systemTime);
       closedIds.add(id(r));
     }
-    for (const r of out.added) expect(r.systemTo).toBe(OPEN);
-    for (const r of [...out.closed, ...out.added]) {
+    for (const r of added) expect(r.systemTo).toBe(OPEN);
+    for (const r of [...closed, ...added]) {
       expect(r.validFrom).toBeLessThan(r.validTo);
       expect(r.systemFrom).toBeLessThan(r.systemTo);
     }
@@ -209,7 +211,7 @@ describe('bi-temporal core properties', () => {
           // The sink's current rows are exactly the core's current rows, in valid-time order.
           const current = run.table.state(key)?.currentRows() ?? [];
           const stored = rows.filter((r) => r.systemTo === OPEN).map(({ key: _k, ...r }) => r);
-          expect(stored).toEqual([...current]);
+          expect(stored).toEqual(current);
           for (let i = 1; i < current.length; i++) expect(current[i - 1]!.validTo).toBeLessThanOrEqual(current[i]!.validFrom);
         }
       }),
