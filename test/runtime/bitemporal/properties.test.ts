@@ -16,8 +16,8 @@ import { ReferenceModel, type ModelEvent } from './reference-model.ts';
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_501;
 const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 150;
 const params = { seed: SEED, numRuns: RUNS };
-/** Long soaks (large FC_RUNS) need more than vitest's default 5 s per test. */
-const TIMEOUT = Math.max(5_000, RUNS * 20);
+/** A safety net, not a speed check: generous for loaded CI machines and long soaks (FC_RUNS). */
+const TIMEOUT = Math.max(60_000, RUNS * 100);
 
 /** Valid instants 0..GRID-1; finite valid times stay below GRID (see ReferenceModel). */
 const GRID = 20;
@@ -127,7 +127,7 @@ class CheckedRun {
     return out;
   }
 
-  /** System instants worth probing: each system time written, and the instant before it. */
+  /** System instants worth probing: each system time applied, and the instants either side. */
   probes(): number[] {
     const s = new Set<number>();
     for (const t of this.systemTimes) s.add(t).add(t - 1).add(t + 1);
@@ -142,10 +142,6 @@ function asOfGrid(table: BitemporalTable<string>, key: string, probes: number[],
     for (let v = 0; v <= GRID; v++) out.push(table.asOf(key, s, v)?.payloadKey ?? null);
   }
   return out;
-}
-
-function comparable(table: BitemporalTable<string>): unknown {
-  return table.rows().map((r) => ({ ...r }));
 }
 
 // ---- properties -----------------------------------------------------------------------------
@@ -256,7 +252,7 @@ describe('bi-temporal core properties', () => {
         const twice = new BitemporalTable<string>(immediately ? {} : { dedupWindow: 2 * events.length + 1 });
         const order = immediately ? events.flatMap((e) => [e, e]) : [...events, ...events];
         for (const e of order) twice.apply(e.key, toCore(e));
-        expect(comparable(twice)).toEqual(comparable(once));
+        expect(twice.rows()).toEqual(once.rows());
         expect(twice.metrics.adjustedSystemTimes).toBe(once.metrics.adjustedSystemTimes);
       }),
       params,
