@@ -34,6 +34,8 @@ export function packageJson(ctx: GenContext): unknown {
       // the exact version that generated it.
       lakec: ctx.lakecVersion,
     },
+    // Install scripts npm may run: esbuild checks its platform binary; lakec ships built.
+    allowScripts: { esbuild: true, lakec: false },
     devDependencies: sortedObject({
       ...pinned,
       'aws-cdk': awsCdkCli,
