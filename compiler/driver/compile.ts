@@ -26,6 +26,8 @@ export interface CompileOptions {
    * It must return what `parseFile` would.
    */
   readonly parse?: (source: SourceFile) => ParsedFile;
+  /** Binds the parsed files; the language server passes one that rebinds only changed declarations. It must return what `bind` would. */
+  readonly bind?: (files: readonly ParsedFile['ast'][], bag: DiagnosticBag) => BoundLake;
   /** Build the model when there are no errors (default true; the editor only needs diagnostics). */
   readonly model?: boolean;
 }
@@ -37,8 +39,8 @@ export function compile(sources: readonly SourceFile[], options: CompileOptions 
   for (const p of parsed) for (const d of p.diagnostics) bag.add(d);
   let lake: BoundLake;
   try {
-    lake = bind(parsed.map((p) => p.ast), bag);
-    for (const d of validate(lake)) bag.add(d);
+    lake = (options.bind ?? bind)(parsed.map((p) => p.ast), bag);
+    for (const d of validate(lake, undefined, sources)) bag.add(d);
   } catch (e) {
     // Never let a bug surface as a stack trace: report it as a diagnostic on the first file.
     bag.add(internal(sources, 'checking', e));

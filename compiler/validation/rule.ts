@@ -22,6 +22,8 @@ export interface CodeDoc {
 export interface RuleContext {
   readonly lake: BoundLake;
   report(span: Span, message: string, hint?: string, fixes?: Fix[]): void;
+  /** `file:line:column` of a span, for hints that point somewhere else ("first declared at ..."). */
+  locate(span: Span): string;
 }
 
 export interface Rule extends CodeDoc {

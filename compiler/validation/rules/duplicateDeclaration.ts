@@ -16,7 +16,7 @@ export const duplicateDeclaration: Rule = {
     'and a load test of that name. The later declaration is reported; the first one is the one references resolve to.',
   example: 'dataset orders in raw { ... }\n\ndataset orders in curated { ... }',
   fixed: 'dataset orders_raw in raw { ... }\n\ndataset orders in curated { ... }',
-  check({ lake, report }) {
+  check({ lake, report, locate }) {
     const groups: [string, readonly SymbolBase[]][] = [
       ['zone', lake.zones], ['stream', lake.streams], ['dataset', lake.datasets],
       ['persona', lake.personas], ['classification', lake.classifications],
@@ -30,12 +30,11 @@ export const duplicateDeclaration: Rule = {
           first.set(s.name, s);
           continue;
         }
-        const where = earlier.nameSpan.file === s.nameSpan.file ? 'earlier in this file' : `in ${earlier.nameSpan.file}`;
         const extra = kind === 'dataset' ? ' (dataset names are unique across all zones: each becomes a Glue table and a processor)' : '';
         report(
           s.nameSpan,
           `the ${kind} '${s.name}' is declared twice${extra}`,
-          `the first '${s.name}' is declared ${where}; rename this one or remove it`,
+          `the first '${s.name}' is declared at ${locate(earlier.nameSpan)}; rename this one or remove it`,
         );
       }
     }

@@ -12,7 +12,7 @@ export const lakeDeclaration: Rule = {
     'with the file of the first one in the hint. To describe two lakes, write two specs.',
   example: 'zone raw { layer = raw }\n\ndataset orders in raw { ... }',
   fixed: 'lake shop {\n  region = "us-east-1"\n}\n\nzone raw { layer = raw }\n\ndataset orders in raw { ... }',
-  check({ lake, report }) {
+  check({ lake, report, locate }) {
     const [first, ...extra] = lake.lakes;
     if (first === undefined) {
       const file = lake.files[0];
@@ -25,11 +25,10 @@ export const lakeDeclaration: Rule = {
       return;
     }
     for (const l of extra) {
-      const where = l.nameSpan.file === first.nameSpan.file ? 'earlier in this file' : `in ${first.nameSpan.file}`;
       report(
         l.nameSpan,
         `a second lake '${l.name}' is declared; a spec describes exactly one lake`,
-        `the lake '${first.name}' is declared ${where}: keep one lake block (merge its attributes) or move '${l.name}' to a spec of its own`,
+        `the lake '${first.name}' is declared at ${locate(first.nameSpan)}: keep one lake block (merge its attributes) or move '${l.name}' to a spec of its own`,
       );
     }
   },
