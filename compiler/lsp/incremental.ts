@@ -17,6 +17,9 @@ import { tokenize } from '../syntax/lexer.ts';
 import { parseFile, type ParsedFile } from '../syntax/parse.ts';
 import * as T from '../syntax/tokens.ts';
 
+/** Declarations kept after an edit, moved by `delta`: `moved.get(copy)` is the original (bindCache.ts reuses its binding). */
+export const moved = new WeakMap<A.Declaration, { readonly from: A.Declaration; readonly delta: number }>();
+
 export interface ParseState {
   readonly text: string;
   readonly parsed: ParsedFile;
@@ -148,7 +151,11 @@ function tryIncremental(path: string, previous: ParseState, text: string): Parse
   const declarations: A.Declaration[] = [
     ...decls.filter((d) => before(d.span)),
     ...region.ast.declarations.filter((d) => inRegion(d.span)),
-    ...keptAfter.map((d) => shift(d, delta)),
+    ...keptAfter.map((d) => {
+      const copy = shift(d, delta);
+      if (copy !== d) moved.set(copy, { from: d, delta });
+      return copy;
+    }),
   ];
   const comments: A.Comment[] = [
     ...old.ast.comments.filter((c) => before(c.span)),
@@ -176,18 +183,29 @@ function commentTrouble(diagnostics: readonly Diagnostic[], text: string): boole
 
 /** A copy of an AST node (or diagnostic) with every span moved by `delta`. */
 export function shift<N>(node: N, delta: number): N {
-  if (delta === 0) return node;
+  if (delta === 0 || typeof node !== 'object' || node === null) return node;
   return shiftValue(node, delta) as N;
 }
 
-function shiftValue(v: unknown, delta: number): unknown {
-  if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((x) => shiftValue(x, delta));
+function shiftValue(v: object, delta: number): unknown {
+  // Hot on large files (every declaration after an edit): plain loops, no calls for primitives.
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      out[i] = typeof x === 'object' && x !== null ? shiftValue(x, delta) : x;
+    }
+    return out;
+  }
   const o = v as Record<string, unknown>;
-  if (typeof o['start'] === 'number' && typeof o['end'] === 'number' && typeof o['file'] === 'string') {
-    return { ...o, start: (o['start'] as number) + delta, end: (o['end'] as number) + delta };
+  const start = o['start'];
+  if (typeof start === 'number' && typeof o['file'] === 'string' && typeof o['end'] === 'number' && Object.keys(o).length === 3) {
+    return { file: o['file'], start: start + delta, end: (o['end'] as number) + delta };
   }
   const out: Record<string, unknown> = {};
-  for (const k in o) out[k] = shiftValue(o[k], delta);
+  for (const k of Object.keys(o)) {
+    const x = o[k];
+    out[k] = typeof x === 'object' && x !== null ? shiftValue(x, delta) : x;
+  }
   return out;
 }

@@ -2,8 +2,9 @@
  * `lakec lsp`: the language server, over stdio. Every feature reads the compiler's own results
  * (workspace.ts runs the CLI's `compile`), so the editor and `lakec check` always agree.
  *
- * Diagnostics: the first change after a pause is checked at once; further changes that arrive
- * while a check runs or within `debounceMs` of the last one are gathered into one check. Every
+ * Diagnostics: the first change after a pause is checked at once (10 ms later); further changes
+ * that arrive while a check runs or within `debounceMs` of the last one are gathered into one
+ * check. Every
  * request gets an answer: a handler that fails logs the error and answers with nothing rather
  * than letting the server die.
  */
@@ -29,6 +30,7 @@ export interface ServerOptions {
 }
 
 export const defaultDebounceMs = 50;
+const minimumWaitMs = 10;
 
 export function runServer(options: ServerOptions = {}): void {
   const connection = createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
@@ -67,7 +69,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const schedule = (key: string): void => {
     ws.markDirty(key);
     if (timers.has(key)) return;
-    const wait = Math.max(0, (lastCheck.get(key) ?? -Infinity) + debounceMs - performance.now());
+    // A few milliseconds at least, so that a request sent right behind a keystroke (completion,
+    // typically) is answered before the check of that keystroke starts.
+    const wait = Math.max(minimumWaitMs, (lastCheck.get(key) ?? -Infinity) + debounceMs - performance.now());
     timers.set(key, setTimeout(() => {
       timers.delete(key);
       lastCheck.set(key, performance.now());

@@ -12,6 +12,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { compile, type Compilation } from '../driver/compile.ts';
 import type { ParsedFile } from '../syntax/parse.ts';
 import type { SourceFile } from '../syntax/source.ts';
+import { bindCached } from './bindCache.ts';
 import { reparse, type ParseState } from './incremental.ts';
 import { pathToUri, uriToPath } from './positions.ts';
 
@@ -96,7 +97,7 @@ export class Workspace {
   check(key: string): LakeState {
     this.dirty.delete(key);
     const sources = this.sources(key);
-    const compilation = compile(sources, { parse: (s) => this.parse(s), model: false });
+    const compilation = compile(sources, { parse: (s) => this.parse(s), bind: bindCached, model: false });
     const state: LakeState = { key, compilation, files: new Map(sources.map((s) => [s.path, s])), generation: ++this.generation };
     this.lakes.set(key, state);
     return state;
