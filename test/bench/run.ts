@@ -183,3 +183,8 @@ console.log('(c) targets');
 console.log(`    ${'measure'.padEnd(28)}${'target'.padEnd(22)}${'measured'.padEnd(20)}result`);
 for (const [name, target, measured, pass] of rows) console.log(`    ${name.padEnd(28)}${target.padEnd(22)}${measured.padEnd(20)}${pass ? 'PASS' : 'MISS'}`);
 if (loadavg()[0]! > cpus().length) console.log(`\n    note: the load average (${loadavg()[0]!.toFixed(2)}) exceeds the CPU count: timings are inflated`);
+
+// ------------------------------------------------------------------ (d) the language server (test/bench/lsp.ts)
+
+console.log('');
+await (await import('./lsp.ts')).benchLsp();
