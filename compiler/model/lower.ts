@@ -45,7 +45,7 @@ export function lower(lake: S.BoundLake): LakeModel {
       access: p.access.map((a) => a.value).sort(),
       identity: p.identity!.value,
     })).sort(byName),
-    grants: lake.grants.map((g) => grant(g, lake, lakeName)).filter((g): g is GrantModel => g !== undefined).sort(compareGrants),
+    grants: sortGrants(lake.grants.map((g) => grant(g, lake, lakeName)).filter((g): g is GrantModel => g !== undefined)),
   };
 }
 
@@ -167,8 +167,12 @@ function targetKey(g: GrantModel): string {
   return g.target.kind === 'zone' ? `zone:${g.target.zone}` : `dataset:${g.target.dataset}`;
 }
 
-function compareGrants(a: GrantModel, b: GrantModel): number {
-  const ka = `${a.persona}\u0000${targetKey(a)}\u0000${a.privileges.join(',')}\u0000${JSON.stringify(a.target)}\u0000${a.rowFilter ?? ''}`;
-  const kb = `${b.persona}\u0000${targetKey(b)}\u0000${b.privileges.join(',')}\u0000${JSON.stringify(b.target)}\u0000${b.rowFilter ?? ''}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Grants sorted by persona, then target, then the rest; each sort key is built once. */
+function sortGrants(grants: GrantModel[]): GrantModel[] {
+  const keyed = grants.map((g) => ({
+    g,
+    k: `${g.persona}\u0000${targetKey(g)}\u0000${g.privileges.join(',')}\u0000${JSON.stringify(g.target)}\u0000${g.rowFilter ?? ''}`,
+  }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.g);
 }

@@ -891,7 +891,7 @@ function reportErrors(path: string, text: string, errors: IRecognitionException[
       code: 'LAKE0002', severity: 'error',
       message: describeError(e),
       span: { file: path, start, end },
-      hint: hintFor(e),
+      ...(hintFor(e) !== undefined ? { hint: hintFor(e)! } : {}),
     });
   }
 }

@@ -115,8 +115,6 @@ export const Minus = punct('Minus', '-', '-');
  */
 export const EndOfDeclaration = createToken({ name: 'EndOfDeclaration', pattern: Lexer.NA, label: 'the end of the declaration' });
 
-/** Any other character: reported as one diagnostic per run of unknown characters. */
-export const Unknown = createToken({ name: 'Unknown', pattern: /[^\sA-Za-z0-9_]+?/, group: 'errors' });
 
 export const comparisonTokens = [NotEq, LtEq, GtEq, Lt, Gt, Equals];
 
@@ -154,6 +152,7 @@ export const allTokens: TokenType[] = [
   Gt,
   Equals,
   Minus,
-  Unknown,
   EndOfDeclaration,
 ];
+// Any other character is not a token: the lexer skips the run and reports it (LAKE0001). A
+// catch-all token would defeat the lexer's first-character optimization and halve its speed.

@@ -14,11 +14,17 @@ export function validate(lake: BoundLake, only: readonly Rule[] = rules, sources
     const p = positionAt(f, span.start);
     return `${span.file}:${p.line}:${p.column}`;
   };
+  // A declaration with a syntax error was only partly read: whatever a rule finds inside it is
+  // more likely the parser's loss than a second mistake, so the syntax error speaks alone.
+  const broken = lake.files.flatMap((f) => f.declarations.filter((d) => d.hasSyntaxErrors === true).map((d) => d.span));
+  const insideBroken = (span: { file: string; start: number; end: number }): boolean =>
+    broken.some((b) => b.file === span.file && b.start <= span.start && span.end <= b.end);
   for (const rule of only) {
     rule.check({
       lake,
       locate,
       report(span, message, hint, fixes) {
+        if (broken.length > 0 && insideBroken(span)) return;
         const d: { -readonly [K in keyof Diagnostic]: Diagnostic[K] } = { code: rule.code, severity: rule.severity, message, span };
         if (hint !== undefined) d.hint = hint;
         if (fixes !== undefined && fixes.length > 0) d.fixes = fixes;
