@@ -1,7 +1,6 @@
 /** The commands of `lakec`; each parses its flags and calls the compiler core. */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
+import { basename, join } from 'node:path';
 import { allCodes } from '../diagnostics/codes.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { renderText, summary, toJson } from '../diagnostics/render.ts';
@@ -10,9 +9,6 @@ import { loadSources } from '../driver/sources.ts';
 import { firstDifference } from '../syntax/formatDiff.ts';
 import { formatSource } from '../syntax/printer.ts';
 import type { SourceFile } from '../syntax/source.ts';
-import { basename } from 'node:path';
-import { generate } from '../codegen/generate.ts';
-import { apply, plan } from '../codegen/writer.ts';
 import { helpText, parseArgs, UsageError, type FlagSpec } from './args.ts';
 
 export const version = '0.1.0';
@@ -57,7 +53,7 @@ const check: Command = {
   summary: 'check a spec and report diagnostics',
   help: () => helpText('lakec check PATH [--format text|json] [--emit-model [--format json|yaml]]',
     'Checks PATH (a .lake file, or a folder whose .lake files form one lake) and prints its diagnostics.\nExit code: 0 no errors (warnings allowed), 1 errors, 2 usage error.', checkFlags),
-  run(argv) {
+  async run(argv) {
     const { positionals, flags } = parseArgs(argv, checkFlags);
     const path = onePath(positionals, 'check');
     const emit = flags.get('emit-model') === true;
@@ -69,7 +65,12 @@ const check: Command = {
     if (emit) {
       printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
       if ('model' in result && result.model !== undefined) {
-        process.stdout.write(format === 'yaml' ? toYaml(result.model, { lineWidth: 0 }) : JSON.stringify(result.model, null, 2) + '\n');
+        if (format === 'yaml') {
+          const { stringify } = await import('yaml');
+          process.stdout.write(stringify(result.model, { lineWidth: 0 }));
+        } else {
+          process.stdout.write(JSON.stringify(result.model, null, 2) + '\n');
+        }
       }
     } else {
       printDiagnostics(result.diagnostics, result.sources, format, process.stdout);
@@ -112,7 +113,7 @@ const build: Command = {
   summary: 'generate the project (infrastructure, tables, grants, processors) from a spec',
   help: () => helpText('lakec build PATH [-o OUT] [--check]',
     'Checks PATH and, when it has no errors, writes the generated project to OUT. The same spec always\ngives byte-identical files; files you own are created once and never overwritten; files an earlier\nbuild generated that this one does not are removed. With --check nothing is written and the exit\ncode is 1 when OUT is stale (for CI of committed output).', buildFlags),
-  run(argv) {
+  async run(argv) {
     const { positionals, flags } = parseArgs(argv, buildFlags);
     const path = onePath(positionals, 'build');
     const outDir = (flags.get('out') as string | undefined) ?? 'out';
@@ -128,6 +129,7 @@ const build: Command = {
       return 1;
     }
     if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, result.sources, format, process.stderr);
+    const [{ generate }, { apply, plan }] = await Promise.all([import('../codegen/generate.ts'), import('../codegen/writer.ts')]);
     const files = generate({ model: result.model, specName: basename(path.replace(/[\\/]+$/, '')), lakecVersion: version });
     const p = plan(outDir, files);
     if (flags.get('check') === true) {
@@ -226,7 +228,7 @@ const lsp: Command = {
     if (positionals.length > 0) throw new UsageError('lsp takes no paths: the editor tells it which files are open');
     const debounce = flags.get('debounce') as string | undefined;
     if (debounce !== undefined && !/^\d+$/.test(debounce)) throw new UsageError(`--debounce takes a number of milliseconds, not '${debounce}'`);
-    // Loaded only here, so that the other commands start without the server's code.
+    // Loaded only here (a chunk of its own in the bundle): other commands start without it.
     const { runServer } = await import('../lsp/server.ts');
     runServer(debounce !== undefined ? { debounceMs: Number(debounce) } : {});
     return 0;
