@@ -66,7 +66,9 @@ const check: Command = {
       printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
       if ('model' in result && result.model !== undefined) {
         if (format === 'yaml') {
-          const { stringify } = await import('yaml');
+          // yaml is CommonJS: bundled, its exports sit on `default`.
+          const mod = await import('yaml');
+          const stringify = mod.stringify ?? (mod as unknown as { default: typeof mod }).default.stringify;
           process.stdout.write(stringify(result.model, { lineWidth: 0 }));
         } else {
           process.stdout.write(JSON.stringify(result.model, null, 2) + '\n');
