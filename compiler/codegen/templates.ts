@@ -2,13 +2,21 @@
  * Handlebars templates from `templates/<target>/`: compiled once per process, with a few small
  * helpers and no logic beyond them (the generators prepare view models).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 
-// Both compiler/codegen/*.ts (tests, tsx) and the bundle compiler/dist/lakec.js sit two levels
-// below the package root, where templates/ lives.
-const templatesRoot = fileURLToPath(new URL('../../templates/', import.meta.url));
+// The package root holds templates/. This module runs from compiler/codegen/ (sources, tsx) or
+// from a chunk under compiler/dist/ (the bundle), so look upwards rather than count levels.
+const templatesRoot = findTemplates(dirname(fileURLToPath(import.meta.url)));
+
+function findTemplates(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'templates')) && existsSync(join(dir, 'package.json'))) return join(dir, 'templates') + sep;
+    if (dirname(dir) === dir) throw new Error(`lakec's templates/ folder is missing (looked upwards from ${from})`);
+  }
+}
 
 const hb = Handlebars.create();
 hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(value)));
