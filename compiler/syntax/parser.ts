@@ -148,10 +148,8 @@ class LakeParser extends EmbeddedActionsParser {
     this.MANY(() => {
       this.OR({ DEF: [
         { ALT: () => { this.CONSUME(T.Semicolon); } },
-        {
-          GATE: () => this.LA(1).tokenType === T.Columns && this.LA(2).tokenType === T.LCurly,
-          ALT: () => { push(items, this.SUBRULE(this.columnsBlock)); },
-        },
+        // `columns {` (two tokens of lookahead) before the general item, which also accepts it.
+        { ALT: () => { push(items, this.SUBRULE(this.columnsBlock)); } },
         { ALT: () => { push(items, this.SUBRULE(this.item)); } },
       ], IGNORE_AMBIGUITIES: true });
     });
@@ -298,7 +296,8 @@ class LakeParser extends EmbeddedActionsParser {
           terms = this.SUBRULE(this.lineTerms);
         },
       },
-      { GATE: () => this.LA(1).tokenType === T.LCurly, ALT: () => { block = this.SUBRULE(this.block); } },
+      // Before the terms alternative, which could also start with `{` (a map): `name {` is a block.
+      { ALT: () => { block = this.SUBRULE(this.block); } },
       { ALT: () => { terms = this.SUBRULE2(this.lineTerms); } },
     ], IGNORE_AMBIGUITIES: true });
     return this.ACTION(() => {
@@ -341,17 +340,19 @@ class LakeParser extends EmbeddedActionsParser {
   private term = this.RULE('term', (): A.Term => {
     return this.OR({ DEF: [
       {
-        GATE: () => this.LA(2).tokenType === T.LParen && this.LA(2).startOffset === this.LA(1).endOffset! + 1,
+        // A name, or a call when `(` follows with no space: `day(valid_from)`. One alternative with
+        // an OPTION rather than two gated ones: a gate on an OR alternative costs an allocation per call.
         ALT: () => {
-          const callee = this.CONSUME(T.Name);
-          const { elements, close } = this.SUBRULE(this.parenElements);
-          return this.ACTION(() => ({ kind: 'Call', callee: this.ident(callee), args: elements, span: this.span(callee, close) }) as A.Term);
-        },
-      },
-      {
-        ALT: () => {
-          const t = this.CONSUME2(T.Name);
-          return this.ACTION(() => ({ kind: 'Name', name: t.image, span: this.tokenSpan(t) }) as A.Term);
+          const t = this.CONSUME(T.Name);
+          let call: { elements: Terms[]; close: IToken } | undefined;
+          this.OPTION({
+            GATE: () => this.LA(1).startOffset === t.endOffset! + 1,
+            DEF: () => { call = this.SUBRULE(this.parenElements); },
+          });
+          return this.ACTION(() =>
+            call !== undefined
+              ? ({ kind: 'Call', callee: this.ident(t), args: call.elements, span: this.span(t, call.close) } as A.Term)
+              : ({ kind: 'Name', name: t.image, span: this.tokenSpan(t) } as A.Term));
         },
       },
       {
