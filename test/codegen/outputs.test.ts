@@ -53,7 +53,7 @@ describe('Glue and Lake Formation inputs', () => {
     const result = JSON.parse(r.stdout) as { botocore: string; problems: Record<string, string[]> };
     expect(result.problems).toEqual({});
     expect(inputs.length).toBeGreaterThan(20);
-  });
+  }, 60_000);
 
   it('grant every permission of the reference spec, each entry with an id and no grant option', () => {
     const files = build('examples/audit-surveillance.lake');
@@ -123,7 +123,7 @@ describe('lakec build (CLI)', () => {
     expect(check.stdout).toContain('changed  glue/curated.trades.json');
     // --check wrote nothing.
     expect(readFileSync(join(one, 'lakeformation', 'permissions.json'), 'utf8')).toBe(edited);
-  });
+  }, 60_000);
 
   it('refuses to generate from a spec with errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lakec-bad-'));
@@ -132,5 +132,5 @@ describe('lakec build (CLI)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('nothing was generated');
     expect(() => statSync(join(dir, 'out'))).toThrow();
-  });
+  }, 30_000);
 });

@@ -117,6 +117,42 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
   return alarms;
 }
 
+/** Resources per nested stack lakec aims at: CloudFormation allows 500 per stack. */
+export const datasetStackBudget = 300;
+
+/**
+ * Which nested stack holds each dataset's resources (table, tag associations, row filters,
+ * grants, alarms, schedules): one per zone, so a dataset moves only when it changes zones. A zone
+ * whose datasets would pass the budget is split in 2, 4, ... stacks by a hash of the dataset name.
+ */
+export function datasetStacks(model: LakeModel, plan: AccessPlan): { name: string; datasets: string[] }[] {
+  const tableOf = (database: string, table: string): string | undefined => model.datasets.find((d) => d.database === database && d.table === table)?.name;
+  const estimate = new Map(model.datasets.map((d) => [d.name, 1 + datasetAlarms(model, d).length + maintenanceJobs(model.lake.name, d).length]));
+  const add = (dataset: string | undefined): void => {
+    if (dataset !== undefined) estimate.set(dataset, estimate.get(dataset)! + 1);
+  };
+  for (const a of plan.tagAssignments) add(tableOf(a.database, a.table));
+  for (const f of plan.filters) add(tableOf(f.database, f.table));
+  for (const g of plan.grants) if ('persona' in g.principal && 'table' in g.resource) add(tableOf(g.resource.database, g.resource.table));
+  const stacks: { name: string; datasets: string[] }[] = [];
+  for (const z of model.zones) {
+    const datasets = model.datasets.filter((d) => d.zone === z.name).map((d) => d.name);
+    if (datasets.length === 0) continue;
+    const total = datasets.reduce((sum, d) => sum + estimate.get(d)!, 0);
+    let parts = 1;
+    while (total / parts > datasetStackBudget) parts *= 2;
+    if (parts === 1) {
+      stacks.push({ name: N.pascal(z.name), datasets });
+      continue;
+    }
+    for (let i = 0; i < parts; i++) {
+      const part = datasets.filter((d) => parseInt(N.shortHash(d), 16) % parts === i);
+      if (part.length > 0) stacks.push({ name: `${N.pascal(z.name)}${i + 1}`, datasets: part });
+    }
+  }
+  return stacks;
+}
+
 export interface LakeDefinitionData {
   readonly model: LakeModel;
   readonly plan: AccessPlan;
@@ -203,6 +239,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         return { dataset, database: d.database, table: d.table, columns: order.filter((c) => cols.has(c)), rowFilters: [...filters].sort() };
       }),
     })),
+    datasetStacks: datasetStacks(model, plan),
     maintenanceWorkgroup: N.workgroupName(lake, 'maintenance'),
     tableMaintainerRole: N.tableMaintainerRoleName(lake),
     bytesScannedCutoffPerQuery: defaultBytesScannedCutoff,
@@ -210,7 +247,14 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
       tags: plan.tags.map((t) => ({ key: t.key, values: t.values })),
       tagAssignments: plan.tagAssignments,
       dataCellsFilters: plan.filters,
-      grants: plan.grants.map((g) => ({ id: g.id, principal: g.principal, resource: g.resource, permissions: g.permissions, ...(g.grant !== undefined ? { grant: g.grant } : {}) })),
+      grants: plan.grants.map((g) => ({
+        id: g.id,
+        principal: g.principal,
+        resource: g.resource,
+        permissions: g.permissions,
+        ...('table' in g.resource ? { dataset: model.datasets.find((d) => d.database === (g.resource as { database: string }).database && d.table === (g.resource as { table: string }).table)!.name } : {}),
+        ...(g.grant !== undefined ? { grant: g.grant } : {}),
+      })),
     },
   };
   return { model, plan, value };

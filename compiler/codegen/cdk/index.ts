@@ -26,6 +26,7 @@ const fixed = [
   'constructs/consumption.ts',
   'constructs/observability.ts',
   'constructs/maintenance.ts',
+  'constructs/datasets.ts',
   'functions/aws.ts',
   'functions/iceberg-table.ts',
   'functions/iceberg-table-handler.ts',

@@ -2,7 +2,7 @@
  * Building generated projects for tests: OUT folders live under test/build/out/ (ignored by git)
  * so the generated app resolves aws-cdk-lib and friends from the repository's node_modules.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GenContext } from '../../../compiler/codegen/files.ts';
@@ -36,10 +36,59 @@ export function buildExample(example: string): { dir: string; model: LakeModel }
 }
 
 export interface Synthesized {
+  /** The parent stack's template. */
   readonly template: Template;
+  /** Every template of the app, parent and nested stacks, by file name in `outdir`. */
+  readonly templates: ReadonlyMap<string, Template>;
   readonly stackName: string;
+  /** Asset hash -> file in `outdir` (a nested stack's TemplateURL ends with `/<hash>.json`). */
+  readonly assets: ReadonlyMap<string, string>;
   /** The cloud assembly folder (templates for cfn-lint, the validation report). */
   readonly outdir: string;
+}
+
+/**
+ * All of an app's resources in one template: the parent's under their logical ids, a nested
+ * stack's under `<nested stack resource id>/<logical id>`, with the nested stack's parameters
+ * replaced by the values the parent passes (so references reach the parent's resources) and a
+ * nested resource's dependencies on the parent expressed through its nested stack resource.
+ */
+export function mergedTemplate(s: Synthesized): Template {
+  const parent = s.template;
+  const resources: Record<string, Template['Resources'][string]> = {};
+  for (const [id, r] of Object.entries(parent.Resources)) resources[id] = r;
+  for (const [stackId, r] of Object.entries(parent.Resources)) {
+    if (r.Type !== 'AWS::CloudFormation::Stack') continue;
+    const hash = /\/([0-9a-f]{64})\.json"/.exec(JSON.stringify(r.Properties?.['TemplateURL']))?.[1];
+    const file = hash !== undefined ? s.assets.get(hash) : undefined;
+    const nested = file !== undefined ? s.templates.get(file) : undefined;
+    if (nested === undefined) throw new Error(`no nested template ${file}`);
+    const parameters = (r.Properties?.['Parameters'] ?? {}) as Record<string, unknown>;
+    const rewrite = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(rewrite);
+      if (typeof v !== 'object' || v === null) return v;
+      const o = v as Record<string, unknown>;
+      if (typeof o['Ref'] === 'string' && Object.keys(o).length === 1) {
+        if (o['Ref'] in parameters) return parameters[o['Ref']];
+        if (o['Ref'].startsWith('AWS::')) return o;
+        return { Ref: `${stackId}/${o['Ref']}` };
+      }
+      if (Array.isArray(o['Fn::GetAtt']) && Object.keys(o).length === 1) {
+        const [id, attr] = o['Fn::GetAtt'] as [string, string];
+        return { 'Fn::GetAtt': [`${stackId}/${id}`, attr] };
+      }
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rewrite(x)]));
+    };
+    for (const [id, nr] of Object.entries(nested.Resources)) {
+      const deps = nr.DependsOn === undefined ? [] : typeof nr.DependsOn === 'string' ? [nr.DependsOn] : nr.DependsOn;
+      resources[`${stackId}/${id}`] = {
+        ...nr,
+        ...(nr.Properties !== undefined ? { Properties: rewrite(nr.Properties) as Record<string, unknown> } : {}),
+        DependsOn: [...deps.map((d) => `${stackId}/${d}`), stackId],
+      };
+    }
+  }
+  return { Resources: resources };
 }
 
 /**
@@ -56,5 +105,9 @@ export async function synthesize(dir: string): Promise<Synthesized> {
   rmSync(outdir, { recursive: true, force: true });
   const { app, stack } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const assembly = app.synth();
-  return { template: assembly.getStackByName(stack.stackName).template, stackName: stack.stackName, outdir };
+  const templates = new Map<string, Template>();
+  for (const f of readdirSync(outdir).filter((n) => n.endsWith('.template.json')).sort()) templates.set(f, JSON.parse(readFileSync(join(outdir, f), 'utf8')) as Template);
+  const manifest = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.assets.json`), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+  const assets = new Map(Object.entries(manifest.files).map(([hash, f]) => [hash, f.source.path]));
+  return { template: assembly.getStackByName(stack.stackName).template, templates, stackName: stack.stackName, assets, outdir };
 }

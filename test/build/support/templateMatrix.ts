@@ -1,5 +1,6 @@
 /**
- * The access matrix read back from a synthesized template's Lake Formation resources, knowing
+ * The access matrix read back from a synthesized template's Lake Formation resources (pass the
+ * merged template of an app with nested stacks: test/build/support/out.ts), knowing
  * nothing of the spec: roles tagged `lakec:persona`, tables (Glue tables and Iceberg custom
  * resources) with their columns, data cells filters, and every AWS::LakeFormation::PrincipalPermissions.
  */
@@ -46,6 +47,7 @@ export function accessMatrixFromTemplate(template: Template): AccessMatrix {
     if (r.Type !== 'AWS::LakeFormation::PrincipalPermissions') continue;
     const p = r.Properties!;
     const roleId = p['Principal'].DataLakePrincipalIdentifier?.['Fn::GetAtt']?.[0] as string | undefined;
+    // (In a merged template, nested stacks' parameters are already replaced by the parent's references.)
     const persona = roleId !== undefined ? personaOfRole.get(roleId) : undefined;
     if (persona === undefined) continue; // the lake's own roles (table maintainer, processors)
     const permissions = p['Permissions'] as string[];
