@@ -1,0 +1,127 @@
+/** The decisions lakec takes for every target: tables, Lake Formation plan, alarms, schedules, names, stacks. */
+import { describe, expect, it } from 'vitest';
+import { datasetAlarms, datasetStacks, datasetStackBudget, maintenanceJobs } from '../../compiler/codegen/cdk/definition.ts';
+import { accessPlan } from '../../compiler/codegen/plan/access.ts';
+import { bucketPrefix, fit, personaRoleName } from '../../compiler/codegen/plan/names.ts';
+import { hiveLayout, icebergDdl, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
+import { documented, tsLiteral } from '../../compiler/codegen/tsLiteral.ts';
+import { syntheticSpec } from '../bench/synthetic.ts';
+import { compileAt, compileText } from '../support/compile.ts';
+
+const audit = compileAt('examples/audit-surveillance.lake').model!;
+const dataset = (name: string) => audit.datasets.find((d) => d.name === name)!;
+
+describe('tables', () => {
+  it('an Iceberg table is an Athena CREATE TABLE with its history columns, partition transforms and snapshot age', () => {
+    const ddl = icebergDdl(dataset('trades'));
+    expect(ddl.split('\n')[0]).toBe('CREATE TABLE IF NOT EXISTS `audit_surveillance_curated`.`trades` (');
+    expect(ddl).toContain("  `trade_id` string COMMENT 'Exchange-assigned trade identifier.',");
+    expect(ddl).toContain('  `quantity` decimal(18,4),');
+    expect(ddl).toMatch(/`system_from` timestamp COMMENT '[^']+',\n {2}`system_to` timestamp COMMENT '[^']+'\n\)/);
+    expect(ddl).toContain('PARTITIONED BY (day(`valid_from`), bucket(16, `trade_id`))');
+    expect(ddl).toContain("LOCATION '{location}'");
+    expect(ddl).toContain("'table_type' = 'ICEBERG'");
+    expect(ddl).toContain("'vacuum_max_snapshot_age_seconds' = '604800'");
+  });
+
+  it('a Hive table keeps identity partitions out of its files and projects time partitions', () => {
+    const accounts = hiveLayout(dataset('accounts'), 2555);
+    expect(accounts.columns.map((c) => c.name)).not.toContain('desk');
+    expect(accounts.partitionKeys).toEqual([{ name: 'desk', type: 'string', comment: 'Partition: desk.' }]);
+    expect(accounts.parameters['projection.enabled']).toBeUndefined();
+    const raw = hiveLayout(dataset('trade_events_raw'), 400);
+    expect(raw.partitionKeys.map((k) => k.name)).toEqual(['ingested_at_day']);
+    expect(raw.parameters).toMatchObject({ 'projection.enabled': 'true', 'projection.ingested_at_day.type': 'date', 'projection.ingested_at_day.range': 'NOW-400DAYS,NOW' });
+    expect(tableColumnNames(dataset('trade_events_raw'))).toEqual(['trade_id', 'payload', 'ingested_at', 'ingested_at_day']);
+    expect(storedColumns(dataset('trades')).map((c) => c.name).slice(-2)).toEqual(['system_from', 'system_to']);
+  });
+});
+
+describe('the Lake Formation plan', () => {
+  const plan = accessPlan(audit);
+  const grant = (id: string) => plan.grants.find((g) => g.id === id)!;
+
+  it('excludes the classified columns of an except @classification grant', () => {
+    expect(grant('business_users.trades.columns').resource).toEqual({ kind: 'columnsExcept', database: 'audit_surveillance_curated', table: 'trades', excluded: ['account_id', 'trader_email'] });
+  });
+
+  it('turns a row filter into a data cells filter with the granted columns, and grants SELECT on it', () => {
+    expect(plan.filters).toEqual([{
+      name: 'compliance_service_trades', database: 'audit_surveillance_curated', table: 'trades', rowFilter: "venue <> 'TEST'",
+      columns: ['trade_id', 'symbol', 'side', 'quantity', 'price', 'valid_from', 'valid_to'],
+    }]);
+    expect(grant('compliance_service.trades.rows')).toMatchObject({ resource: { kind: 'dataCellsFilter', filter: 'compliance_service_trades' }, permissions: ['SELECT'] });
+  });
+
+  it('gives the table maintainer CREATE_TABLE and the data location of the zones holding Iceberg tables, first', () => {
+    expect(plan.grants.slice(0, 2).map((g) => [g.principal, g.resource.kind, g.permissions])).toEqual([
+      [{ service: 'tableMaintainer' }, 'dataLocation', ['DATA_LOCATION_ACCESS']],
+      [{ service: 'tableMaintainer' }, 'database', ['CREATE_TABLE', 'DESCRIBE']],
+    ]);
+  });
+
+  it('makes an except that excludes nothing a table grant, and keeps `all` on a restricted selection from reading outside it', () => {
+    const c = compileText(`lake l { region = "eu-west-1"; encryption = kms }
+zone z { layer = raw }
+classification pii
+dataset d in z { format = parquet; columns { a string; b string } }
+persona p { access = [athena]; identity = sso_group "G" }
+persona q { access = [athena]; identity = sso_group "H" }
+grant select on d except @pii to p
+grant all on d to q
+grant describe, alter on zone z to p
+`);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const p = accessPlan(c.model!);
+    expect(p.grants.find((g) => g.id === 'p.d')).toMatchObject({ resource: { kind: 'table' }, permissions: ['SELECT'] });
+    expect(p.grants.find((g) => g.id === 'q.d')).toMatchObject({ resource: { kind: 'table' }, permissions: ['ALL'] });
+    expect(p.grants.find((g) => g.id === 'p.z')).toMatchObject({ resource: { kind: 'database', database: 'l_z' }, permissions: ['ALTER', 'DESCRIBE'] });
+  });
+
+  it('turns classifications into LF-Tags on exactly their columns', () => {
+    expect(plan.tags.map((t) => t.key)).toEqual(['audit_surveillance.confidential', 'audit_surveillance.pii']);
+    expect(plan.tagAssignments.find((a) => a.tagKey === 'audit_surveillance.pii' && a.table === 'trades')?.columns).toEqual(['account_id', 'trader_email']);
+  });
+});
+
+describe('operations', () => {
+  it('derives alarms from the SLA: iterator age against freshness less a checkpoint, throttled writes, dead letters', () => {
+    const alarms = datasetAlarms(audit, dataset('trades'));
+    expect(alarms.map((a) => a.name)).toEqual(['audit_surveillance-trades-freshness', 'audit_surveillance-trades-burst-throttled', 'audit_surveillance-trades-dead-letters']);
+    expect(alarms[0]).toMatchObject({ threshold: 840_000, metric: { metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: 'audit_surveillance-trade_events' } } });
+    expect(alarms[2]!.metric).toMatchObject({ namespace: 'AWS/KinesisAnalytics', metricName: 'DeadLetterRecords', dimensions: { Application: 'audit_surveillance-trades' } });
+    expect(datasetAlarms(audit, dataset('accounts'))).toEqual([]);
+  });
+
+  it('schedules OPTIMIZE and VACUUM from maintenance', () => {
+    expect(maintenanceJobs('audit_surveillance', dataset('trades')).map((j) => [j.schedule, j.query])).toEqual([
+      ['cron(0 2 * * ? *)', 'OPTIMIZE audit_surveillance_curated.trades REWRITE DATA USING BIN_PACK'],
+      ['cron(0 4 ? * SUN *)', 'VACUUM audit_surveillance_curated.trades'],
+    ]);
+  });
+
+  it('keeps every nested stack of a 100-dataset lake within its budget, one zone per stack', () => {
+    const model = compileText(syntheticSpec({ datasets: 100, seed: 7 }), 'synthetic.lake').model!;
+    const stacks = datasetStacks(model, accessPlan(model));
+    expect(stacks.flatMap((s) => s.datasets).sort()).toEqual(model.datasets.map((d) => d.name).sort());
+    for (const s of stacks) expect(new Set(s.datasets.map((d) => model.datasets.find((x) => x.name === d)!.zone)).size).toBe(1);
+    expect(stacks.length).toBeGreaterThan(model.zones.length - 1);
+    expect(datasetStackBudget).toBeLessThan(500);
+  });
+});
+
+describe('names and literals', () => {
+  it('fits long names under AWS limits with a hash, and leaves short ones alone', () => {
+    expect(personaRoleName('audit_surveillance', 'compliance_it')).toBe('audit_surveillance-compliance_it');
+    const long = personaRoleName('a'.repeat(40), 'b'.repeat(40));
+    expect(long.length).toBeLessThanOrEqual(64);
+    expect(long).toMatch(/-[0-9a-f]{8}$/);
+    expect(fit('x'.repeat(100), 20)).not.toBe(fit(`${'x'.repeat(99)}y`, 20));
+    expect(`${bucketPrefix('a'.repeat(60), 'zone', 'ap-southeast-2')}-123456789012-ap-southeast-2`.length).toBeLessThanOrEqual(63);
+  });
+
+  it('prints TypeScript literals with doc comments, quoted keys only where needed', () => {
+    expect(tsLiteral({ a: 1, 'b-c': "it's", n: 150_000_000 })).toBe("{ a: 1, 'b-c': 'it\\'s', n: 150_000_000 }");
+    expect(tsLiteral([documented('Doc.', { x: 1 })])).toBe('[\n  /** Doc. */\n  { x: 1 },\n]');
+  });
+});
