@@ -188,3 +188,6 @@ if (loadavg()[0]! > cpus().length) console.log(`\n    note: the load average (${
 
 console.log('');
 await (await import('./lsp.ts')).benchLsp();
+
+console.log('');
+await (await import('./build.ts')).buildBenchmark();
