@@ -1,6 +1,6 @@
 /** OUT/README.md: what was generated, the lake, the access matrix, the acknowledged findings, how to deploy. */
 import type { GenContext } from '../files.ts';
-import { acknowledgements } from '../cdk/acknowledgements.ts';
+import { acknowledgementsMarkdown } from '../cdk/acknowledgements.ts';
 import { datasetAlarms, defaultBytesScannedCutoff, grouped, maintenanceJobs } from '../cdk/definition.ts';
 import { accessMatrixFromModel, describeGrant } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
@@ -58,7 +58,7 @@ export function readme(ctx: GenContext): string {
     hasApi: m.personas.some((p) => p.access.includes('api')),
     hasQuickSight: m.personas.some((p) => p.access.includes('quicksight')),
     processed: m.datasets.filter((d) => d.source !== undefined).map((d) => ({ name: d.name, application: N.applicationName(lake, d.name) })),
-    acknowledgements: acknowledgements.map((a) => ({ ...a, reason: oneLine(a.reason) })),
+    acknowledgements: acknowledgementsMarkdown(),
     context: Object.keys(lakeContext).map((k) => `\`${k}\``).join(', '),
     bytesScannedGiB: defaultBytesScannedCutoff / 1024 ** 3,
     maintainerRole: N.tableMaintainerRoleName(lake),
