@@ -109,6 +109,7 @@ class Context {
         while (this.stack.length > 1 && this.top().open !== '{') this.stack.pop();
         if (this.stack.length > 1) this.stack.pop();
         this.top().stmt.push(t);
+        if (this.stack.length === 1) this.bodyClosed = true;
       } else {
         frame.stmt.push(t);
       }
