@@ -296,3 +296,50 @@ describe('outline, folding, formatting, quick fixes', () => {
     expect(codes(await show(files.access, fixed))).not.toContain('LAKE1003');
   });
 });
+
+describe('lakes and files', () => {
+  it('reads files created on disk into the lake when the client reports them', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'lakec-lsp-watch-'));
+    try {
+      const main = join(tmp, 'main.lake');
+      const text = 'grant select on events to readers\n';
+      await client.open(main, text);
+      expect(codes(await client.diagnosticsAt(main, 1))).toContain('LAKE1003');
+      writeFileSync(join(tmp, 'decls.lake'), disk(join(fixtures, 'watch/decls.lake')));
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(join(tmp, 'decls.lake')), type: 1 }] });
+      await client.diagnosticsFor(main, (p) => !p.diagnostics.some((d) => d.code === 'LAKE1003'));
+      await client.close(main);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('clears the diagnostics of a lake when its last document closes', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'lakec-lsp-close-'));
+    try {
+      const path = join(tmp, 'broken.lake');
+      await client.open(path, 'zone raw {\n');
+      expect((await client.diagnosticsAt(path, 1)).length).toBeGreaterThan(0);
+      await client.close(path);
+      expect(await client.diagnosticsFor(path, (p) => p.version === undefined && p.diagnostics.length === 0)).toEqual([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('checks an unsaved buffer that is not a file as a lake of its own', async () => {
+    const uri = 'untitled:Untitled-1';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'lake', version: 1, text: 'grant select on nothing to nobody\n' } });
+    const got = await new Promise<Diagnostic[]>((resolve) => {
+      const check = (): void => {
+        const p = client.diagnostics.get(uri);
+        if (p !== undefined) resolve(p.diagnostics);
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+    expect(codes(got)).toContain('LAKE1003');
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    expect(hover).toBeNull();
+  });
+});
