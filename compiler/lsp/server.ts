@@ -22,6 +22,7 @@ import { hover } from './hover.ts';
 import { definition, locator, prepareRename, references, rename } from './navigation.ts';
 import { documentSymbols, foldingRanges } from './outline.ts';
 import { toOffset, uriToPath } from './positions.ts';
+import { legend, semanticTokens } from './semanticTokens.ts';
 import { Workspace, type LakeState } from './workspace.ts';
 
 export interface ServerOptions {
@@ -139,6 +140,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         foldingRangeProvider: true,
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        semanticTokensProvider: { legend, full: true },
       },
       serverInfo: { name: 'lakec', version: '0.1.0' },
     };
@@ -221,6 +223,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCodeAction(safe('code actions', [], (p) => {
     const a = at(p.textDocument.uri);
     return a === undefined ? [] : quickFixes(a.state, a.file, p.range, (x) => ws.uriOf(x));
+  }));
+
+  connection.languages.semanticTokens.on(safe('semantic tokens', { data: [] }, (p) => {
+    const a = at(p.textDocument.uri);
+    return a === undefined ? { data: [] } : semanticTokens(a.state, a.file);
   }));
 
   documents.listen(connection);

@@ -297,6 +297,29 @@ describe('outline, folding, formatting, quick fixes', () => {
   });
 });
 
+describe('semantic tokens', () => {
+  it('tells columns, datasets, streams and classifications apart, and marks declarations', async () => {
+    await show(files.trades, disk(files.trades));
+    const { data } = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uriOf(files.trades) } });
+    const types = ['namespace', 'class', 'property', 'enumMember', 'event', 'interface', 'struct'];
+    const lines = disk(files.trades).split('\n');
+    const tokens: string[] = [];
+    let line = 0;
+    let character = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i]!;
+      character = data[i]! === 0 ? character + data[i + 1]! : data[i + 1]!;
+      tokens.push(`${lines[line]!.slice(character, character + data[i + 2]!)}:${types[data[i + 3]!]}${data[i + 4] === 1 ? '+declaration' : ''}`);
+    }
+    expect(tokens).toContain('trades:class+declaration');
+    expect(tokens).toContain('trade_events:event');
+    expect(tokens).toContain('curated:namespace');
+    expect(tokens).toContain('pii:enumMember');
+    expect(tokens).toContain('valid_from:property');
+    expect(tokens).toContain('trader_email:property+declaration');
+  });
+});
+
 describe('lakes and files', () => {
   it('reads files created on disk into the lake when the client reports them', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'lakec-lsp-watch-'));

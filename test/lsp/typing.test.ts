@@ -19,7 +19,7 @@ const specs = ['examples/retail-orders.lake', 'examples/audit-surveillance.lake'
 const methods = [
   'textDocument/hover', 'textDocument/completion', 'textDocument/definition', 'textDocument/references',
   'textDocument/documentSymbol', 'textDocument/foldingRange', 'textDocument/formatting', 'textDocument/codeAction',
-  'textDocument/prepareRename',
+  'textDocument/prepareRename', 'textDocument/semanticTokens/full',
 ] as const;
 
 let client: LspClient;
@@ -78,7 +78,7 @@ it('answers every request while a spec is typed character by character, and neve
             const typed = text.slice(0, i + 1);
             const position = positionIn(typed, Math.floor(r.where * typed.length));
             const textDocument = { uri };
-            const p = r.method === 'textDocument/documentSymbol' || r.method === 'textDocument/foldingRange' ? { textDocument }
+            const p = r.method === 'textDocument/documentSymbol' || r.method === 'textDocument/foldingRange' || r.method === 'textDocument/semanticTokens/full' ? { textDocument }
               : r.method === 'textDocument/formatting' ? { textDocument, options: { tabSize: 2, insertSpaces: true } }
               : r.method === 'textDocument/codeAction' ? { textDocument, range: { start: position, end: position }, context: { diagnostics: [] } }
               : r.method === 'textDocument/references' ? { textDocument, position, context: { includeDeclaration: true } }
