@@ -21,7 +21,11 @@ function isDocumented(v: unknown): v is Documented {
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const width = 110;
 
+/** Single quotes, or double quotes for a string with single quotes and no double quotes (as Prettier does). */
 export function tsString(s: string): string {
+  if (s.includes("'") && !s.includes('"')) {
+    return `"${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}"`;
+  }
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
 }
 

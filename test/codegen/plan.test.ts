@@ -121,7 +121,7 @@ describe('names and literals', () => {
   });
 
   it('prints TypeScript literals with doc comments, quoted keys only where needed', () => {
-    expect(tsLiteral({ a: 1, 'b-c': "it's", n: 150_000_000 })).toBe("{ a: 1, 'b-c': 'it\\'s', n: 150_000_000 }");
+    expect(tsLiteral({ a: 1, 'b-c': "it's", n: 150_000_000 })).toBe("{ a: 1, 'b-c': \"it's\", n: 150_000_000 }");
     expect(tsLiteral([documented('Doc.', { x: 1 })])).toBe('[\n  /** Doc. */\n  { x: 1 },\n]');
   });
 });

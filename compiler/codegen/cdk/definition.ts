@@ -206,7 +206,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         mode: d.mode,
         prefix: tablePrefix(d),
         columns: storedColumns(d).map(column),
-        iceberg: d.format === 'iceberg' ? { createTable: icebergDdl(d), properties: icebergProperties(d) } : undefined,
+        iceberg: d.format === 'iceberg' ? { createTable: icebergDdl(d).split('\n'), properties: icebergProperties(d) } : undefined,
         hive: hive === undefined ? undefined : {
           columns: hive.columns.map(column),
           partitionKeys: hive.partitionKeys.map((k) => ({ name: k.name, type: k.type, comment: k.comment })),
