@@ -65,7 +65,8 @@ export const projectTarget: Target = {
         allowImportingTsExtensions: true,
         noEmit: true,
       },
-      include: ['infra/**/*.ts', 'test/**/*.ts'],
+      // processors/ and loadtest/ are where later lakec versions generate the TypeScript processors and load tests.
+      include: ['infra/**/*.ts', 'processors/**/*.ts', 'loadtest/**/*.ts', 'test/**/*.ts'],
       exclude: ['node_modules', 'cdk.out'],
     };
     const cdkJson = { app: 'npx tsx infra/app.ts', context: lakeContext, watch: { include: ['infra/**'] } };
