@@ -31,6 +31,7 @@ import { peakBelowBaseline } from './peakBelowBaseline.ts';
 import { piiToQuicksight } from './piiToQuicksight.ts';
 import { privilegeTarget } from './privilegeTarget.ts';
 import { redundantPrivilege } from './redundantPrivilege.ts';
+import { reservedSystemColumn } from './reservedSystemColumn.ts';
 import { retentionBeforeArchive } from './retentionBeforeArchive.ts';
 import { rowFilter } from './rowFilter.ts';
 import { shardQuotaExceeded } from './shardQuotaExceeded.ts';
@@ -73,6 +74,7 @@ export const rules: readonly Rule[] = [
   piiToQuicksight,
   privilegeTarget,
   redundantPrivilege,
+  reservedSystemColumn,
   retentionBeforeArchive,
   rowFilter,
   shardQuotaExceeded,
