@@ -2,45 +2,38 @@
  * Binding only the declarations that changed. The binder decodes each declaration on its own
  * (semantic/bind.ts: no diagnostic of binding depends on another declaration); only the scope,
  * the grants' positions and the references' targets depend on the whole lake. So each
- * declaration is bound alone once and kept with its symbols, references and diagnostics; a
- * declaration the incremental parser only moved (incremental.ts records it) reuses them moved by
- * the same distance; and the lake is assembled from the parts exactly as `bind` assembles it.
+ * declaration is bound alone once and its symbols, references and diagnostics are attached to it
+ * (when an edit moves the declaration, the incremental parser moves them too); and the lake is
+ * assembled from the parts exactly as `bind` assembles it.
  * test/lsp/bindCache.test.ts checks the result against `bind` on random edits.
  */
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { bind } from '../semantic/bind.ts';
 import type { BoundLake, GrantSymbol, Reference, SymbolBase } from '../semantic/symbols.ts';
 import type * as A from '../syntax/ast.ts';
-import { moved, shift } from './incremental.ts';
+import { attached } from './incremental.ts';
 
 type Part = Omit<BoundLake, 'files' | 'scope' | 'references'> & {
   readonly references: readonly Reference[];
   readonly diagnostics: readonly Diagnostic[];
 };
 
-const parts = new WeakMap<A.Declaration, Part>();
 
 
 function partOf(file: A.LakeFile, decl: A.Declaration): Part {
-  const cached = parts.get(decl);
+  // Kept with the declaration; the incremental parser moves it along when an edit moves the declaration.
+  const cached = attached.get(decl) as Part | undefined;
   if (cached !== undefined) return cached;
-  const origin = moved.get(decl);
-  const before = origin !== undefined ? parts.get(origin.from) : undefined;
-  let part: Part;
-  if (before !== undefined) {
-    part = shift(before, origin!.delta);
-  } else {
-    const bag = new DiagnosticBag();
-    const lake = bind([{ ...file, declarations: [decl], comments: [] }], bag);
-    part = {
-      lakes: lake.lakes, zones: lake.zones, classifications: lake.classifications, streams: lake.streams,
-      datasets: lake.datasets, personas: lake.personas, grants: lake.grants,
-      // Targets are resolved again against the whole lake.
-      references: lake.references.map(({ target: _, ...r }) => r),
-      diagnostics: bag.items,
-    };
-  }
-  parts.set(decl, part);
+  const bag = new DiagnosticBag();
+  const lake = bind([{ ...file, declarations: [decl], comments: [] }], bag);
+  const part: Part = {
+    lakes: lake.lakes, zones: lake.zones, classifications: lake.classifications, streams: lake.streams,
+    datasets: lake.datasets, personas: lake.personas, grants: lake.grants,
+    // Targets are resolved again against the whole lake.
+    references: lake.references.map(({ target: _, ...r }) => r),
+    diagnostics: bag.items,
+  };
+  attached.set(decl, part);
   return part;
 }
 

@@ -4,21 +4,24 @@
  * changed text are kept (the ones after shifted by the length difference) and only the
  * declarations around the change are parsed again.
  *
- * The reparsed region is parsed with `parseFile` on a copy of the new text in which everything
- * outside the region is blanked (newlines kept, so offsets, lines and columns stay exact), plus
- * the first line of the next kept declaration, so the parser ends the region exactly as it
- * would in the whole file. The result must equal `parseFile` on the whole new text; whenever a
+ * The reparsed region is lexed and parsed alone (its tokens moved to their offsets and lines in
+ * the file), together with the head of the next kept declaration, so the parser ends the region
+ * exactly as it would in the whole file. The result must equal `parseFile` on the whole new text; whenever a
  * condition for that is not met (an unterminated block comment, a boundary that moved, ...) it
  * falls back to a full parse. test/lsp/incremental.test.ts checks the equality on random edits.
  */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic.ts';
 import type * as A from '../syntax/ast.ts';
 import { tokenize } from '../syntax/lexer.ts';
-import { parseFile, type ParsedFile } from '../syntax/parse.ts';
+import { attachDocs, parseFile, type ParsedFile } from '../syntax/parse.ts';
+import { parseTokens } from '../syntax/parser.ts';
 import * as T from '../syntax/tokens.ts';
 
-/** Declarations kept after an edit, moved by `delta`: `moved.get(copy)` is the original (bindCache.ts reuses its binding). */
-export const moved = new WeakMap<A.Declaration, { readonly from: A.Declaration; readonly delta: number }>();
+/**
+ * What other modules derive from a declaration and keep (bindCache.ts: its bound symbols). When
+ * an edit moves a kept declaration, what is attached to it moves with it, so it stays valid.
+ */
+export const attached = new WeakMap<A.Declaration, object>();
 
 export interface ParseState {
   readonly text: string;
@@ -31,6 +34,12 @@ export interface Reparse {
   readonly incremental: boolean;
 }
 
+/**
+ * Parses `text`, the new text of the file `previous` was parsed from. `previous` is consumed:
+ * the declarations kept after the edit are moved in place (no copy of half a large file at every
+ * keystroke), so the caller must not use `previous` or anything derived from it again, except
+ * through `attached`.
+ */
 export function reparse(path: string, previous: ParseState | undefined, text: string): Reparse {
   if (previous === undefined || previous.parsed.ast.path !== path) return { parsed: parseFile(path, text), incremental: false };
   if (previous.text === text) return { parsed: previous.parsed, incremental: true };
@@ -136,11 +145,9 @@ function tryIncremental(path: string, previous: ParseState, text: string): Parse
   const regionEnd = next >= 0 ? decls[next]!.span.start + delta : text.length;
   const stubEnd = next >= 0 ? headEnd(decls[next]!)! + delta : text.length;
 
-  const blank = (s: string): string => s.replace(/[^\r\n]+/g, (m) => ' '.repeat(m.length));
-  const padded = blank(text.slice(0, regionStart)) + text.slice(regionStart, stubEnd) + blank(text.slice(stubEnd));
-  const region = parseFile(path, padded);
+  const region = parseRegion(path, text, regionStart, stubEnd);
   // The region must end where the kept declaration starts, exactly as in the whole text.
-  if (commentTrouble(region.diagnostics, padded)) return undefined;
+  if (commentTrouble(region.diagnostics, text)) return undefined;
   if (next >= 0 && !region.ast.declarations.some((d) => d.span.start === regionEnd)) return undefined;
 
   const inRegion = (s: Span): boolean => s.start >= regionStart && (next < 0 || s.start < regionEnd);
@@ -148,29 +155,73 @@ function tryIncremental(path: string, previous: ParseState, text: string): Parse
   const after = (s: Span): boolean => next >= 0 && s.start >= regionEnd - delta;
   const keptAfter = next >= 0 ? decls.slice(next) : [];
 
+  // Everything is decided: what is kept after the edit moves by `delta`, in place (see `reparse`).
+  const keptComments = old.ast.comments.filter((c) => after(c.span));
+  const keptDiagnostics = old.diagnostics.filter((d) => after(d.span));
+  if (delta !== 0) {
+    const seen = new Set<object>();
+    for (const d of keptAfter) {
+      moveInPlace(d, delta, seen);
+      const derived = attached.get(d);
+      if (derived !== undefined) moveInPlace(derived, delta, seen);
+    }
+    moveInPlace(keptComments, delta, seen);
+    moveInPlace(keptDiagnostics, delta, seen);
+  }
   const declarations: A.Declaration[] = [
     ...decls.filter((d) => before(d.span)),
     ...region.ast.declarations.filter((d) => inRegion(d.span)),
-    ...keptAfter.map((d) => {
-      const copy = shift(d, delta);
-      if (copy !== d) moved.set(copy, { from: d, delta });
-      return copy;
-    }),
+    ...keptAfter,
   ];
   const comments: A.Comment[] = [
     ...old.ast.comments.filter((c) => before(c.span)),
     ...region.ast.comments.filter((c) => inRegion(c.span)),
-    ...old.ast.comments.filter((c) => after(c.span)).map((c) => shift(c, delta)),
+    ...keptComments,
   ];
   const diagnostics: Diagnostic[] = [
     ...old.diagnostics.filter((d) => before(d.span)),
     ...region.diagnostics.filter((d) => inRegion(d.span)),
-    ...old.diagnostics.filter((d) => after(d.span)).map((d) => shift(d, delta)),
+    ...keptDiagnostics,
   ];
   return {
     ast: { kind: 'File', path, declarations, comments, span: { file: path, start: 0, end: text.length } },
     diagnostics,
   };
+}
+
+/**
+ * What `parseFile` gives for the text between two line starts as if the rest of the file were
+ * blank: the region is lexed alone, its tokens moved to their place in the file (a region starts
+ * at a line start, so columns stay), and parsed with doc comments read from the whole text.
+ */
+function parseRegion(path: string, text: string, start: number, end: number): ParsedFile {
+  const lexed = tokenize(path, text.slice(start, end));
+  const lines = linesBefore(text, start);
+  for (const t of lexed.tokens) {
+    t.startOffset += start;
+    if (t.endOffset !== undefined) t.endOffset += start;
+    if (t.startLine !== undefined) t.startLine += lines;
+    if (t.endLine !== undefined) t.endLine += lines;
+  }
+  const parsed = parseTokens(path, text, lexed.tokens);
+  return {
+    ast: {
+      kind: 'File', path, declarations: parsed.declarations.map((d) => attachDocs(d, text)),
+      comments: lexed.comments.map((c) => shift(c, start)), span: { file: path, start: 0, end: text.length },
+    },
+    diagnostics: [...lexed.diagnostics.map((d) => shift(d, start)), ...parsed.diagnostics],
+  };
+}
+
+/** Line breaks before `offset`, counted as the lexer counts them (`\r\n`, `\n` or a lone `\r`). */
+function linesBefore(text: string, offset: number): number {
+  let n = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) n++;
+    else if (c === 13 && text.charCodeAt(i + 1) !== 10) n++;
+  }
+  return n;
 }
 
 function commentTrouble(diagnostics: readonly Diagnostic[], text: string): boolean {
@@ -179,6 +230,35 @@ function commentTrouble(diagnostics: readonly Diagnostic[], text: string): boole
     const at = text.slice(d.span.start, d.span.start + 2);
     return at === '/*' || at === '*/';
   });
+}
+
+/** Moves every span reachable from `root` by `delta`, each object once (`seen` spans several roots that share objects). */
+function moveInPlace(root: object, delta: number, seen: Set<object>): void {
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+      continue;
+    }
+    const o = v as Record<string, unknown>;
+    // Spans are the only objects with a `file`; a span can be shared (a declaration's span and
+    // its body's, a symbol's name and the AST's), so each moves once.
+    if (typeof o['file'] === 'string' && typeof o['start'] === 'number') {
+      if (seen.has(o)) continue;
+      seen.add(o);
+      (o as { start: number }).start += delta;
+      (o as { end: number }).end += delta;
+      continue;
+    }
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'object' && x !== null) stack.push(x);
+    }
+  }
 }
 
 /** A copy of an AST node (or diagnostic) with every span moved by `delta`. */

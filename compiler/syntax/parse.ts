@@ -36,7 +36,7 @@ export function docCommentBefore(text: string, offset: number): string | undefin
   return lines.join('\n').trim() || undefined;
 }
 
-function attachDocs(decl: A.Declaration, text: string): A.Declaration {
+export function attachDocs(decl: A.Declaration, text: string): A.Declaration {
   const doc = docCommentBefore(text, decl.span.start);
   let out: A.Declaration = doc !== undefined ? { ...decl, doc } : decl;
   if (out.kind === 'Dataset') {
