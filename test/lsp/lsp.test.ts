@@ -366,3 +366,11 @@ describe('lakes and files', () => {
     expect(hover).toBeNull();
   });
 });
+
+describe('the lsp command', () => {
+  it('is listed in the help and refuses paths and bad options (exit 2)', () => {
+    expect(lakec(['--help']).stdout).toMatch(/^ {2}lsp +run the language server/m);
+    expect(lakec(['lsp', 'spec.lake']).code).toBe(2);
+    expect(lakec(['lsp', '--debounce', 'soon']).stderr).toContain('--debounce takes a number of milliseconds');
+  });
+});
