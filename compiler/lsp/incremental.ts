@@ -1,14 +1,15 @@
 /**
  * Reparsing only what an edit touched. The parser already works one top-level declaration at a
  * time (see `chunk` in syntax/parser.ts), so after an edit the declarations before and after the
- * changed text are kept (the ones after shifted by the length difference) and only the
+ * changed text are kept (the ones after moved by the length difference) and only the
  * declarations around the change are parsed again.
  *
  * The reparsed region is lexed and parsed alone (its tokens moved to their offsets and lines in
  * the file), together with the head of the next kept declaration, so the parser ends the region
- * exactly as it would in the whole file. The result must equal `parseFile` on the whole new text; whenever a
- * condition for that is not met (an unterminated block comment, a boundary that moved, ...) it
- * falls back to a full parse. test/lsp/incremental.test.ts checks the equality on random edits.
+ * exactly as it would in the whole file. The result must equal `parseFile` on the whole new
+ * text; whenever a condition for that is not met (an unterminated block comment, a boundary that
+ * moved, ...) it falls back to a full parse. test/lsp/incremental.test.ts checks the equality on
+ * random edits.
  */
 import type { Diagnostic, Span } from '../diagnostics/diagnostic.ts';
 import type * as A from '../syntax/ast.ts';
