@@ -18,9 +18,12 @@ const shared = {
 
 // One entry point; commands import their heavy parts (code generation, the language server, YAML,
 // the runtime) with dynamic import(), which esbuild splits into chunks loaded only when used.
+// The runtime's partition workers run a script of their own (lakec-worker.js). DuckDB is a native
+// module and the AWS SDK a large one: both stay installed packages, loaded only when used.
 await build({
   ...shared,
-  entryPoints: { lakec: 'compiler/cli/main.ts' },
+  entryPoints: { lakec: 'compiler/cli/main.ts', 'lakec-worker': 'runtime/parallel/worker.ts' },
+  external: ['@duckdb/node-api', '@aws-sdk/client-kinesis', '@smithy/node-http-handler'],
   outdir: 'compiler/dist',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

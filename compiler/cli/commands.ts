@@ -237,7 +237,94 @@ const lsp: Command = {
   },
 };
 
-export const commands: Record<string, Command> = { check, build, explain, fmt, lsp };
+const runFlags: FlagSpec[] = [
+  { name: 'dataset', short: 'd', value: true, description: 'the dataset to fill (one fed by a stream)' },
+  { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
+  { name: 'warehouse', short: 'w', value: true, description: 'the warehouse folder (default: .lakec/warehouse beside the spec)' },
+  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads, by hash of the key (default 1: this thread)' },
+  { name: 'checkpoint-every', value: true, description: 'events between checkpoints (default 1,000,000, and at least every 10 s)' },
+];
+
+/** Runs a runtime command (loaded on demand); a failure the user can act on exits 1 with its message. */
+async function runtimeCommand(name: string, body: (m: typeof import('./runtimeCommands.ts')) => Promise<number>): Promise<number> {
+  const m = await import('./runtimeCommands.ts');
+  try {
+    return await body(m);
+  } catch (e) {
+    if (e instanceof m.CommandFailure) {
+      process.stderr.write(`lakec ${name}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+const run: Command = {
+  summary: 'apply events to the durable local table of a dataset',
+  help: () => helpText('lakec run PATH --dataset NAME --events FILE.jsonl [--warehouse DIR] [--partitions N]',
+    'Applies the events of FILE (one JSON event per line) to the dataset\'s table in the local warehouse\n' +
+    '(a DuckDB database; query it with lakec query), exactly once: the run takes checkpoints, resumes\n' +
+    'from the last one (also after a crash), and stops cleanly with a savepoint on Ctrl-C. Rejected\n' +
+    'events go to the table dead_letters.<dataset>. See docs/runtime.md.\n' +
+    'Exit code: 0 done, 1 the spec has errors or the run failed, 2 usage error.', runFlags),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, runFlags);
+    const path = onePath(positionals, 'run');
+    const get = (n: string): string | undefined => flags.get(n) as string | undefined;
+    return runtimeCommand('run', (m) => m.runCommand(path, {
+      dataset: get('dataset'), events: get('events'), warehouse: get('warehouse'), partitions: get('partitions'), checkpointEvery: get('checkpoint-every'),
+    }));
+  },
+};
+
+const replayFlags: FlagSpec[] = [
+  { name: 'dataset', short: 'd', value: true, description: 'the dataset (one fed by a stream)' },
+  { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
+  { name: 'dead-letter', value: true, description: 'write each rejected event, with the reason, as a JSON line to this file' },
+  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads (default 1)' },
+];
+
+const replay: Command = {
+  summary: 'apply events to an empty table and print its rows as JSON lines',
+  help: () => helpText('lakec replay PATH --dataset NAME --events FILE.jsonl [--dead-letter FILE]',
+    'Applies the events of FILE to an empty, throw-away table and prints every stored row as one JSON\n' +
+    'line: the dataset\'s columns (plus system_from and system_to when bi-temporal), timestamps as\n' +
+    'ISO-8601 UTC with milliseconds, decimals as exact strings, open ends as null; sorted by the key\n' +
+    'columns, then the valid-from column, then system_from.\n' +
+    'Exit code: 0 done, 1 the spec has errors, 2 usage error.', replayFlags),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, replayFlags);
+    const path = onePath(positionals, 'replay');
+    const get = (n: string): string | undefined => flags.get(n) as string | undefined;
+    return runtimeCommand('replay', (m) => m.replayCommand(path, {
+      dataset: get('dataset'), events: get('events'), deadLetter: get('dead-letter'), partitions: get('partitions'),
+    }));
+  },
+};
+
+const queryFlags: FlagSpec[] = [
+  { name: 'warehouse', short: 'w', value: true, description: 'the warehouse folder (default: .lakec/warehouse beside the spec)' },
+  formatFlag(['json', 'table'], 'JSON lines, or a table (the default on a terminal)'),
+];
+
+const query: Command = {
+  summary: 'run SQL over the local tables (as-of queries included)',
+  help: () => helpText('lakec query PATH "SQL" [--warehouse DIR] [--format json|table]',
+    'Runs SQL (DuckDB) over the warehouse that lakec run fills. Each dataset is a table or view of its\n' +
+    'name; a bi-temporal one also has <dataset>_as_of(system_time, valid_time) and\n' +
+    '<dataset>_known_at(system_time); rejected events are in dead_letters.<dataset>. See docs/runtime.md.\n' +
+    'Exit code: 0 done, 1 the spec has errors or the query failed, 2 usage error.', queryFlags),
+  run(argv) {
+    const { positionals, flags } = parseArgs(argv, queryFlags);
+    if (positionals.length !== 2) throw new UsageError(`query takes the spec's path and one SQL statement, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
+    const [path, sql] = positionals as [string, string];
+    return runtimeCommand('query', (m) => m.queryCommand(path, sql, {
+      warehouse: flags.get('warehouse') as string | undefined, format: flags.get('format') as string | undefined,
+    }));
+  },
+};
+
+export const commands: Record<string, Command> = { check, build, explain, fmt, lsp, run, replay, query };
 
 export function globalHelp(): string {
   const lines = ['usage: lakec COMMAND [options]', '', 'lakec checks a .lake spec of an AWS data lake and generates its project.', '', 'commands:'];

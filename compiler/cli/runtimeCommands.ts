@@ -1,0 +1,304 @@
+/**
+ * `lakec run`, `lakec replay` and `lakec query`: the local runtime on the command line. Loaded
+ * only when one of them runs (commands.ts imports this file lazily), and DuckDB, a native
+ * module, only once a warehouse is opened, so that `lakec check` starts as fast as before.
+ */
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { DatasetSpec } from '../../runtime/dataset.ts';
+import type { Progress } from '../../runtime/job.ts';
+import type { Metrics } from '../../runtime/metrics.ts';
+import type { Warehouse } from '../../runtime/sink/duckdb.ts';
+import { closest } from '../diagnostics/suggest.ts';
+import type { LakeModel } from '../model/model.ts';
+import { datasetSpec, streamDatasets } from '../codegen/processors/spec.ts';
+import { UsageError } from './args.ts';
+import { compilePath, printDiagnostics } from './commands.ts';
+
+/** A failure the user can act on, reported as one message with exit code 1 (not a bug). */
+export class CommandFailure extends Error {}
+
+/** The spec's model, or the exit code after printing why there is none. */
+export function loadModel(path: string): LakeModel | number {
+  const result = compilePath(path);
+  if (result.sources.length === 0) {
+    printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
+    return 2;
+  }
+  if (!('model' in result) || result.model === undefined) {
+    printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
+    process.stderr.write('the spec has errors; fix them first (lakec check)\n');
+    return 1;
+  }
+  return result.model;
+}
+
+/** The runtime description of the dataset NAME, or a usage error naming the choices. */
+export function streamDataset(model: LakeModel, name: string | undefined): DatasetSpec {
+  const runnable = streamDatasets(model).map((d) => d.name);
+  if (name === undefined) throw new UsageError(`--dataset is required (datasets fed by a stream: ${runnable.join(', ') || 'none'})`);
+  const d = model.datasets.find((x) => x.name === name);
+  if (d === undefined) {
+    const guess = closest(name, model.datasets.map((x) => x.name));
+    throw new UsageError(`no dataset '${name}' in lake '${model.lake.name}'${guess !== undefined ? `; did you mean '${guess}'?` : ''} (datasets fed by a stream: ${runnable.join(', ') || 'none'})`);
+  }
+  if (d.mode === 'external') {
+    throw new UsageError(`dataset '${name}' is not fed by a stream (other tools load it); the runtime processes ${runnable.join(', ') || 'no dataset of this lake'}`);
+  }
+  return datasetSpec(d);
+}
+
+/** Default warehouse: `.lakec/warehouse` beside the spec (inside a spec folder). */
+export function warehouseDir(specPath: string, flag: string | undefined): string {
+  if (flag !== undefined) return resolve(flag);
+  const abs = resolve(specPath.replace(/[\\/]+$/, ''));
+  const base = existsSync(abs) && statSync(abs).isDirectory() ? abs : dirname(abs);
+  return join(base, '.lakec', 'warehouse');
+}
+
+function readableFile(path: string | undefined, flag: string): string {
+  if (path === undefined) throw new UsageError(`${flag} FILE is required`);
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`'${path}' is not a file`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read '${path}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  return path;
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} takes a positive whole number, not '${value}'`);
+  return Number(value);
+}
+
+/** Opens a warehouse database, turning DuckDB's lock error into a message. */
+async function openWarehouse(path: string, readOnly: boolean): Promise<Warehouse> {
+  const { Warehouse } = await import('../../runtime/sink/duckdb.ts');
+  try {
+    return await Warehouse.open(path, { readOnly });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/lock/i.test(message)) throw new CommandFailure(`the warehouse ${path} is in use by another process (a running lakec run?): ${message.split('\n')[0]}`);
+    throw new CommandFailure(`cannot open the warehouse ${path}: ${message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * The worker script of the bundled CLI (compiler/dist/lakec-worker.js, beside the entry point;
+ * this code may sit in a chunk one folder down); the sources use the runtime's default.
+ */
+function workerOption(): { worker: { url: URL } } | Record<string, never> {
+  if (!import.meta.url.endsWith('.js')) return {};
+  const inChunk = new URL('.', import.meta.url).pathname.endsWith('/chunks/');
+  return { worker: { url: new URL(inChunk ? '../lakec-worker.js' : './lakec-worker.js', import.meta.url) } };
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Progress on stderr: one rewritten line on a terminal, a line every 10 seconds otherwise. */
+function progressReporter(dataset: string): { onProgress: (p: Progress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let shown = false;
+  let lastLine = 0;
+  return {
+    onProgress(p) {
+      const now = Date.now();
+      if (!tty && now - lastLine < 10_000) return;
+      lastLine = now;
+      const pct = p.bytes !== undefined && p.bytes.total > 0 ? ` (${((100 * p.bytes.read) / p.bytes.total).toFixed(0)}%)` : '';
+      const line = `${dataset}: ${fmt(p.recordsIn)} events${pct}, ${fmt(p.recordsIn / (p.elapsedMs / 1000))} events/s, ${fmt(p.metrics.deadLetters)} dead letters`;
+      if (tty) {
+        process.stderr.write(`\r\u001b[2K${line}`);
+        shown = true;
+      } else {
+        process.stderr.write(line + '\n');
+      }
+    },
+    done() {
+      if (shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+function summary(dataset: string, m: Metrics, run: Metrics, elapsedMs: number): string {
+  return (
+    `${dataset}: ${fmt(run.recordsIn)} events read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s), ` +
+    `${fmt(run.changed)} changed the table, ${fmt(run.unchanged)} changed nothing, ${fmt(run.duplicates)} duplicates, ` +
+    `${fmt(run.deadLetters)} dead letters, ${fmt(run.adjustedSystemTimes)} adjusted system times; ` +
+    `${fmt(run.rowsOut)} row writes. Table totals: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} dead letters, ${fmt(m.checkpoints)} checkpoints.`
+  );
+}
+
+export interface RunFlags {
+  readonly dataset?: string;
+  readonly events?: string;
+  readonly warehouse?: string;
+  readonly partitions?: string;
+  readonly checkpointEvery?: string;
+}
+
+export async function runCommand(path: string, flags: RunFlags): Promise<number> {
+  const model = loadModel(path);
+  if (typeof model === 'number') return model;
+  const spec = streamDataset(model, flags.dataset);
+  const events = readableFile(flags.events, '--events');
+  const partitions = positiveInt(flags.partitions, '--partitions') ?? 1;
+  const every = positiveInt(flags.checkpointEvery, '--checkpoint-every');
+  const dir = warehouseDir(path, flags.warehouse);
+  mkdirSync(dir, { recursive: true });
+  const warehouse = await openWarehouse(join(dir, `${model.lake.name}.duckdb`), false);
+  const { runJob } = await import('../../runtime/job.ts');
+  const { FileSource } = await import('../../runtime/sources/file.ts');
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const progress = progressReporter(spec.name);
+  try {
+    const result = await runJob({
+      spec,
+      source: new FileSource(events),
+      warehouse,
+      checkpointDir: join(dir, 'checkpoints', spec.name),
+      stagingDir: join(dir, 'staging', spec.name),
+      partitions,
+      ...workerOption(),
+      ...(every !== undefined ? { checkpoints: { events: every } } : {}),
+      signal: stop.signal,
+      onProgress: progress.onProgress,
+      onNotice: (m) => process.stderr.write(`lakec run: ${m}\n`),
+    });
+    progress.done();
+    process.stdout.write(summary(spec.name, result.metrics, result.run, result.elapsedMs) + '\n');
+    if (result.stopped === 'signal') process.stdout.write(`stopped on request; savepoint ${result.lastCheckpoint} taken, 'lakec run' resumes from it\n`);
+    return 0;
+  } catch (e) {
+    progress.done();
+    const { WarehouseError } = await import('../../runtime/sink/duckdb.ts');
+    if (e instanceof WarehouseError) throw new CommandFailure(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    warehouse.close();
+  }
+}
+
+export interface ReplayFlags {
+  readonly dataset?: string;
+  readonly events?: string;
+  readonly deadLetter?: string;
+  readonly partitions?: string;
+}
+
+/** Writes to stdout, waiting when the pipe is full. */
+function write(text: string): Promise<void> {
+  return new Promise((resolveWrite) => {
+    if (process.stdout.write(text)) resolveWrite();
+    else process.stdout.once('drain', () => resolveWrite());
+  });
+}
+
+export async function replayCommand(path: string, flags: ReplayFlags): Promise<number> {
+  const model = loadModel(path);
+  if (typeof model === 'number') return model;
+  const spec = streamDataset(model, flags.dataset);
+  const events = readableFile(flags.events, '--events');
+  const partitions = positiveInt(flags.partitions, '--partitions') ?? 1;
+  if (flags.deadLetter !== undefined) {
+    try {
+      writeFileSync(flags.deadLetter, '');
+    } catch (e) {
+      throw new UsageError(`cannot write the dead-letter file '${flags.deadLetter}': ${(e as Error).message}`);
+    }
+  }
+  const { runJob } = await import('../../runtime/job.ts');
+  const { FileSource } = await import('../../runtime/sources/file.ts');
+  const { removeQuietly } = await import('../../runtime/io/files.ts');
+  const staging = mkdtempSync(join(tmpdir(), 'lakec-replay-'));
+  const warehouse = await openWarehouse(':memory:', false);
+  try {
+    const result = await runJob({ spec, source: new FileSource(events), warehouse, checkpointDir: null, stagingDir: staging, partitions, ...workerOption() });
+    for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
+      let text = '';
+      for (const row of chunk.rows) {
+        const o: Record<string, unknown> = {};
+        chunk.columns.forEach((c, i) => (o[c] = row[i]));
+        text += JSON.stringify(o) + '\n';
+      }
+      await write(text);
+    }
+    if (flags.deadLetter !== undefined) {
+      const lines: string[] = [];
+      for await (const chunk of warehouse.stream(warehouse.deadLettersSql(spec.name))) {
+        for (const [reason, column, position, event] of chunk.rows) {
+          lines.push(JSON.stringify({ reason, ...(column !== null ? { column } : {}), position: JSON.parse(String(position)), event }));
+        }
+      }
+      writeFileSync(flags.deadLetter, lines.length > 0 ? lines.join('\n') + '\n' : '');
+    }
+    const m = result.run;
+    process.stderr.write(
+      `${spec.name}: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} rejected${m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : ''}, ${fmt(m.duplicates)} duplicates, ${fmt(m.adjustedSystemTimes)} adjusted system times\n`,
+    );
+    return 0;
+  } finally {
+    warehouse.close();
+    removeQuietly(staging);
+  }
+}
+
+export interface QueryFlags {
+  readonly warehouse?: string;
+  readonly format?: string;
+}
+
+export async function queryCommand(path: string, sql: string, flags: QueryFlags): Promise<number> {
+  const model = loadModel(path);
+  if (typeof model === 'number') return model;
+  const dir = warehouseDir(path, flags.warehouse);
+  const file = join(dir, `${model.lake.name}.duckdb`);
+  if (!existsSync(file)) throw new CommandFailure(`no warehouse at ${dir} (lakec run fills it; --warehouse names another)`);
+  const warehouse = await openWarehouse(file, true);
+  try {
+    let result;
+    try {
+      result = await warehouse.query(sql);
+    } catch (e) {
+      throw new CommandFailure((e instanceof Error ? e.message : String(e)).trim());
+    }
+    const format = flags.format ?? (process.stdout.isTTY === true ? 'table' : 'json');
+    if (format === 'table') {
+      await write(table(result.columns, result.rows));
+    } else {
+      let text = '';
+      for (const row of result.rows) {
+        const o: Record<string, unknown> = {};
+        result.columns.forEach((c, i) => (o[c] = row[i]));
+        text += JSON.stringify(o) + '\n';
+      }
+      await write(text);
+    }
+    return 0;
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** A plain text table, cells cut at 60 characters. */
+export function table(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
+  const cell = (v: unknown): string => {
+    const s = v === null ? 'null' : typeof v === 'string' ? v : JSON.stringify(v);
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+  };
+  const cells = rows.map((r) => r.map(cell));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
+  const line = (parts: readonly string[]): string => parts.map((p, i) => p.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+  return out.join('\n') + '\n';
+}

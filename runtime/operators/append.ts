@@ -1,0 +1,37 @@
+/**
+ * The append-only operator: datasets without a `bitemporal` block (such as a raw landing table
+ * with `raw_payload()` and `ingestion_time()`) store every valid event as one row. No keyed
+ * state: exactly-once comes from committing the rows with the source position (docs/runtime.md).
+ */
+import type { DatasetLayout } from '../dataset.ts';
+import type { MappedEvent } from '../mapping.ts';
+import type { Metrics } from '../metrics.ts';
+import { CsvBuffer, fieldEncoder, type FieldEncoder } from '../sink/csv.ts';
+
+export class AppendOperator {
+  private rows = new CsvBuffer();
+  private readonly encoders: FieldEncoder[];
+
+  constructor(layout: DatasetLayout, private readonly metrics: Metrics) {
+    this.encoders = layout.spec.columns.map((c) => fieldEncoder(c.type));
+  }
+
+  apply(ev: MappedEvent): null {
+    const enc = this.encoders;
+    const values = ev.values;
+    let line = '';
+    for (let c = 0; c < enc.length; c++) {
+      if (c > 0) line += ',';
+      line += enc[c]!(values[c]);
+    }
+    this.rows.line(line);
+    this.metrics.changed++;
+    return null;
+  }
+
+  drainTable(): { rows: CsvBuffer } {
+    const rows = this.rows;
+    this.rows = new CsvBuffer();
+    return { rows };
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Partitions on worker threads. The reading thread routes every event to the partition owning
+ * its key (router.ts) and ships each partition its share of the batch; each worker maps,
+ * validates and applies its events with its own keyed state, and at a checkpoint writes its own
+ * staged rows and state file, in parallel with the others. The job then commits all partitions'
+ * files in one transaction.
+ *
+ * Back pressure: at most `maxInFlight` batches wait per worker; reading pauses beyond that.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CheckpointStore } from '../checkpoint/store.ts';
+import type { DatasetSpec } from '../dataset.ts';
+import type { Engine } from '../job.ts';
+import { RowMapper } from '../mapping.ts';
+import type { RestoredRow } from '../operators/bitemporal.ts';
+import { partitionOf, type PartitionCheckpoint } from '../partition.ts';
+import type { Position, RecordBatch } from '../sources/source.ts';
+import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts';
+import { KeyRouter } from './router.ts';
+
+export interface WorkerOptions {
+  readonly dedupWindow?: number | undefined;
+  /** The worker script; defaults to worker.ts beside this file, started through tsx (worker-tsx.mjs). */
+  readonly worker?: { readonly url: URL; readonly execArgv?: readonly string[] } | undefined;
+  readonly maxInFlight?: number;
+}
+
+interface Pending {
+  readonly expect: FromWorker['type'];
+  readonly resolve: (m: FromWorker) => void;
+  readonly reject: (e: Error) => void;
+}
+
+class PartitionWorker {
+  private readonly pending: Pending[] = [];
+  private failure: Error | undefined;
+  inFlight = 0;
+  private drained: (() => void) | undefined;
+
+  constructor(readonly worker: Worker, readonly partition: number) {
+    worker.on('message', (m: FromWorker) => this.receive(m));
+    worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => {
+      if (this.pending.length > 0) this.fail(new Error(`partition worker ${partition} exited (code ${code})`));
+    });
+  }
+
+  private receive(m: FromWorker): void {
+    if (m.type === 'failed') {
+      this.fail(new Error(`partition ${this.partition} failed: ${m.message}`));
+      return;
+    }
+    if (m.type === 'processed') {
+      this.inFlight--;
+      const d = this.drained;
+      this.drained = undefined;
+      d?.();
+      return;
+    }
+    const p = this.pending.shift();
+    if (p === undefined || p.expect !== m.type) {
+      this.fail(new Error(`partition ${this.partition}: unexpected '${m.type}'`));
+      return;
+    }
+    p.resolve(m);
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.splice(0)) p.reject(e);
+    const d = this.drained;
+    this.drained = undefined;
+    d?.();
+  }
+
+  /** Sends `message` (if any) and waits for the reply of type `expect`. */
+  request<T extends FromWorker['type']>(message: ToWorker | null, expect: T): Promise<Extract<FromWorker, { type: T }>> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ expect, resolve: resolve as (m: FromWorker) => void, reject });
+      if (message !== null) this.worker.postMessage(message);
+    });
+  }
+
+  send(batch: WireBatch): void {
+    this.sendMessage({ type: 'batch', batch });
+  }
+
+  /** Sends a message answered by 'processed' (counted for back pressure). */
+  sendMessage(message: ToWorker): void {
+    if (this.failure !== undefined) throw this.failure;
+    this.inFlight++;
+    this.worker.postMessage(message);
+  }
+
+  /** Resolves once fewer than `max` batches wait. */
+  async below(max: number): Promise<void> {
+    while (this.inFlight >= max) {
+      if (this.failure !== undefined) throw this.failure;
+      await new Promise<void>((r) => (this.drained = r));
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+export class WorkerEngine implements Engine {
+  private constructor(
+    private readonly workers: PartitionWorker[],
+    private readonly router: KeyRouter,
+    private readonly maxInFlight: number,
+    private readonly keys: RowMapper,
+  ) {}
+
+  static async start(spec: DatasetSpec, partitions: number, options: WorkerOptions = {}): Promise<WorkerEngine> {
+    const url = options.worker?.url ?? new URL('./worker-tsx.mjs', import.meta.url);
+    const execArgv = options.worker?.execArgv ?? [];
+    const workers: PartitionWorker[] = [];
+    const ready: Promise<unknown>[] = [];
+    for (let p = 0; p < partitions; p++) {
+      const init: WorkerInit = { spec, partition: p, partitions, ...(options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {}) };
+      const w = new PartitionWorker(new Worker(url, { workerData: init, execArgv: [...execArgv] }), p);
+      ready.push(w.request(null, 'ready'));
+      workers.push(w);
+    }
+    const engine = new WorkerEngine(workers, new KeyRouter(spec, partitions), options.maxInFlight ?? 4, new RowMapper(spec));
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await engine.close();
+      throw e;
+    }
+    return engine;
+  }
+
+  /** Events routed by reading the key from the text, and by parsing. */
+  routing(): { fast: number; slow: number } {
+    return { fast: this.router.fast, slow: this.router.slow };
+  }
+
+  async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void> {
+    if (store !== null) await Promise.all(this.workers.map((w) => w.request({ type: 'restoreState', dir: store.dir, id }, 'stateRestored')));
+    const n = this.workers.length;
+    for await (const chunk of rows) {
+      const parts: RestoredRow[][] = Array.from({ length: n }, () => []);
+      for (const r of chunk) parts[partitionOf(this.keys.keyOf(r.values), n)]!.push(r);
+      for (let p = 0; p < n; p++) {
+        if (parts[p]!.length === 0) continue;
+        const w = this.workers[p]!;
+        await w.below(this.maxInFlight);
+        w.sendMessage({ type: 'restoreRows', rows: parts[p]! });
+      }
+    }
+    await Promise.all(this.workers.map((w) => w.request({ type: 'finishRestore' }, 'restored')));
+  }
+
+  async process(batch: RecordBatch): Promise<void> {
+    const n = this.workers.length;
+    const texts: string[][] = Array.from({ length: n }, () => []);
+    const lines: number[][] = Array.from({ length: n }, () => []);
+    const list: Position[][] = Array.from({ length: n }, () => []);
+    const times: number[][] = Array.from({ length: n }, () => []);
+    const perRecordTime = typeof batch.ingestionTime !== 'number';
+    const src = batch.texts;
+    for (let i = 0; i < src.length; i++) {
+      const text = src[i]!;
+      const p = this.router.partitionOf(text);
+      texts[p]!.push(text);
+      if (batch.lines !== undefined) lines[p]!.push(batch.lines.firstLine + i);
+      else list[p]!.push(batch.position(i));
+      if (perRecordTime) times[p]!.push((batch.ingestionTime as readonly number[])[i]!);
+    }
+    for (let p = 0; p < n; p++) {
+      if (texts[p]!.length === 0) continue;
+      const w = this.workers[p]!;
+      await w.below(this.maxInFlight);
+      w.send({
+        texts: texts[p]!,
+        ingestionTime: perRecordTime ? times[p]! : (batch.ingestionTime as number),
+        positions: batch.lines !== undefined ? { kind: 'lines', file: batch.lines.file, lines: Float64Array.from(lines[p]!) } : { kind: 'list', list: list[p]! },
+      });
+    }
+  }
+
+  async checkpoint(stageDir: string, checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]> {
+    const results = await Promise.all(this.workers.map((w) => w.request({ type: 'checkpoint', stageDir, checkpointTmp, full }, 'checkpointed')));
+    return results.map((r) => r.result);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The durable local table: a DuckDB database file (the "warehouse"), queried with SQL.
+ *
+ * Layout per bi-temporal dataset `d` (docs/runtime.md, "The table"):
+ *
+ * - `lakec.d_history`: closed rows (system_to set). Append-only: a closed row never changes.
+ * - `lakec.d_current`: current rows (system_to null), rewritten per key that changed.
+ * - view `d` = both; table macros `d_as_of(system_time, valid_time)` and `d_known_at(system_time)`.
+ *
+ * An append-only dataset is the table `d` itself. Rejected events are in `dead_letters.d`, and
+ * `lakec.checkpoints` records each commit with its source position: the rows, the dead letters
+ * and the position are committed in one transaction (exactly-once, see job.ts).
+ *
+ * `@duckdb/node-api` is a native module: it is imported on first use only, so that a program
+ * (the lakec CLI) that never opens a warehouse never loads it.
+ */
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
+import type { Metrics } from '../metrics.ts';
+
+type DuckDB = typeof import('@duckdb/node-api');
+let duckdb: Promise<DuckDB> | undefined;
+/** Loads the DuckDB module once. */
+export function loadDuckDB(): Promise<DuckDB> {
+  duckdb ??= import('@duckdb/node-api');
+  return duckdb;
+}
+
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** The DuckDB type of a column type. */
+export function sqlType(t: TypeSpec): string {
+  switch (t.kind) {
+    case 'decimal': return `DECIMAL(${t.precision}, ${t.scale})`;
+    case 'list': return `${sqlType(t.element)}[]`;
+    case 'map': return `MAP(${sqlType(t.key)}, ${sqlType(t.value)})`;
+    case 'struct': return `STRUCT(${t.fields.map((f) => `${ident(f.name)} ${sqlType(f.type)}`).join(', ')})`;
+    case 'primitive':
+      switch (t.name) {
+        case 'string': return 'VARCHAR';
+        case 'uuid': return 'UUID';
+        case 'binary': return 'BLOB';
+        case 'boolean': return 'BOOLEAN';
+        case 'int': return 'INTEGER';
+        case 'long': return 'BIGINT';
+        case 'float': return 'FLOAT';
+        case 'double': return 'DOUBLE';
+        case 'date': return 'DATE';
+        case 'timestamp': return 'TIMESTAMP';
+        case 'timestamptz': return 'TIMESTAMPTZ';
+        default: throw new Error(`unknown column type '${t.name}'`);
+      }
+  }
+}
+
+/** How a staged CSV field is read (read_csv column type) and turned into the column's value (csv.ts conventions). */
+function staged(t: TypeSpec, field: string): { csvType: string; expr: string } {
+  if (t.kind === 'decimal') return { csvType: sqlType(t), expr: field };
+  if (t.kind !== 'primitive') return { csvType: 'VARCHAR', expr: `CAST(${field}::JSON AS ${sqlType(t)})` };
+  switch (t.name) {
+    case 'timestamp': return { csvType: 'BIGINT', expr: `epoch_ms(${field})` };
+    case 'timestamptz': return { csvType: 'BIGINT', expr: `epoch_ms(${field})::TIMESTAMPTZ` };
+    case 'binary': return { csvType: 'VARCHAR', expr: `from_base64(${field})` };
+    case 'long': return { csvType: 'VARCHAR', expr: `${field}::BIGINT` };
+    default: return { csvType: sqlType(t), expr: field };
+  }
+}
+
+/** Names of a dataset's tables and views. */
+export function tableNames(dataset: string): { view: string; history: string; current: string; deadLetters: string; asOf: string; knownAt: string } {
+  return {
+    view: ident(dataset),
+    history: `lakec.${ident(`${dataset}_history`)}`,
+    current: `lakec.${ident(`${dataset}_current`)}`,
+    deadLetters: `dead_letters.${ident(dataset)}`,
+    asOf: ident(`${dataset}_as_of`),
+    knownAt: ident(`${dataset}_known_at`),
+  };
+}
+
+/** Staged files of one commit, per kind; each file is CSV as written by the operators. */
+export interface StagedFiles {
+  /** Bi-temporal: closed rows (history); append-only: the new rows. */
+  readonly rows: readonly string[];
+  /**
+   * Bi-temporal: operations on current rows, `seq,op,<row>` with op U (upsert the row) or D
+   * (delete the row with the key, valid_from and system_from given; other fields empty). The
+   * last operation per row identity wins.
+   */
+  readonly ops: readonly string[];
+  readonly deadLetters: readonly string[];
+}
+
+export interface CommitRecord {
+  readonly dataset: string;
+  readonly checkpoint: number;
+  /** The source position after the last event this commit covers (JSON). */
+  readonly position: unknown;
+  readonly metrics: Metrics;
+}
+
+export interface CommittedCheckpoint {
+  readonly checkpoint: number;
+  readonly position: unknown;
+  readonly metrics: Metrics;
+}
+
+/** Converts a DuckDB value to JSON: timestamps as ISO-8601 UTC with milliseconds, decimals and big integers as exact strings. */
+export function jsonValue(v: DuckDBValue, d: DuckDB): unknown {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v.toString();
+  if (v instanceof d.DuckDBTimestampValue || v instanceof d.DuckDBTimestampTZValue) return isoOfMicros(v.micros);
+  if (v instanceof d.DuckDBTimestampMillisecondsValue) return isoOfMicros(v.millis * 1000n);
+  if (v instanceof d.DuckDBTimestampSecondsValue) return isoOfMicros(v.seconds * 1_000_000n);
+  if (v instanceof d.DuckDBTimestampNanosecondsValue) return isoOfMicros(v.nanos / 1000n);
+  if (v instanceof d.DuckDBListValue || v instanceof d.DuckDBArrayValue) return v.items.map((x) => jsonValue(x, d));
+  if (v instanceof d.DuckDBStructValue) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v.entries)) o[k] = jsonValue(x, d);
+    return o;
+  }
+  if (v instanceof d.DuckDBMapValue) {
+    const o: Record<string, unknown> = {};
+    for (const e of v.entries) o[String(jsonValue(e.key, d))] = jsonValue(e.value, d);
+    return o;
+  }
+  if (v instanceof d.DuckDBBlobValue) return Buffer.from(v.bytes).toString('base64');
+  return String(v);
+}
+
+function isoOfMicros(micros: bigint): string | null {
+  const ms = Number(micros < 0n ? -((-micros + 999n) / 1000n) : micros / 1000n);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return micros > 0n ? 'infinity' : '-infinity';
+  return new Date(ms).toISOString();
+}
+
+export interface QueryResult {
+  readonly columns: string[];
+  readonly rows: unknown[][];
+}
+
+export class Warehouse {
+  private constructor(
+    readonly path: string,
+    private readonly d: DuckDB,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (creating) the warehouse database at `path`; `:memory:` for a throw-away one. */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<Warehouse> {
+    const d = await loadDuckDB();
+    const instance = await d.DuckDBInstance.create(path, options.readOnly === true ? { access_mode: 'READ_ONLY' } : {});
+    const connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    const w = new Warehouse(path, d, instance, connection);
+    if (options.readOnly !== true) {
+      await connection.run(`CREATE SCHEMA IF NOT EXISTS lakec; CREATE SCHEMA IF NOT EXISTS dead_letters;
+        CREATE TABLE IF NOT EXISTS lakec.checkpoints (dataset VARCHAR NOT NULL, checkpoint BIGINT NOT NULL, position JSON, metrics JSON, committed_at TIMESTAMP NOT NULL);
+        CREATE TABLE IF NOT EXISTS lakec.datasets (dataset VARCHAR PRIMARY KEY, definition JSON NOT NULL);`);
+    }
+    return w;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  /**
+   * Creates the dataset's tables, view, macros and dead-letter table if they do not exist.
+   * Throws when the warehouse holds the dataset with other columns (no schema evolution here).
+   */
+  async ensureDataset(spec: DatasetSpec): Promise<void> {
+    const definition = JSON.stringify({ mode: spec.mode, columns: spec.columns.map((c) => ({ name: c.name, type: c.type })), key: spec.key, bitemporal: spec.bitemporal ?? null });
+    const existing = await this.connection.runAndReadAll(`SELECT definition FROM lakec.datasets WHERE dataset = ${sqlString(spec.name)}`);
+    const rows = existing.getRows();
+    if (rows.length > 0) {
+      if (JSON.stringify(JSON.parse(String(rows[0]![0]))) !== definition) {
+        throw new WarehouseError(`the warehouse holds dataset '${spec.name}' with a different definition; use another --warehouse (the local runtime does not evolve schemas)`);
+      }
+      return;
+    }
+    const n = tableNames(spec.name);
+    const columns = spec.columns.map((c) => `${ident(c.name)} ${sqlType(c.type)}${c.optional ? '' : ' NOT NULL'}`);
+    const statements: string[] = [`BEGIN`];
+    if (spec.mode === 'bitemporal') {
+      const b = spec.bitemporal!;
+      const all = [...columns, `${SYSTEM_FROM} TIMESTAMP NOT NULL`, `${SYSTEM_TO} TIMESTAMP`];
+      statements.push(
+        `CREATE TABLE ${n.history} (${all.join(', ')})`,
+        `CREATE TABLE ${n.current} (${all.join(', ')})`,
+        `CREATE VIEW ${n.view} AS SELECT * FROM ${n.history} UNION ALL SELECT * FROM ${n.current}`,
+        // "As known at system time s, as true at valid time v" (DESIGN.md section 2).
+        `CREATE MACRO ${n.asOf}(system_time, valid_time) AS TABLE SELECT * FROM ${n.view} WHERE ${SYSTEM_FROM} <= CAST(system_time AS TIMESTAMP) AND (${SYSTEM_TO} IS NULL OR CAST(system_time AS TIMESTAMP) < ${SYSTEM_TO}) AND ${ident(b.validFrom)} <= CAST(valid_time AS TIMESTAMP) AND (${ident(b.validTo)} IS NULL OR CAST(valid_time AS TIMESTAMP) < ${ident(b.validTo)})`,
+        `CREATE MACRO ${n.knownAt}(system_time) AS TABLE SELECT * FROM ${n.view} WHERE ${SYSTEM_FROM} <= CAST(system_time AS TIMESTAMP) AND (${SYSTEM_TO} IS NULL OR CAST(system_time AS TIMESTAMP) < ${SYSTEM_TO})`,
+      );
+    } else {
+      statements.push(`CREATE TABLE ${n.view} (${columns.join(', ')})`);
+    }
+    statements.push(
+      `CREATE TABLE ${n.deadLetters} (reason VARCHAR NOT NULL, column_name VARCHAR, position JSON NOT NULL, event VARCHAR NOT NULL)`,
+      `INSERT INTO lakec.datasets VALUES (${sqlString(spec.name)}, ${sqlString(definition)})`,
+      `COMMIT`,
+    );
+    await this.connection.run(statements.join(';\n'));
+  }
+
+  /** The last committed checkpoint of a dataset, if any. */
+  async lastCommit(dataset: string): Promise<CommittedCheckpoint | undefined> {
+    const r = await this.connection.runAndReadAll(
+      `SELECT checkpoint, position::VARCHAR, metrics::VARCHAR FROM lakec.checkpoints WHERE dataset = ${sqlString(dataset)} ORDER BY checkpoint DESC LIMIT 1`,
+    );
+    const row = r.getRows()[0];
+    if (row === undefined) return undefined;
+    return { checkpoint: Number(row[0]), position: JSON.parse(String(row[1])), metrics: JSON.parse(String(row[2])) as Metrics };
+  }
+
+  /**
+   * Commits one checkpoint's staged files and its record in one transaction: after a crash the
+   * table holds either all of it or none of it, and the record says which source position the
+   * table corresponds to.
+   */
+  async commit(spec: DatasetSpec, files: StagedFiles, record: CommitRecord): Promise<void> {
+    const n = tableNames(spec.name);
+    const cols = spec.columns.map((c, i) => ({ name: `c${i}`, ...staged(c.type, `c${i}`) }));
+    const statements: string[] = ['BEGIN'];
+    const read = (paths: readonly string[], fields: { name: string; csvType: string }[]): string =>
+      `read_csv([${paths.map(sqlString).join(', ')}], header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, ` +
+      `columns = {${fields.map((f) => `${sqlString(f.name)}: ${sqlString(f.csvType)}`).join(', ')}})`;
+    if (spec.mode === 'bitemporal') {
+      const rowFields = [...cols, { name: 'sf', csvType: 'BIGINT', expr: 'epoch_ms(sf)' }, { name: 'st', csvType: 'BIGINT', expr: 'epoch_ms(st)' }];
+      const names = [...spec.columns.map((c) => ident(c.name)), SYSTEM_FROM, SYSTEM_TO];
+      const converted = rowFields.map((f, i) => `${f.expr} AS ${names[i]}`).join(', ');
+      if (files.ops.length > 0) {
+        // Upsert on (key, valid_from, system_from): the last operation per row wins; every row
+        // it names leaves the current table, and the upserted ones come back with their values.
+        const identity = [...spec.key.map(ident), ident(spec.bitemporal!.validFrom), SYSTEM_FROM];
+        const opsFields = [{ name: 'seq', csvType: 'BIGINT' }, { name: 'op', csvType: 'VARCHAR' }, ...rowFields];
+        statements.push(
+          `CREATE OR REPLACE TEMP TABLE lakec_ops AS SELECT op, ${converted} FROM ${read(files.ops, opsFields)} ` +
+            `QUALIFY row_number() OVER (PARTITION BY ${identity.join(', ')} ORDER BY seq DESC) = 1`,
+          `DELETE FROM ${n.current} USING lakec_ops WHERE ${identity.map((c) => `${n.current}.${c} = lakec_ops.${c}`).join(' AND ')}`,
+          `INSERT INTO ${n.current} SELECT * EXCLUDE (op) FROM lakec_ops WHERE op = 'U'`,
+          `DROP TABLE lakec_ops`,
+        );
+      }
+      if (files.rows.length > 0) statements.push(`INSERT INTO ${n.history} SELECT ${rowFields.map((f) => f.expr).join(', ')} FROM ${read(files.rows, rowFields)}`);
+    } else if (files.rows.length > 0) {
+      statements.push(`INSERT INTO ${n.view} SELECT ${cols.map((f) => f.expr).join(', ')} FROM ${read(files.rows, cols)}`);
+    }
+    if (files.deadLetters.length > 0) {
+      const fields = [
+        { name: 'reason', csvType: 'VARCHAR' },
+        { name: 'column_name', csvType: 'VARCHAR' },
+        { name: 'position', csvType: 'VARCHAR' },
+        { name: 'event', csvType: 'VARCHAR' },
+      ];
+      statements.push(`INSERT INTO ${n.deadLetters} SELECT reason, column_name, position::JSON, event FROM ${read(files.deadLetters, fields)}`);
+    }
+    statements.push(
+      `INSERT INTO lakec.checkpoints VALUES (${sqlString(record.dataset)}, ${record.checkpoint}, ${sqlString(JSON.stringify(record.position))}, ${sqlString(JSON.stringify(record.metrics))}, now()::TIMESTAMP)`,
+      'COMMIT',
+    );
+    try {
+      await this.connection.run(statements.join(';\n'));
+    } catch (e) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * The current rows of a bi-temporal dataset, for a restore: values in column order in the
+   * runtime's representation (coerce.ts), in chunks, by key and valid_from.
+   */
+  async *currentRows(spec: DatasetSpec): AsyncGenerator<{ values: unknown[]; validFrom: number; validTo: number | null; systemFrom: number }[]> {
+    const n = tableNames(spec.name);
+    const isTimestamp = spec.columns.map((c) => c.type.kind === 'primitive' && (c.type.name === 'timestamp' || c.type.name === 'timestamptz'));
+    const select = spec.columns.map((c, i) => (isTimestamp[i] ? `epoch_ms(${ident(c.name)})` : ident(c.name)));
+    const b = spec.bitemporal!;
+    const vf = spec.columns.findIndex((c) => c.name === b.validFrom);
+    const vt = spec.columns.findIndex((c) => c.name === b.validTo);
+    const sql = `SELECT ${select.join(', ')}, epoch_ms(${SYSTEM_FROM}) FROM ${n.current} ORDER BY ${[...spec.key, b.validFrom].map(ident).join(', ')}`;
+    const result = await this.connection.stream(sql);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      yield chunk.getRows().map((r) => {
+        const values = spec.columns.map((_c, i) => {
+          const v = jsonValue(r[i]!, this.d);
+          return isTimestamp[i] && v !== null ? Number(v) : v;
+        });
+        return { values, validFrom: values[vf] as number, validTo: values[vt] as number | null, systemFrom: Number(jsonValue(r[spec.columns.length]!, this.d)) };
+      });
+    }
+  }
+
+  /** Runs SQL (possibly several statements) and returns the last statement's result as JSON values. */
+  async query(sql: string): Promise<QueryResult> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return this.toResult(reader);
+  }
+
+  private toResult(reader: DuckDBResultReader): QueryResult {
+    const columns = reader.columnNames();
+    const rows = reader.getRows().map((r) => r.map((v) => jsonValue(v, this.d)));
+    return { columns, rows };
+  }
+
+  /** Streams the result of `sql` in chunks of rows (JSON values), for large outputs. */
+  async *stream(sql: string): AsyncGenerator<{ columns: string[]; rows: unknown[][] }> {
+    const result = await this.connection.stream(sql);
+    const columns = result.columnNames();
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      yield { columns, rows: chunk.getRows().map((r) => r.map((v) => jsonValue(v, this.d))) };
+    }
+  }
+
+  /**
+   * The stored rows of a dataset in the order `lakec replay` prints them: by key columns, then
+   * the valid-from column, then system_from (append-only: by key, then every column).
+   */
+  rowsSql(spec: DatasetSpec): string {
+    const order = spec.mode === 'bitemporal'
+      ? [...spec.key, spec.bitemporal!.validFrom, SYSTEM_FROM]
+      : [...spec.key, ...spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c))];
+    const sortable = order.filter((name) => {
+      const c = spec.columns.find((x) => x.name === name);
+      return c === undefined || c.type.kind === 'primitive' || c.type.kind === 'decimal';
+    });
+    return `SELECT * FROM ${tableNames(spec.name).view}${sortable.length > 0 ? ` ORDER BY ${sortable.map(ident).join(', ')}` : ''}`;
+  }
+
+  /** The dead letters of a dataset, in source order. */
+  deadLettersSql(dataset: string): string {
+    return `SELECT reason, column_name AS "column", position, event FROM ${tableNames(dataset).deadLetters} ORDER BY position->>'file', (position->>'line')::BIGINT, position->>'shard', position->>'sequenceNumber', (position->>'index')::BIGINT`;
+  }
+}
+
+/** A problem with the warehouse a user can act on (not a bug). */
+export class WarehouseError extends Error {}
