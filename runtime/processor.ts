@@ -1,0 +1,111 @@
+/**
+ * A dataset's processor: what a generated `processors/<dataset>.ts` creates. It runs a source
+ * into the durable local warehouse (`run`), or a few events through an empty in-memory table
+ * (`replay`, for tests and tools). Both are jobs of job.ts.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DatasetSpec } from './dataset.ts';
+import { removeQuietly } from './io/files.ts';
+import { runJob, type CheckpointPolicy, type JobResult, type Progress } from './job.ts';
+import type { Metrics } from './metrics.ts';
+import { Warehouse } from './sink/duckdb.ts';
+import { ArraySource } from './sources/array.ts';
+import { FileSource } from './sources/file.ts';
+import { KinesisSource, type KinesisSourceOptions } from './sources/kinesis.ts';
+import type { Position, Source } from './sources/source.ts';
+
+export interface RunOptions {
+  /** The warehouse folder: `<lake>.duckdb`, checkpoints and staging live there. */
+  readonly warehouse: string;
+  /** The database file's name without `.duckdb` (default `lake`). */
+  readonly database?: string;
+  readonly partitions?: number;
+  readonly checkpoints?: CheckpointPolicy;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** A rejected event as `replay` returns it. */
+export interface DeadLetterRecord {
+  readonly reason: string;
+  readonly column?: string;
+  readonly position: Position;
+  /** The event's text as received. */
+  readonly event: string;
+}
+
+export interface ReplayResult {
+  /** Stored rows, sorted as `lakec replay` prints them; timestamps ISO-8601 with milliseconds. */
+  readonly rows: Record<string, unknown>[];
+  readonly deadLetters: DeadLetterRecord[];
+  readonly metrics: Metrics;
+}
+
+export class Processor {
+  constructor(readonly dataset: DatasetSpec) {}
+
+  /** Runs `source` into the warehouse, resuming from its last checkpoint, until the source ends or `signal` stops it. */
+  async run(source: Source, options: RunOptions): Promise<JobResult> {
+    const dir = resolve(options.warehouse);
+    mkdirSync(dir, { recursive: true });
+    const warehouse = await Warehouse.open(join(dir, `${options.database ?? 'lake'}.duckdb`));
+    try {
+      return await runJob({
+        spec: this.dataset,
+        source,
+        warehouse,
+        checkpointDir: join(dir, 'checkpoints', this.dataset.name),
+        stagingDir: join(dir, 'staging', this.dataset.name),
+        ...(options.partitions !== undefined ? { partitions: options.partitions } : {}),
+        ...(options.checkpoints !== undefined ? { checkpoints: options.checkpoints } : {}),
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+      });
+    } finally {
+      warehouse.close();
+    }
+  }
+
+  /**
+   * Applies `events` (JSON values or texts as published, or any source) to an empty in-memory
+   * table and returns what it holds. `clock` fixes the arrival time of array events.
+   */
+  async replay(events: readonly unknown[] | Source, options: { clock?: () => number } = {}): Promise<ReplayResult> {
+    const source = Array.isArray(events) ? new ArraySource(events, options.clock !== undefined ? { clock: options.clock } : {}) : (events as Source);
+    const staging = mkdtempSync(join(tmpdir(), 'lakec-replay-'));
+    const warehouse = await Warehouse.open(':memory:');
+    try {
+      const result = await runJob({ spec: this.dataset, source, warehouse, checkpointDir: null, stagingDir: staging });
+      const rows: Record<string, unknown>[] = [];
+      for await (const chunk of warehouse.stream(warehouse.rowsSql(this.dataset))) {
+        for (const r of chunk.rows) {
+          const o: Record<string, unknown> = {};
+          chunk.columns.forEach((c, i) => (o[c] = r[i]));
+          rows.push(o);
+        }
+      }
+      const deadLetters: DeadLetterRecord[] = [];
+      for await (const chunk of warehouse.stream(warehouse.deadLettersSql(this.dataset.name))) {
+        for (const [reason, column, position, event] of chunk.rows) {
+          deadLetters.push({ reason: String(reason), ...(column !== null ? { column: String(column) } : {}), position: JSON.parse(String(position)) as Position, event: String(event) });
+        }
+      }
+      return { rows, deadLetters, metrics: result.metrics };
+    } finally {
+      warehouse.close();
+      removeQuietly(staging);
+    }
+  }
+
+  /** A source reading a JSON-lines file. */
+  static file(path: string): FileSource {
+    return new FileSource(path);
+  }
+
+  /** A source reading a Kinesis stream (the SDK's default credentials and endpoint unless a client is given). */
+  static kinesis(options: KinesisSourceOptions): KinesisSource {
+    return new KinesisSource(options);
+  }
+}
