@@ -7,7 +7,8 @@
  * | --- | --- |
  * | string, binary (base64) | string |
  * | uuid | lower-case string |
- * | int, float, double | number |
+ * | int, double | number |
+ * | float | number, rounded to 32 bits (Math.fround) as the table stores it |
  * | long | number, or its digits as a string beyond 2^53 (send such longs as JSON strings) |
  * | decimal(p, s) | canonical text with s fractional digits (decimal.ts) |
  * | boolean | boolean |
@@ -156,6 +157,8 @@ function primitive(t: TypeSpec & { kind: 'primitive' }, nested: boolean): Coerce
         return expected(t, v);
       };
     case 'float':
+      // Rounded to 32 bits here, as the table stores it, so a value read back compares equal.
+      return (v) => (typeof v === 'number' && Number.isFinite(v) && Number.isFinite(Math.fround(v)) ? Math.fround(v) : expected(t, v));
     case 'double':
       return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : expected(t, v));
     case 'date':
