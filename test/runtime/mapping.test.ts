@@ -9,7 +9,7 @@ import { checkExpr } from '../../compiler/codegen/processors/spec.ts';
 import { compileCheck } from '../../runtime/checks.ts';
 import { coercer, Invalid } from '../../runtime/coerce.ts';
 import type { ColumnSpec, TypeSpec } from '../../runtime/dataset.ts';
-import { canonicalDecimal, compareDecimals } from '../../runtime/decimal.ts';
+import { compareDecimals } from '../../runtime/decimal.ts';
 import { isRejection, RowMapper } from '../../runtime/mapping.ts';
 import { partitionOf } from '../../runtime/partition.ts';
 import { KeyRouter } from '../../runtime/parallel/router.ts';
