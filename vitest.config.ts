@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     // Generated projects written by the build tests carry their own tests: they run in their
     // own project (test/build), never as part of lakec's suite.
-    exclude: [...defaultExclude, 'test/**/out/**', 'editors/**/node_modules/**'],
+    exclude: [...defaultExclude, 'out/**', 'test/**/out/**', 'editors/**/node_modules/**'],
   },
 });
