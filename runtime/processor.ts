@@ -70,10 +70,14 @@ export class Processor {
 
   /**
    * Applies `events` (JSON values or texts as published, or any source) to an empty in-memory
-   * table and returns what it holds. `clock` fixes the arrival time of array events.
+   * table and returns what it holds. `clock` gives the arrival time of each batch of array
+   * events (`batchSize` of them, default 1024): with a ticking clock and batches of one, each
+   * event arrives at its own time (`ingestion_time()`, `system = ingestion`).
    */
-  async replay(events: readonly unknown[] | Source, options: { clock?: () => number } = {}): Promise<ReplayResult> {
-    const source = Array.isArray(events) ? new ArraySource(events, options.clock !== undefined ? { clock: options.clock } : {}) : (events as Source);
+  async replay(events: readonly unknown[] | Source, options: { clock?: () => number; batchSize?: number } = {}): Promise<ReplayResult> {
+    const source = Array.isArray(events)
+      ? new ArraySource(events, { ...(options.clock !== undefined ? { clock: options.clock } : {}), ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}) })
+      : (events as Source);
     const staging = mkdtempSync(join(tmpdir(), 'lakec-replay-'));
     const warehouse = await Warehouse.open(':memory:');
     try {

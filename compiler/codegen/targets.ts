@@ -3,6 +3,7 @@ import { cdkTarget } from './cdk/index.ts';
 import type { Target } from './files.ts';
 import { glueTarget } from './glue/index.ts';
 import { lakeFormationTarget } from './lakeformation/index.ts';
+import { processorsTarget } from './processors/index.ts';
 import { projectTarget } from './project/index.ts';
 
-export const targets: readonly Target[] = [projectTarget, cdkTarget, glueTarget, lakeFormationTarget];
+export const targets: readonly Target[] = [projectTarget, cdkTarget, glueTarget, lakeFormationTarget, processorsTarget];

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgements } from '../../compiler/codegen/cdk/acknowledgements.ts';
 import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
 import type { LakeModel } from '../../compiler/model/model.ts';
-import { examples } from '../support/compile.ts';
+import { examples, root } from '../support/compile.ts';
 import { buildExample, mergedTemplate, synthesize, type Synthesized, type Template } from './support/out.ts';
 import { accessMatrixFromTemplate } from './support/templateMatrix.ts';
 
@@ -215,10 +215,13 @@ it('the generated TypeScript type-checks with the repository\'s TypeScript (all 
   };
   for (const { dir } of built.values()) {
     walk(join(dir, 'infra'));
+    walk(join(dir, 'processors'));
     walk(join(dir, 'test'));
   }
   const { config } = ts.readConfigFile(join(built.get(examples[0]!)!.dir, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, built.get(examples[0]!)!.dir);
+  // The processors import lakec's runtime as the installed package; here it is this repository.
+  options.paths = { 'lakec/*': [join(root, '*')] };
   const program = ts.createProgram(files, options);
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   expect(diagnostics).toEqual([]);
