@@ -17,7 +17,6 @@
  * on reading; checkpoint n + 1 commits only after n.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { CheckpointStore, type CheckpointManifest } from './checkpoint/store.ts';
 import type { DatasetSpec } from './dataset.ts';
 import { removeQuietly } from './io/files.ts';
@@ -51,7 +50,7 @@ export interface JobOptions {
   readonly warehouse: Warehouse;
   /** Folder of the state checkpoints; null runs without them (a throw-away table, `lakec replay`). */
   readonly checkpointDir: string | null;
-  /** Folder for the staged files of commits in flight. */
+  /** Folder for the staged files: the rows of the current checkpoint interval and of commits in flight. */
   readonly stagingDir: string;
   readonly checkpoints?: CheckpointPolicy;
   /** Partitions on worker threads; 1 (the default) runs on the calling thread. */
@@ -91,14 +90,14 @@ export interface Engine {
   restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void>;
   /** Hands a batch to the partitions; may wait when they are busy (back pressure). */
   process(batch: RecordBatch): Promise<void>;
-  checkpoint(stageDir: string, checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]>;
+  checkpoint(checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]>;
   close(): Promise<void>;
 }
 
 class InlineEngine implements Engine {
   private readonly partition: Partition;
-  constructor(spec: DatasetSpec, dedupWindow: number | undefined) {
-    this.partition = new Partition(spec, { partition: 0, partitions: 1, ...(dedupWindow !== undefined ? { dedupWindow } : {}) });
+  constructor(spec: DatasetSpec, stagingDir: string, dedupWindow: number | undefined) {
+    this.partition = new Partition(spec, { partition: 0, partitions: 1, stagingDir, ...(dedupWindow !== undefined ? { dedupWindow } : {}) });
   }
   async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void> {
     if (store !== null) this.partition.restoreState(store, id);
@@ -108,8 +107,8 @@ class InlineEngine implements Engine {
   async process(batch: RecordBatch): Promise<void> {
     this.partition.process(batch);
   }
-  async checkpoint(stageDir: string, checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]> {
-    return [this.partition.checkpoint(stageDir, checkpointTmp, full)];
+  async checkpoint(checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]> {
+    return [this.partition.checkpoint(checkpointTmp, full)];
   }
   async close(): Promise<void> {}
 }
@@ -122,15 +121,17 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
   const last = await warehouse.lastCommit(spec.name);
   const store = o.checkpointDir !== null ? new CheckpointStore(o.checkpointDir) : null;
   store?.discardUncommitted(last?.checkpoint ?? null);
+  // Staged files a crash left behind were never committed: the source will produce them again.
+  removeQuietly(o.stagingDir);
   mkdirSync(o.stagingDir, { recursive: true });
 
   const partitions = o.partitions ?? 1;
   let engine: Engine;
   if (partitions > 1) {
     const { WorkerEngine } = await import('./parallel/pool.ts');
-    engine = await WorkerEngine.start(spec, partitions, { dedupWindow: o.dedupWindow, worker: o.worker });
+    engine = await WorkerEngine.start(spec, partitions, { stagingDir: o.stagingDir, dedupWindow: o.dedupWindow, worker: o.worker });
   } else {
-    engine = new InlineEngine(spec, o.dedupWindow);
+    engine = new InlineEngine(spec, o.stagingDir, o.dedupWindow);
   }
 
   // The chain of incremental checkpoints the next one builds on.
@@ -171,15 +172,12 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
 
   const checkpoint = async (savepoint: boolean): Promise<void> => {
     const id = nextId++;
-    const stageDir = join(o.stagingDir, `chk-${id}`);
-    removeQuietly(stageDir);
-    mkdirSync(stageDir, { recursive: true });
     const keysTotalBefore = chain.length > 0 ? chain[chain.length - 1]!.keysTotal : 0;
     const deltaKeys = chain.filter((m) => !m.full).reduce((n, m) => n + m.keysWritten, 0);
     const full = savepoint || chain.length === 0 || chain.length >= policy.maxChain || deltaKeys > keysTotalBefore;
     const tmp = store !== null && spec.mode === 'bitemporal' ? store.begin(id) : null;
     const tc = performance.now();
-    const parts = await engine.checkpoint(stageDir, tmp, full);
+    const parts = await engine.checkpoint(tmp, full);
     const position = source.offset();
     runMetrics = parts.reduce((m, p) => addMetrics(m, p.metrics), emptyMetrics());
     let manifest: CheckpointManifest | null = null;
@@ -209,7 +207,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     metrics.checkpoints = base.checkpoints + committedCount;
     pendingCommit = warehouse.commit(spec, files, { dataset: spec.name, checkpoint: id, position, metrics }).then(() => {
       lastCommitted = id;
-      removeQuietly(stageDir);
+      for (const f of [...files.rows, ...files.ops, ...files.deadLetters]) removeQuietly(f);
       if (store !== null && manifest !== null) store.prune(id);
     });
     eventsSinceCheckpoint = 0;

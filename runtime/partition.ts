@@ -8,17 +8,18 @@
 import { join } from 'node:path';
 import { CheckpointStore } from './checkpoint/store.ts';
 import type { DatasetSpec } from './dataset.ts';
-import { writeQuickly } from './io/files.ts';
 import { isRejection, RowMapper } from './mapping.ts';
 import { emptyMetrics, type Metrics } from './metrics.ts';
 import { AppendOperator } from './operators/append.ts';
 import { BitemporalOperator, type RestoredRow } from './operators/bitemporal.ts';
-import { CsvBuffer, csvQuote } from './sink/csv.ts';
+import { csvQuote, StagedFile } from './sink/csv.ts';
 import type { Position, RecordBatch } from './sources/source.ts';
 
 export interface PartitionOptions {
   readonly partition: number;
   readonly partitions: number;
+  /** Folder of the staged files (written as events come, committed at each checkpoint). */
+  readonly stagingDir: string;
   /** Applied events remembered per key for duplicate detection (rule 4). */
   readonly dedupWindow?: number;
 }
@@ -57,7 +58,9 @@ export class Partition {
   private readonly mapper: RowMapper;
   private readonly bitemporal: BitemporalOperator | undefined;
   private readonly append: AppendOperator | undefined;
-  private dead = new CsvBuffer();
+  private dead!: StagedFile;
+  /** Checkpoint intervals so far: names this interval's staged files. */
+  private interval = 0;
 
   constructor(readonly spec: DatasetSpec, readonly options: PartitionOptions) {
     this.mapper = new RowMapper(spec);
@@ -66,6 +69,16 @@ export class Partition {
     } else {
       this.append = new AppendOperator(this.mapper.layout, this.metrics);
     }
+    this.startInterval();
+  }
+
+  /** Opens the staged files of the next checkpoint interval. */
+  private startInterval(): void {
+    const n = ++this.interval;
+    const file = (kind: string): StagedFile => new StagedFile(join(this.options.stagingDir, `p${this.options.partition}-${n}-${kind}.csv`));
+    if (this.bitemporal !== undefined) this.bitemporal.stageTo(file('history'), file('ops'));
+    else this.append!.stageTo(file('rows'));
+    this.dead = file('dead');
   }
 
   get keyCount(): number {
@@ -126,27 +139,19 @@ export class Partition {
   }
 
   /**
-   * Writes this partition's share of a checkpoint: staged CSV files under `stageDir` and, with
-   * keyed state, its state file into the checkpoint's temporary folder (`full`: every key).
+   * Ends this checkpoint interval: closes its staged files for the table and, with keyed state
+   * and a checkpoint folder, writes the state file (`full`: every key, else the keys changed).
    */
-  checkpoint(stageDir: string, checkpointTmp: string | null, full: boolean): PartitionCheckpoint {
+  checkpoint(checkpointTmp: string | null, full: boolean): PartitionCheckpoint {
     const p = this.options.partition;
-    const write = (kind: string, buffer: CsvBuffer): string | null => {
-      if (buffer.rows === 0) return null;
-      const file = join(stageDir, `p${p}-${kind}.csv`);
-      // Staged files need no fsync: until the table commits them they can be rebuilt from the
-      // source, and DuckDB reads them before the commit returns.
-      writeQuickly(file, buffer.chunks());
-      return file;
-    };
     let rows: string | null;
     let ops: string | null = null;
     let statePart: string | null = null;
     let keysWritten = 0;
     if (this.bitemporal !== undefined) {
       const t = this.bitemporal.drainTable();
-      rows = write('history', t.history);
-      ops = write('ops', t.ops);
+      rows = t.history;
+      ops = t.ops;
       if (checkpointTmp !== null) {
         const lines = this.bitemporal.drainState(full);
         const counted = (function* () {
@@ -160,12 +165,10 @@ export class Partition {
         this.bitemporal.discardStateChanges();
       }
     } else {
-      const t = this.append!.drainTable();
-      rows = write('rows', t.rows);
-      this.metrics.rowsOut += t.rows.rows;
+      rows = this.append!.drainTable().rows;
     }
-    const deadLetters = write('dead', this.dead);
-    this.dead = new CsvBuffer();
+    const deadLetters = this.dead.close();
+    this.startInterval();
     return { partition: p, rows, ops, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics } };
   }
 }

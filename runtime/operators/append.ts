@@ -6,14 +6,19 @@
 import type { DatasetLayout } from '../dataset.ts';
 import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
-import { CsvBuffer, fieldEncoder, type FieldEncoder } from '../sink/csv.ts';
+import { fieldEncoder, type FieldEncoder, type StagedFile } from '../sink/csv.ts';
 
 export class AppendOperator {
-  private rows = new CsvBuffer();
+  private rows: StagedFile | undefined;
   private readonly encoders: FieldEncoder[];
 
   constructor(layout: DatasetLayout, private readonly metrics: Metrics) {
     this.encoders = layout.spec.columns.map((c) => fieldEncoder(c.type));
+  }
+
+  /** Where this checkpoint interval's rows go. */
+  stageTo(rows: StagedFile): void {
+    this.rows = rows;
   }
 
   apply(ev: MappedEvent): null {
@@ -24,14 +29,16 @@ export class AppendOperator {
       if (c > 0) line += ',';
       line += enc[c]!(values[c]);
     }
-    this.rows.line(line);
+    this.rows!.line(line);
     this.metrics.changed++;
+    this.metrics.rowsOut++;
     return null;
   }
 
-  drainTable(): { rows: CsvBuffer } {
-    const rows = this.rows;
-    this.rows = new CsvBuffer();
+  /** Closes this interval's staged rows: the file's path, or null when there was no row. */
+  drainTable(): { rows: string | null } {
+    const rows = this.rows?.close() ?? null;
+    this.rows = undefined;
     return { rows };
   }
 }

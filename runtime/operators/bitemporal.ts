@@ -6,7 +6,9 @@
  * - history: the closed rows, each written once (a closed row never changes again);
  * - current-row operations in order: an upsert for every `added` row, a delete for every
  *   `removed` row and for every closed row's identity (the current row it replaces). The sink
- *   keeps the last operation per (key, valid_from, system_from).
+ *   keeps the last operation per (key, valid_from, system_from). (Keeping only each row's last
+ *   version in memory until the checkpoint was measured: it costs more in garbage collection
+ *   than it saves in writing.)
  *
  * Its state has two parts. The current rows are the table's own current rows: a restore reads
  * them back from the warehouse, which committed them with the checkpoint. What the table does
@@ -18,13 +20,19 @@ import { ApplyResult, BitemporalKeyState, OPEN, type AppliedEventSnapshot, type 
 import type { DatasetLayout } from '../dataset.ts';
 import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
-import { CsvBuffer, fieldEncoder, type FieldEncoder } from '../sink/csv.ts';
+import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 
-type Row = unknown[];
+/**
+ * A row's payload in the core: its CSV template (csv.ts `RowTemplates`), one string per row
+ * instead of an array of values, which keeps a large state cheap for the garbage collector.
+ */
+type Row = string;
 
 interface KeyEntry {
   readonly key: string;
   readonly keyValues: unknown[];
+  /** The template of this key's identity lines (key columns only), made on first use. */
+  identity?: string;
   state: BitemporalKeyState<Row>;
   /** The state epoch in which the state last changed (0: not since the restore). */
   epoch: number;
@@ -39,7 +47,7 @@ export type StateLine = [key: string, keyValues: unknown[], latest: number | nul
 
 /** A current row read back from the warehouse on restore. */
 export interface RestoredRow {
-  readonly values: Row;
+  readonly values: unknown[];
   readonly validFrom: number;
   readonly validTo: number | null;
   readonly systemFrom: number;
@@ -54,21 +62,23 @@ export class BitemporalOperator {
   private readonly result = new ApplyResult<Row>();
   private epoch = 1;
   private dirty: KeyEntry[] = [];
-  private readonly encoders: FieldEncoder[];
-  private history = new CsvBuffer();
-  private ops = new CsvBuffer();
+  private readonly templates: RowTemplates;
+  private history: StagedFile | undefined;
+  private ops: StagedFile | undefined;
   private seq = 0;
-  private readonly vf: number;
-  private readonly vt: number;
   private readonly keyIndexes: readonly number[];
   private readonly columnCount: number;
 
   constructor(layout: DatasetLayout, private readonly metrics: Metrics, private readonly options: OperatorOptions = {}) {
-    this.encoders = layout.spec.columns.map((c) => fieldEncoder(c.type));
-    this.vf = layout.validFromIndex;
-    this.vt = layout.validToIndex;
+    this.templates = new RowTemplates(layout.spec.columns.map((c) => c.type), layout.validFromIndex, layout.validToIndex);
     this.keyIndexes = layout.keyIndexes;
     this.columnCount = layout.spec.columns.length;
+  }
+
+  /** Where this checkpoint interval's table writes go: history rows and current-row operations. */
+  stageTo(history: StagedFile, ops: StagedFile): void {
+    this.history = history;
+    this.ops = ops;
   }
 
   get keyCount(): number {
@@ -86,7 +96,7 @@ export class BitemporalOperator {
     }
     const out = entry.state.apply(
       ev.op === 'put'
-        ? { op: 'put', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime, payload: ev.values, payloadKey: ev.payloadKey }
+        ? { op: 'put', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime, payload: this.templates.of(ev.values), payloadKey: ev.payloadKey }
         : { op: 'delete', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime },
       this.result,
     );
@@ -111,53 +121,42 @@ export class BitemporalOperator {
     }
     m.changed++;
     m.rowsOut += out.closed.length + out.added.length;
+    const t = this.templates;
+    const history = this.history!;
+    const ops = this.ops!;
     const closed = out.closed;
     for (let i = 0; i < closed.length; i++) {
       const vf = closed.validFrom(i);
       const sf = closed.systemFrom(i);
-      this.history.line(this.encode(closed.payload(i), vf, closed.validTo(i), sf, closed.systemTo(i)));
-      this.ops.line(`${this.seq++},D,${this.identity(entry, vf, sf)}`);
+      history.line(t.line(closed.payload(i), vf, closed.validTo(i), sf, closed.systemTo(i)));
+      ops.line(`${this.seq++},D,${t.line(this.identity(entry), vf, OPEN, sf, OPEN)}`);
     }
-    for (const id of out.removed) this.ops.line(`${this.seq++},D,${this.identity(entry, id.validFrom, id.systemFrom)}`);
+    for (const id of out.removed) ops.line(`${this.seq++},D,${t.line(this.identity(entry), id.validFrom, OPEN, id.systemFrom, OPEN)}`);
     const added = out.added;
     for (let i = 0; i < added.length; i++) {
-      this.ops.line(`${this.seq++},U,${this.encode(added.payload(i), added.validFrom(i), added.validTo(i), added.systemFrom(i), OPEN)}`);
+      ops.line(`${this.seq++},U,${t.line(added.payload(i), added.validFrom(i), added.validTo(i), added.systemFrom(i), OPEN)}`);
     }
     return null;
   }
 
-  /** A row as CSV: the dataset's columns (valid times replaced by the row's), system_from, system_to. */
-  private encode(values: Row, validFrom: number, validTo: number, systemFrom: number, systemTo: number): string {
-    const enc = this.encoders;
-    let line = '';
-    for (let c = 0; c < enc.length; c++) {
-      if (c > 0) line += ',';
-      if (c === this.vf) line += validFrom;
-      else if (c === this.vt) line += validTo === OPEN ? '' : validTo;
-      else line += enc[c]!(values[c]);
+  /**
+   * The template of a key's identity lines: the key columns, every other field empty (a delete
+   * names a row by key, valid_from and system_from).
+   */
+  private identity(entry: KeyEntry): string {
+    if (entry.identity === undefined) {
+      const values = new Array<unknown>(this.columnCount).fill(null);
+      this.keyIndexes.forEach((c, k) => (values[c] = entry.keyValues[k]));
+      entry.identity = this.templates.of(values);
     }
-    line += ',';
-    line += systemFrom;
-    line += ',';
-    if (systemTo !== OPEN) line += systemTo;
-    return line;
+    return entry.identity;
   }
 
-  /** A row identity in the same CSV layout: key columns, valid_from and system_from; every other field empty. */
-  private identity(entry: KeyEntry, validFrom: number, systemFrom: number): string {
-    const fields = new Array<string>(this.columnCount + 2).fill('');
-    const keys = this.keyIndexes;
-    for (let k = 0; k < keys.length; k++) fields[keys[k]!] = this.encoders[keys[k]!]!(entry.keyValues[k]);
-    fields[this.vf] = String(validFrom);
-    fields[this.columnCount] = String(systemFrom);
-    return fields.join(',');
-  }
-
-  /** What the table receives for this checkpoint: history rows and current-row operations. */
-  drainTable(): { history: CsvBuffer; ops: CsvBuffer } {
-    const out = { history: this.history, ops: this.ops };
-    this.history = new CsvBuffer();
-    this.ops = new CsvBuffer();
+  /** Closes this checkpoint interval's staged files: their paths, null for a file with no line. */
+  drainTable(): { history: string | null; ops: string | null } {
+    const out = { history: this.history?.close() ?? null, ops: this.ops?.close() ?? null };
+    this.history = undefined;
+    this.ops = undefined;
     return out;
   }
 
@@ -203,7 +202,7 @@ export class BitemporalOperator {
   }
 
   /** Builds the key states from what restore* gathered; `payloadKey` is the mapper's. */
-  finishRestore(payloadKey: (values: Row) => string): void {
+  finishRestore(payloadKey: (values: readonly unknown[]) => string): void {
     const gathered = this.restoring;
     this.restoring = undefined;
     if (gathered === undefined) return;
@@ -212,7 +211,7 @@ export class BitemporalOperator {
         validFrom: r.validFrom,
         validTo: r.validTo,
         systemFrom: r.systemFrom,
-        payload: r.values,
+        payload: this.templates.of(r.values),
         payloadKey: payloadKey(r.values),
       }));
       const recent: AppliedEventSnapshot[] = g.recent.map(([validFrom, validTo, systemTime, p]) => ({

@@ -19,6 +19,7 @@ export interface WorkerInit {
   readonly spec: DatasetSpec;
   readonly partition: number;
   readonly partitions: number;
+  readonly stagingDir: string;
   readonly dedupWindow?: number;
 }
 
@@ -27,7 +28,7 @@ export type ToWorker =
   | { readonly type: 'restoreRows'; readonly rows: readonly RestoredRow[] }
   | { readonly type: 'finishRestore' }
   | { readonly type: 'batch'; readonly batch: WireBatch }
-  | { readonly type: 'checkpoint'; readonly stageDir: string; readonly checkpointTmp: string | null; readonly full: boolean }
+  | { readonly type: 'checkpoint'; readonly checkpointTmp: string | null; readonly full: boolean }
   | { readonly type: 'stop' };
 
 export type FromWorker =

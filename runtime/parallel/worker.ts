@@ -21,6 +21,7 @@ if (parentPort !== null) {
   const partition = new Partition(init.spec, {
     partition: init.partition,
     partitions: init.partitions,
+    stagingDir: init.stagingDir,
     ...(init.dedupWindow !== undefined ? { dedupWindow: init.dedupWindow } : {}),
   });
   const send = (m: FromWorker): void => port.postMessage(m);
@@ -44,7 +45,7 @@ if (parentPort !== null) {
           send({ type: 'processed' });
           break;
         case 'checkpoint':
-          send({ type: 'checkpointed', result: partition.checkpoint(m.stageDir, m.checkpointTmp, m.full) });
+          send({ type: 'checkpointed', result: partition.checkpoint(m.checkpointTmp, m.full) });
           break;
         case 'stop':
           port.close();
