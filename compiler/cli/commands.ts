@@ -241,7 +241,7 @@ const runFlags: FlagSpec[] = [
   { name: 'dataset', short: 'd', value: true, description: 'the dataset to fill (one fed by a stream)' },
   { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
   { name: 'warehouse', short: 'w', value: true, description: 'the warehouse folder (default: .lakec/warehouse beside the spec)' },
-  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads, by hash of the key (default 1: this thread)' },
+  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads, by hash of the key (default auto: 1 below 64 MiB of events, else one per core)' },
   { name: 'checkpoint-every', value: true, description: 'events between checkpoints (default 1,000,000, and at least every 10 s)' },
 ];
 
@@ -281,7 +281,7 @@ const replayFlags: FlagSpec[] = [
   { name: 'dataset', short: 'd', value: true, description: 'the dataset (one fed by a stream)' },
   { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
   { name: 'dead-letter', value: true, description: 'write each rejected event, with the reason, as a JSON line to this file' },
-  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads (default 1)' },
+  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads (default auto, as for lakec run)' },
 ];
 
 const replay: Command = {

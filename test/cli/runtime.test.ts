@@ -94,7 +94,7 @@ describe('lakec run and lakec query', () => {
       [['run', spec, '--events', day1], 2, /--dataset is required \(datasets fed by a stream: trades\)/],
       [['run', spec, '--dataset', 'trades', '--events', join(work, 'missing.jsonl')], 2, /cannot read '.*missing\.jsonl': no such file/],
       [['run', spec, '--dataset', 'trades', '--events', work], 2, /is not a file/],
-      [['run', spec, '--dataset', 'trades', '--events', day1, '--partitions', 'many'], 2, /--partitions takes a positive whole number, not 'many'/],
+      [['run', spec, '--dataset', 'trades', '--events', day1, '--partitions', 'many'], 2, /--partitions takes a positive whole number or auto, not 'many'/],
       [['replay', spec, '--dataset', 'trades'], 2, /--events FILE is required/],
       [['run', join(root, 'examples/audit-surveillance.lake'), '--dataset', 'accounts', '--events', day1, '--warehouse', join(work, 'x')], 2, /dataset 'accounts' is not fed by a stream/],
       [['query', spec, 'SELEC 1', '--warehouse', warehouse], 1, /lakec query: Parser Error: syntax error at or near "SELEC"/],
