@@ -129,7 +129,12 @@ export class KinesisSource implements Source {
       if (shard.iterator === undefined || shard.iterator === null) shard.finished = true;
       shard.caughtUp = records.length === 0 && shard.behindMs === 0;
       if (records.length === 0) {
-        if (open.every((s) => s.caughtUp) && this.options.bounded !== true) await sleep(this.options.idleMs ?? 200);
+        if (open.every((s) => s.caughtUp) && this.options.bounded !== true) {
+          // Nothing new anywhere: pause, then hand back an empty batch so that the job can
+          // take a due checkpoint or notice that it was asked to stop.
+          await sleep(this.options.idleMs ?? 200);
+          return { texts: [], ingestionTime: Date.now(), position: () => ({ stream: this.options.stream, shard: shard.id, sequenceNumber: shard.last ?? '' }) };
+        }
         continue;
       }
       shard.last = records[records.length - 1]!.SequenceNumber;

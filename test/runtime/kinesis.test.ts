@@ -107,3 +107,20 @@ it('reads a stream into the same table as the same events from an array, and res
     expect([...first, ...second]).toContain(event);
   }
 }, 120_000);
+
+it('reads an unbounded stream until asked to stop, then takes a savepoint', async () => {
+  const trades = specOf(tradesSpec, 'trades');
+  const warehouse = join(work, 'unbounded');
+  const stop = new AbortController();
+  const result = await new Processor(trades).run(new KinesisSource({ stream: STREAM, client, idleMs: 50 }), {
+    warehouse,
+    signal: stop.signal,
+    // Once everything the stream holds was read, stop.
+    onProgress: (p) => {
+      if (p.recordsIn >= 4000) stop.abort();
+    },
+  });
+  expect(result.stopped).toBe('signal');
+  expect(result.metrics.recordsIn).toBe(4000);
+  expect(result.lastCheckpoint).not.toBeNull();
+}, 60_000);
