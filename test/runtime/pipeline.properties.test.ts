@@ -176,6 +176,8 @@ describe('the pipeline on random event sequences', () => {
              LEFT JOIN history h ON h.id = q.id AND h.system_from <= epoch_ms(q.s) AND (h.system_to IS NULL OR epoch_ms(q.s) < h.system_to)
                AND h.valid_from <= epoch_ms(q.v) AND (h.valid_to IS NULL OR epoch_ms(q.v) < h.valid_to)`,
           );
+          // At most one row per key, system instant and valid instant: one answer per probe.
+          expect(grid.rows.length).toBe(KEYS.length * 61 * (GRID + 3));
           for (const [key, s, v, p] of grid.rows as [string, number, number, string | null][]) {
             const expected = model.asOf(key, s, v);
             expect(p === null ? null : payloadKeyOf([p]), `${key} as of system ${s}, valid ${v}`).toBe(expected);
