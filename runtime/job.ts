@@ -23,7 +23,7 @@ import { removeQuietly } from './io/files.ts';
 import { addMetrics, emptyMetrics, type Lag, type Metrics } from './metrics.ts';
 import type { RestoredRow } from './operators/bitemporal.ts';
 import { Partition, type PartitionCheckpoint } from './partition.ts';
-import type { Warehouse } from './sink/duckdb.ts';
+import { WarehouseError, type Warehouse } from './sink/duckdb.ts';
 import type { RecordBatch, Source, SourceOffset } from './sources/source.ts';
 
 export interface CheckpointPolicy {
@@ -141,7 +141,16 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
   try {
     if (last !== undefined) {
       if (spec.mode === 'bitemporal') {
-        if (store !== null) chain = store.chain(last.checkpoint);
+        if (store !== null) {
+          try {
+            chain = store.chain(last.checkpoint);
+          } catch (e) {
+            throw new WarehouseError(
+              `the warehouse committed checkpoint ${last.checkpoint} of '${spec.name}', but its state files are missing (${e instanceof Error ? e.message : String(e)}); ` +
+                'the keyed state cannot be restored: start over with an empty warehouse',
+            );
+          }
+        }
         await engine.restore(store, last.checkpoint, warehouse.currentRows(spec));
       }
       restoredFrom = last.checkpoint;

@@ -131,3 +131,64 @@ it('recognizes a repeated current fact after a restore as unchanged, for every t
   const changed = await p.run(new ArraySource(events), { warehouse });
   expect(changed.run.changed).toBe(1);
 });
+
+it('appends exactly once across a stop without a checkpoint, and refuses a warehouse whose state files are gone', async () => {
+  const raw = specOf(
+    `lake raw {
+  region = "us-east-1"
+  encryption = kms
+}
+zone landing {
+  layer = raw
+  retention = 30 days
+}
+stream events {
+  format = json
+  shards = 1
+}
+dataset landed in landing {
+  from stream events
+  format = json
+  columns {
+    id      string
+    payload string    = raw_payload()
+    at      timestamp = ingestion_time()
+  }
+}
+`,
+    'landed',
+  );
+  const events = Array.from({ length: 50 }, (_, i) => (i % 10 === 9 ? '{bad' : { id: `e${i}` }));
+  const dir = join(work, 'append');
+  mkdirSync(dir, { recursive: true });
+  const { Warehouse } = await import('../../runtime/sink/duckdb.ts');
+  const { runJob } = await import('../../runtime/job.ts');
+  const run = async (haltAfterEvents?: number): Promise<void> => {
+    const w = await Warehouse.open(join(dir, 'lake.duckdb'));
+    try {
+      await runJob({
+        spec: raw, source: new ArraySource(events, { batchSize: 3 }), warehouse: w, checkpointDir: join(dir, 'checkpoints'), stagingDir: join(dir, 'staging'),
+        checkpoints: { events: 7, ms: 3_600_000 }, ...(haltAfterEvents !== undefined ? { haltAfterEvents } : {}),
+      });
+    } finally {
+      w.close();
+    }
+  };
+  await run(20);
+  await run(11);
+  await run();
+  const w = await Warehouse.open(join(dir, 'lake.duckdb'), { readOnly: true });
+  try {
+    expect((await w.query('SELECT count(*), count(DISTINCT id) FROM landed')).rows).toEqual([[45, 45]]);
+    expect((await w.query('SELECT count(*) FROM dead_letters.landed')).rows).toEqual([[5]]);
+  } finally {
+    w.close();
+  }
+
+  // A bi-temporal warehouse without its checkpoint folder cannot restore its keyed state.
+  const bt = join(work, 'lost-state');
+  const p = new Processor(spec);
+  await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: bt });
+  removeQuietly(join(bt, 'checkpoints'));
+  await expect(p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: bt })).rejects.toThrow(/state files are missing/);
+});
