@@ -125,14 +125,24 @@ export class BitemporalOperator {
     const history = this.history!;
     const ops = this.ops!;
     const closed = out.closed;
+    const added = out.added;
     for (let i = 0; i < closed.length; i++) {
       const vf = closed.validFrom(i);
       const sf = closed.systemFrom(i);
       history.line(t.line(closed.payload(i), vf, closed.validTo(i), sf, closed.systemTo(i)));
-      ops.line(`${this.seq++},D,${t.line(this.identity(entry), vf, OPEN, sf, OPEN)}`);
+      // The closed piece was a whole current row unless the row was cut inside: then its start
+      // stays current as an added prefix (same system_from, ending where the piece begins), and
+      // the piece is a new identity that no current row has: nothing to delete.
+      let cutInside = false;
+      for (let j = 0; j < added.length; j++) {
+        if (added.systemFrom(j) === sf && added.validTo(j) === vf) {
+          cutInside = true;
+          break;
+        }
+      }
+      if (!cutInside) ops.line(`${this.seq++},D,${t.line(this.identity(entry), vf, OPEN, sf, OPEN)}`);
     }
     for (const id of out.removed) ops.line(`${this.seq++},D,${t.line(this.identity(entry), id.validFrom, OPEN, id.systemFrom, OPEN)}`);
-    const added = out.added;
     for (let i = 0; i < added.length; i++) {
       ops.line(`${this.seq++},U,${t.line(added.payload(i), added.validFrom(i), added.validTo(i), added.systemFrom(i), OPEN)}`);
     }

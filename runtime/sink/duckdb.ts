@@ -284,7 +284,9 @@ export class Warehouse {
   async *currentRows(spec: DatasetSpec): AsyncGenerator<{ values: unknown[]; validFrom: number; validTo: number | null; systemFrom: number }[]> {
     const n = tableNames(spec.name);
     const isTimestamp = spec.columns.map((c) => c.type.kind === 'primitive' && (c.type.name === 'timestamp' || c.type.name === 'timestamptz'));
-    const select = spec.columns.map((c, i) => (isTimestamp[i] ? `epoch_ms(${ident(c.name)})` : ident(c.name)));
+    // Decimals and UUIDs as text: DuckDB prints them canonically, and no value object is built.
+    const asText = (t: TypeSpec): boolean => t.kind === 'decimal' || (t.kind === 'primitive' && t.name === 'uuid');
+    const select = spec.columns.map((c, i) => (isTimestamp[i] ? `epoch_ms(${ident(c.name)})` : asText(c.type) ? `${ident(c.name)}::VARCHAR` : ident(c.name)));
     const b = spec.bitemporal!;
     const vf = spec.columns.findIndex((c) => c.name === b.validFrom);
     const vt = spec.columns.findIndex((c) => c.name === b.validTo);

@@ -10,8 +10,11 @@
  * 4. a restore: the same run again, which finds the file consumed and only restores the state
  *    of the last checkpoint (current rows from the warehouse, state files) and stops.
  *
- * Reported: events/s, the ratio to the ceiling, CPU seconds (all threads, DuckDB's included),
- * peak RSS, and where the reading thread spent its time. Timed code runs from an esbuild bundle
+ * Reported: events/s, the ratio to the ceiling, CPU seconds (all threads, DuckDB's included) and
+ * events per CPU second (steadier than wall time on a shared machine), peak RSS, and where the
+ * reading thread spent its time. The ceiling is measured first and again last, and the better
+ * of the two is kept: the machines are shared, and a neighbour's load should not flatter the
+ * ratio. Timed code runs from an esbuild bundle
  * of this file (as the CLI runs from one; tsx's transform would slow it), with the CLI's bundled
  * partition worker (run `npm run build` first) and a 64 MB semi-space young generation, as
  * `lakec run` sets it.
@@ -127,20 +130,27 @@ if (process.argv[2] === '--measure') {
       banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
     });
     console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    const parse = child(bundle, 'parse', file, work);
+    const parseFirst = child(bundle, 'parse', file, work);
     const single = child(bundle, 'single', file, join(work, 'w1'));
     const parallel = child(bundle, 'partitioned', file, join(work, 'w2'));
     const restore = child(bundle, 'partitioned', file, join(work, 'w2'));
+    const parseLast = child(bundle, 'parse', file, work);
+    const parse = parseFirst.ms <= parseLast.ms ? parseFirst : parseLast;
     const rate = (m: Measurement): number => m.events / (m.ms / 1000);
     const rows: [string, Measurement][] = [
-      ['read + JSON.parse (ceiling)', parse],
+      ['read + JSON.parse (the ceiling)', parse],
       ['end to end, 1 partition', single],
       [`end to end, ${availableParallelism()} partitions (workers)`, parallel],
     ];
-    console.log(`\n${'run'.padEnd(36)} ${'events/s'.padStart(10)} ${'vs parse'.padStart(9)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(6)} ${'peak RSS MB'.padStart(12)}`);
+    const perCpu = (m: Measurement): number => m.events / (m.cpuMs / 1000);
+    console.log(`\n${'run'.padEnd(40)} ${'events/s'.padStart(10)} ${'vs parse'.padStart(9)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(6)} ${'events/CPU s'.padStart(13)} ${'peak RSS MB'.padStart(12)}`);
     for (const [name, m] of rows) {
-      console.log(`${name.padEnd(36)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${(rate(m) / rate(parse)).toFixed(2).padStart(9)} ${(m.ms / 1000).toFixed(1).padStart(7)} ${(m.cpuMs / 1000).toFixed(1).padStart(6)} ${m.maxRssMb.toFixed(0).padStart(12)}`);
+      console.log(
+        `${name.padEnd(40)} ${Math.round(rate(m)).toLocaleString('en-US').padStart(10)} ${(rate(m) / rate(parse)).toFixed(2).padStart(9)} ${(m.ms / 1000).toFixed(1).padStart(7)} ` +
+          `${(m.cpuMs / 1000).toFixed(1).padStart(6)} ${Math.round(perCpu(m)).toLocaleString('en-US').padStart(13)} ${m.maxRssMb.toFixed(0).padStart(12)}`,
+      );
     }
+    console.log(`(the ceiling measured twice: ${Math.round(rate(parseFirst)).toLocaleString('en-US')} and ${Math.round(rate(parseLast)).toLocaleString('en-US')} events/s; the better is kept)`);
     for (const [name, m] of rows.slice(1)) console.log(`${name}: reading thread ${JSON.stringify(Object.fromEntries(Object.entries(m.phases ?? {}).map(([k, v]) => [k, Math.round(v)])))} ms, ${m.rowWrites?.toLocaleString('en-US')} row writes`);
     console.log(`restore from the last checkpoint (current rows from the warehouse + state files): ${(restore.restoreMs! / 1000).toFixed(1)} s, peak RSS ${restore.maxRssMb.toFixed(0)} MB`);
     console.log(`target 500,000 events/s: ${rate(parallel) >= 500_000 ? 'PASS' : 'MISS'} (${Math.round(rate(parallel)).toLocaleString('en-US')}/s, ${((100 * rate(parallel)) / rate(parse)).toFixed(0)}% of the JSON.parse ceiling)`);
