@@ -74,7 +74,7 @@ export const projectTarget: Target = {
       { path: 'package.json', content: stableJson(packageJson(ctx)), ownership: 'generated' },
       { path: 'tsconfig.json', content: stableJson(tsconfig), ownership: 'generated' },
       { path: 'cdk.json', content: stableJson(cdkJson), ownership: 'generated' },
-      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n', ownership: 'generated' },
+      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/\n', ownership: 'generated' },
       { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'test/functions.test.ts', content: render('project/test/functions.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'README.md', content: readme(ctx), ownership: 'generated' },
