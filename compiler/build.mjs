@@ -1,5 +1,6 @@
 // Bundles the CLI into one ES module (plus lazily loaded chunks) so a cold `lakec` start loads a
 // single file instead of resolving hundreds of modules (the cold-start target is 300 ms).
+import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const shared = {
@@ -28,3 +29,6 @@ await build({
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
+
+// `lakec` is the package's bin: it must be executable (npx runs it directly).
+chmodSync('compiler/dist/lakec.js', 0o755);
