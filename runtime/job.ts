@@ -219,6 +219,9 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
       for (const f of [...files.rows, ...files.ops, ...files.deadLetters]) removeQuietly(f);
       if (store !== null && manifest !== null) store.prune(id);
     });
+    // A failed commit surfaces where it is awaited (the next checkpoint, or the end), not as an
+    // unhandled rejection while events are still being read.
+    pendingCommit.catch(() => undefined);
     eventsSinceCheckpoint = 0;
     lastCheckpointAt = performance.now();
   };
@@ -264,6 +267,8 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     if (pendingCommit !== null) await pendingCommit;
     phases.commitWaitMs += performance.now() - tw;
   } finally {
+    // On an error, let a commit in flight finish before the caller closes the warehouse.
+    if (pendingCommit !== null) await (pendingCommit as Promise<void>).catch(() => undefined);
     await engine.close();
     await source.close();
   }
