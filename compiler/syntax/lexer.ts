@@ -5,11 +5,13 @@ import * as T from './tokens.ts';
 import type { Comment } from './ast.ts';
 
 let lexer: Lexer | undefined;
+let offsetLexer: Lexer | undefined;
 
-function instance(): Lexer {
+function instance(lines = true): Lexer {
   // Built once and reused: chevrotain's lexer construction analyses every pattern.
   // ensureOptimizations: every pattern must be indexable by its first character (a test builds
   // the lexer this way); the lexer is then about four times faster.
+  if (!lines) return (offsetLexer ??= new Lexer(T.allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: true }));
   lexer ??= new Lexer(T.allTokens, { positionTracking: 'full', ensureOptimizations: true });
   return lexer;
 }
@@ -20,8 +22,12 @@ export interface LexResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function tokenize(path: string, text: string): LexResult {
-  let result = instance().tokenize(text);
+/**
+ * `lines: false` leaves the tokens' line and column fields unset (only offsets), which lexes
+ * faster; the parser needs only offsets. The editor features that read token lines keep the default.
+ */
+export function tokenize(path: string, text: string, { lines = true }: { lines?: boolean } = {}): LexResult {
+  let result = instance(lines).tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const comments: Comment[] = [];
   // A `*/` outside any comment: its `/*` was lost. Read the `*`-prefixed lines right above it as
@@ -30,7 +36,7 @@ export function tokenize(path: string, text: string): LexResult {
   if (stray !== undefined) {
     const start = orphanCommentStart(text, stray);
     const end = stray + 2;
-    result = instance().tokenize(text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end));
+    result = instance(lines).tokenize(text.slice(0, start) + text.slice(start, end).replace(/[^\r\n]/g, ' ') + text.slice(end));
     comments.push({ kind: 'block', text: text.slice(start, end), span: { file: path, start, end } });
     diagnostics.push({
       code: 'LAKE0003', severity: 'error', message: "'*/' ends a comment that was never opened",
@@ -69,6 +75,8 @@ export function tokenize(path: string, text: string): LexResult {
       hint: `close the string with ${quote} on the same line`,
     });
   }
+  // Offset-only tokens carry no end offset; the parser's spans need it.
+  if (!lines) for (const tok of result.tokens) tok.endOffset = tok.startOffset + tok.image.length - 1;
   return { tokens: result.tokens, comments, diagnostics };
 }
 

@@ -10,7 +10,7 @@ export interface ParsedFile {
 }
 
 export function parseFile(path: string, text: string): ParsedFile {
-  const lexed = tokenize(path, text);
+  const lexed = tokenize(path, text, { lines: false });
   const parsed = parseTokens(path, text, lexed.tokens);
   const declarations = parsed.declarations.map((d) => attachDocs(d, text));
   return {

@@ -73,13 +73,23 @@ class LakeParser extends EmbeddedActionsParser {
     }
   }
 
-  /** True when the next token starts on the line where the previous one ended. */
+  /**
+   * True when the next token starts on the line where the previous one ended: no line break in
+   * the text between them. Read from offsets, so tokens need no line numbers; a token inserted by
+   * recovery (no offsets) is on no line.
+   */
   private sameLine(): boolean {
     const prev = this.LA(0);
     const next = this.LA(1);
     if (next.tokenType === EOF) return false;
-    const prevLine = prev.endLine ?? prev.startLine;
-    return prevLine === undefined || next.startLine === prevLine;
+    const from = prev.endOffset;
+    const to = next.startOffset;
+    if (from === undefined || Number.isNaN(from) || Number.isNaN(to)) return false;
+    for (let i = from + 1; i < to; i++) {
+      const c = this.text.charCodeAt(i);
+      if (c === 10 || c === 13) return false;
+    }
+    return true;
   }
 
   private ident(tok: IToken): A.Ident {
@@ -96,6 +106,9 @@ class LakeParser extends EmbeddedActionsParser {
    * makes recovery abandon `chunk`, but the declaration itself is sound and is kept.
    */
   recognized: A.Declaration | undefined;
+
+  /** The whole text of the file the tokens' offsets point into. */
+  text = '';
 
   /** One chunk: a declaration, then the sentinel the driver appended. */
   chunk = this.RULE('chunk', (): A.Declaration | undefined => {
@@ -750,14 +763,14 @@ function mayStartDeclaration(tokens: readonly IToken[], i: number): boolean {
  * a new chunk when it stands outside every brace, or at the very start of a line whose
  * indentation is zero (the usual shape after a forgotten `}`).
  */
-function chunk(tokens: IToken[]): IToken[][] {
+function chunk(tokens: IToken[], text: string): IToken[][] {
   const chunks: IToken[][] = [];
   let current: IToken[] = [];
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;
     const tt = tok.tokenType;
-    if (mayStartDeclaration(tokens, i) && (depth === 0 || tok.startColumn === 1)) {
+    if (mayStartDeclaration(tokens, i) && (depth === 0 || atLineStart(text, tok.startOffset))) {
       if (current.length > 0) chunks.push(current);
       current = [];
       depth = 0;
@@ -770,9 +783,16 @@ function chunk(tokens: IToken[]): IToken[][] {
   return chunks;
 }
 
+/** True when `offset` is the first column of its line. */
+function atLineStart(text: string, offset: number): boolean {
+  if (offset === 0) return true;
+  const c = text.charCodeAt(offset - 1);
+  return c === 10 || c === 13;
+}
+
 function sentinel(last: IToken, isLast: boolean): IToken {
   const at = last.endOffset! + 1;
-  return createTokenInstance(T.EndOfDeclaration, isLast ? '' : 'next', at, at, last.endLine ?? NaN, last.endLine ?? NaN, NaN, NaN);
+  return createTokenInstance(T.EndOfDeclaration, isLast ? '' : 'next', at, at, NaN, NaN, NaN, NaN);
 }
 
 function internalError(path: string, at: IToken, e: unknown): Diagnostic {
@@ -828,9 +848,10 @@ export interface ParseResult {
 export function parseTokens(path: string, text: string, tokens: IToken[]): ParseResult {
   const p = instance();
   p.file = path;
+  p.text = text;
   const declarations: A.Declaration[] = [];
   const diagnostics: Diagnostic[] = [];
-  const chunks = chunk(tokens);
+  const chunks = chunk(tokens, text);
   for (const [index, toks] of chunks.entries()) {
     const first = toks[0]!;
     if (!T.declarationKeywords.includes(first.tokenType)) {
