@@ -23,7 +23,7 @@ import { runJob } from '../../runtime/job.ts';
 import { Warehouse } from '../../runtime/sink/duckdb.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
 import { ReferenceModel } from './bitemporal/reference-model.ts';
-import { specOf, tempDir } from './support.ts';
+import { specHeader, specOf, tempDir } from './support.ts';
 
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_611;
 const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 40;
@@ -32,19 +32,7 @@ const GRID = 20;
 const KEYS = ['a', 'b', 'c'];
 
 const spec = specOf(
-  `lake props {
-  region = "us-east-1"
-  encryption = kms
-}
-zone curated {
-  layer = curated
-  retention = 7 years
-}
-stream events {
-  format = json
-  shards = 1
-}
-dataset history in curated {
+  `${specHeader}dataset history in curated {
   from stream events
   format = iceberg
   columns {

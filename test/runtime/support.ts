@@ -20,7 +20,8 @@ export function specOf(text: string, name: string): DatasetSpec {
   return datasetSpec(d);
 }
 
-const header = `lake vectors {
+/** A lake, a zone and a stream: the preamble of every runtime test spec. */
+export const specHeader = `lake vectors {
   region = "us-east-1"
   encryption = kms
 }
@@ -54,7 +55,7 @@ export function vectorSpecText(v: Vector): string {
     '    valid_to timestamp?',
     '    system_time timestamp',
   ];
-  return `${header}dataset history in curated {
+  return `${specHeader}dataset history in curated {
   from stream events
   format = iceberg
   columns {

@@ -11,25 +11,13 @@ import { afterAll, expect, it } from 'vitest';
 import { removeQuietly } from '../../runtime/io/files.ts';
 import { Processor } from '../../runtime/processor.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
-import { specOf, tempDir } from './support.ts';
+import { specHeader, specOf, tempDir } from './support.ts';
 
 const work = tempDir('table');
 afterAll(() => removeQuietly(work));
 
 const spec = specOf(
-  `lake types {
-  region = "us-east-1"
-  encryption = kms
-}
-zone curated {
-  layer = curated
-  retention = 7 years
-}
-stream events {
-  format = json
-  shards = 1
-}
-dataset everything in curated {
+  `${specHeader}dataset everything in curated {
   from stream events
   format = iceberg
   columns {
