@@ -17,7 +17,7 @@
  * on reading; checkpoint n + 1 commits only after n.
  */
 import { mkdirSync } from 'node:fs';
-import { CheckpointStore, type CheckpointManifest } from './checkpoint/store.ts';
+import { CheckpointStore, STATE_FORMAT, type CheckpointManifest } from './checkpoint/store.ts';
 import type { DatasetSpec } from './dataset.ts';
 import { removeQuietly } from './io/files.ts';
 import { addMetrics, emptyMetrics, type Lag, type Metrics } from './metrics.ts';
@@ -145,11 +145,19 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
           try {
             chain = store.chain(last.checkpoint);
           } catch (e) {
+            if (e instanceof WarehouseError) throw e;
             throw new WarehouseError(
               `the warehouse committed checkpoint ${last.checkpoint} of '${spec.name}', but its state files are missing (${e instanceof Error ? e.message : String(e)}); ` +
                 'the keyed state cannot be restored: start over with an empty warehouse',
             );
           }
+        }
+        const old = chain.find((m) => (m.stateFormat ?? 1) !== STATE_FORMAT);
+        if (old !== undefined) {
+          throw new WarehouseError(
+            `the keyed state of '${spec.name}' (checkpoint ${old.id}) was written by another version of lakec (state format ${old.stateFormat ?? 1}, this one reads ${STATE_FORMAT}); ` +
+              'replay the events into a new warehouse (--warehouse DIR) to continue with this version',
+          );
         }
         await engine.restore(store, last.checkpoint, warehouse.currentRows(spec));
       }
@@ -192,7 +200,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     let manifest: CheckpointManifest | null = null;
     if (store !== null && tmp !== null) {
       manifest = {
-        id, dataset: spec.name, full, base: full ? null : chain[chain.length - 1]?.id ?? null, savepoint,
+        id, stateFormat: STATE_FORMAT, dataset: spec.name, full, base: full ? null : chain[chain.length - 1]?.id ?? null, savepoint,
         parts: parts.filter((p) => p.statePart !== null).map((p) => p.statePart!.slice(tmp.length + 1)),
         keysWritten: parts.reduce((n, p) => n + p.keysWritten, 0),
         keysTotal: parts.reduce((n, p) => n + p.keysTotal, 0),
@@ -203,7 +211,8 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     }
     const files = {
       rows: parts.map((p) => p.rows).filter((f): f is string => f !== null),
-      ops: parts.map((p) => p.ops).filter((f): f is string => f !== null),
+      currentDeletes: parts.map((p) => p.currentDeletes).filter((f): f is string => f !== null),
+      currentRows: parts.map((p) => p.currentRows).filter((f): f is string => f !== null),
       deadLetters: parts.map((p) => p.deadLetters).filter((f): f is string => f !== null),
     };
     phases.checkpointMs += performance.now() - tc;
@@ -216,7 +225,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     metrics.checkpoints = base.checkpoints + committedCount;
     pendingCommit = warehouse.commit(spec, files, { dataset: spec.name, checkpoint: id, position, metrics }).then(() => {
       lastCommitted = id;
-      for (const f of [...files.rows, ...files.ops, ...files.deadLetters]) removeQuietly(f);
+      for (const f of [...files.rows, ...files.currentDeletes, ...files.currentRows, ...files.deadLetters]) removeQuietly(f);
       if (store !== null && manifest !== null) store.prune(id);
     });
     // A failed commit surfaces where it is awaited (the next checkpoint, or the end), not as an

@@ -8,7 +8,7 @@
  * `"op": "delete"` marks a delete; anything else, or no `op`, is a put. A delete needs only the
  * key, the valid interval and the system time: its payload columns are not read.
  */
-import { OPEN, payloadKeyOf } from './bitemporal/index.ts';
+import { OPEN } from './bitemporal/index.ts';
 import { compileCheck, type Predicate } from './checks.ts';
 import { coercer, describe, Invalid, type Coercer } from './coerce.ts';
 import { layoutOf, type DatasetLayout, type DatasetSpec } from './dataset.ts';
@@ -19,8 +19,6 @@ export interface MappedEvent {
   /** Canonical key: the single key value as text, or the key values as a JSON array. */
   key: string;
   values: unknown[];
-  /** Canonical encoding of the compared payload columns (empty for a delete). */
-  payloadKey: string;
   validFrom: number;
   /** OPEN when the valid interval is open. */
   validTo: number;
@@ -140,13 +138,12 @@ export class RowMapper {
     }
     const l = this.layout;
     const key = this.keyOf(values);
-    if (!this.bitemporal) return { op, key, values, payloadKey: '', validFrom: 0, validTo: OPEN, systemTime: ingestionTime };
+    if (!this.bitemporal) return { op, key, values, validFrom: 0, validTo: OPEN, systemTime: ingestionTime };
     const validTo = values[l.validToIndex];
     const mapped: MappedEvent = {
       op,
       key,
       values,
-      payloadKey: op === 'put' ? this.payloadKey(values) : '',
       validFrom: values[l.validFromIndex] as number,
       validTo: validTo === null ? OPEN : (validTo as number),
       systemTime: l.systemIndex >= 0 ? (values[l.systemIndex] as number) : ingestionTime,
@@ -157,13 +154,5 @@ export class RowMapper {
   /** The canonical key of a row's values. */
   keyOf(values: readonly unknown[]): string {
     return this.singleKey >= 0 ? String(values[this.singleKey]) : JSON.stringify(this.layout.keyIndexes.map((i) => values[i]));
-  }
-
-  /** The canonical encoding of a row's compared payload columns (the core's payload key). */
-  payloadKey(values: readonly unknown[]): string {
-    const idx = this.layout.payloadIndexes;
-    const compared = new Array<unknown>(idx.length);
-    for (let i = 0; i < idx.length; i++) compared[i] = values[idx[i]!];
-    return payloadKeyOf(compared);
   }
 }

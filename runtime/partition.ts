@@ -29,10 +29,12 @@ export interface PartitionCheckpoint {
   readonly partition: number;
   /**
    * Staged CSV files for the table (absolute paths; null when there is nothing of the kind):
-   * history rows (append-only: the new rows), current-row operations, dead letters.
+   * history rows (append-only: the new rows), identities of current rows to delete, current
+   * rows to insert, dead letters.
    */
   readonly rows: string | null;
-  readonly ops: string | null;
+  readonly currentDeletes: string | null;
+  readonly currentRows: string | null;
   readonly deadLetters: string | null;
   /** The state file in the checkpoint folder, if the dataset has keyed state. */
   readonly statePart: string | null;
@@ -76,7 +78,7 @@ export class Partition {
   private startInterval(): void {
     const n = ++this.interval;
     const file = (kind: string): StagedFile => new StagedFile(join(this.options.stagingDir, `p${this.options.partition}-${n}-${kind}.csv`));
-    if (this.bitemporal !== undefined) this.bitemporal.stageTo(file('history'), file('ops'));
+    if (this.bitemporal !== undefined) this.bitemporal.stageTo(file('history'), file('current-deletes'), file('current-rows'));
     else this.append!.stageTo(file('rows'));
     this.dead = file('dead');
   }
@@ -105,7 +107,7 @@ export class Partition {
   }
 
   finishRestore(): void {
-    this.bitemporal?.finishRestore((values) => this.mapper.payloadKey(values));
+    this.bitemporal?.finishRestore();
   }
 
   /** The canonical key of a row (for routing restored rows to their partition). */
@@ -145,13 +147,15 @@ export class Partition {
   checkpoint(checkpointTmp: string | null, full: boolean): PartitionCheckpoint {
     const p = this.options.partition;
     let rows: string | null;
-    let ops: string | null = null;
+    let currentDeletes: string | null = null;
+    let currentRows: string | null = null;
     let statePart: string | null = null;
     let keysWritten = 0;
     if (this.bitemporal !== undefined) {
       const t = this.bitemporal.drainTable();
       rows = t.history;
-      ops = t.ops;
+      currentDeletes = t.currentDeletes;
+      currentRows = t.currentRows;
       if (checkpointTmp !== null) {
         const lines = this.bitemporal.drainState(full);
         const counted = (function* () {
@@ -169,6 +173,6 @@ export class Partition {
     }
     const deadLetters = this.dead.close();
     this.startInterval();
-    return { partition: p, rows, ops, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics } };
+    return { partition: p, rows, currentDeletes, currentRows, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics } };
   }
 }

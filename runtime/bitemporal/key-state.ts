@@ -96,6 +96,33 @@ export class BitemporalKeyState<P> {
     return i < this.rows && this.nums[2 + 3 * this.ring + 3 * i]! <= validTime ? this.row(i) : undefined;
   }
 
+  /**
+   * A copy of the current rows' times, `(validFrom, validTo, systemFrom)` per row in valid-time
+   * order: what a sink compares with the rows later to write only what changed.
+   */
+  rowTimes(): number[] {
+    // slice copies a packed double array with one memcpy (a typed array costs more to allocate).
+    const at = 2 + 3 * this.ring;
+    return this.nums.slice(at, at + 3 * this.rows);
+  }
+
+  /** Current row `i`'s validFrom (rows in valid-time order; no allocation, for sinks). */
+  validFromAt(i: number): number {
+    return this.nums[2 + 3 * this.ring + 3 * i]!;
+  }
+
+  validToAt(i: number): number {
+    return this.nums[2 + 3 * this.ring + 3 * i + 1]!;
+  }
+
+  systemFromAt(i: number): number {
+    return this.nums[2 + 3 * this.ring + 3 * i + 2]!;
+  }
+
+  payloadAt(i: number): P {
+    return this.refs[this.ring + 2 * i] as P;
+  }
+
   /** Latest system time at which this key's rows changed, or null. */
   latestSystemTime(): number | null {
     const latest = this.nums[0]!;
@@ -335,6 +362,25 @@ export class BitemporalKeyState<P> {
     openGap(this.nums, 2 + 3 * this.ring, 3 * more, 0);
     openGap(this.refs, this.ring, more, null);
     this.ring = slots;
+  }
+
+  /**
+   * The remembered events (rule 4), oldest first, without allocating: `visit` gets each one's
+   * times (validTo OPEN when open) and payload key (null for a delete).
+   */
+  forEachRemembered(visit: (validFrom: number, validTo: number, stated: number, payloadKey: string | null) => void): void {
+    const nums = this.nums;
+    for (let j = 0; j < this.ringUsed; j++) {
+      const k = (this.ringNext + j) % this.ringUsed;
+      visit(nums[2 + 3 * k]!, nums[2 + 3 * k + 1]!, nums[2 + 3 * k + 2]!, this.refs[k] as string | null);
+    }
+  }
+
+  /** Index of the first current row whose payload key is `payloadKey`, or -1. */
+  rowWithPayloadKey(payloadKey: string): number {
+    const refs = this.refs;
+    for (let i = 0; i < this.rows; i++) if (refs[this.ring + 2 * i + 1] === payloadKey) return i;
+    return -1;
   }
 
   /** A JSON-able copy of the state (the payloads are shared, not copied). */

@@ -13,8 +13,16 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forEachLine, publishDir, removeQuietly, writeDurably, writeFileAtomic } from '../io/files.ts';
 
+/**
+ * The layout of the state files (operators/bitemporal.ts `StateLine`, whose remembered payload
+ * keys are csv.ts template prefixes since format 2). A chain in another format is not restored.
+ */
+export const STATE_FORMAT = 2;
+
 export interface CheckpointManifest {
   readonly id: number;
+  /** `STATE_FORMAT` when written; absent before format 2. */
+  readonly stateFormat?: number;
   readonly dataset: string;
   /** Every key is in this checkpoint's files (no base needed). */
   readonly full: boolean;

@@ -3,12 +3,15 @@
  * `BitemporalKeyState` per key, applies each mapped event with the core (DESIGN.md section 2),
  * and collects what the table must receive at the next checkpoint:
  *
- * - history: the closed rows, each written once (a closed row never changes again);
- * - current-row operations in order: an upsert for every `added` row, a delete for every
- *   `removed` row and for every closed row's identity (the current row it replaces). The sink
- *   keeps the last operation per (key, valid_from, system_from). (Keeping only each row's last
- *   version in memory until the checkpoint was measured: it costs more in garbage collection
- *   than it saves in writing.)
+ * - history: the closed rows, streamed to a staged file as they close (a closed row never
+ *   changes again);
+ * - the current rows, written at the checkpoint as the difference between each changed key's
+ *   current rows then and at the previous checkpoint (what the warehouse holds): the rows that
+ *   are gone or whose valid_to moved are deleted by identity (key, valid_from, system_from), the
+ *   rows that are new or moved are inserted. A row opened and cut again within one checkpoint
+ *   interval never reaches the table's current rows, and the sink needs no ordering of
+ *   operations. The previous rows of a key are copied (times only) the first time the key
+ *   changes in an interval.
  *
  * Its state has two parts. The current rows are the table's own current rows: a restore reads
  * them back from the warehouse, which committed them with the checkpoint. What the table does
@@ -31,12 +34,19 @@ type Row = string;
 interface KeyEntry {
   readonly key: string;
   readonly keyValues: unknown[];
-  /** The template of this key's identity lines (key columns only), made on first use. */
-  identity?: string;
+  /** The key columns of this key's staged lines (csv.ts `RowTemplates.keyPart`). */
+  readonly keyPart: string;
   state: BitemporalKeyState<Row>;
   /** The state epoch in which the state last changed (0: not since the restore). */
   epoch: number;
+  /**
+   * The current rows' times as the warehouse holds them (at the last checkpoint), copied when
+   * the key first changes in an interval; `NEW` for a key the warehouse does not hold yet.
+   */
+  committed: readonly number[] | undefined;
 }
+
+const NEW: readonly number[] = [];
 
 /**
  * One line of a state file: key, key values, latest system time, and the remembered events as
@@ -64,21 +74,21 @@ export class BitemporalOperator {
   private dirty: KeyEntry[] = [];
   private readonly templates: RowTemplates;
   private history: StagedFile | undefined;
-  private ops: StagedFile | undefined;
-  private seq = 0;
-  private readonly keyIndexes: readonly number[];
-  private readonly columnCount: number;
+  private currentDeletes: StagedFile | undefined;
+  private currentRows: StagedFile | undefined;
 
   constructor(layout: DatasetLayout, private readonly metrics: Metrics, private readonly options: OperatorOptions = {}) {
-    this.templates = new RowTemplates(layout.spec.columns.map((c) => c.type), layout.validFromIndex, layout.validToIndex);
-    this.keyIndexes = layout.keyIndexes;
-    this.columnCount = layout.spec.columns.length;
+    this.templates = new RowTemplates(layout.spec.columns.map((c) => c.type), layout);
   }
 
-  /** Where this checkpoint interval's table writes go: history rows and current-row operations. */
-  stageTo(history: StagedFile, ops: StagedFile): void {
+  /**
+   * Where this checkpoint interval's table writes go: history rows (as they close), and at the
+   * checkpoint the identities of current rows to delete and the current rows to insert.
+   */
+  stageTo(history: StagedFile, currentDeletes: StagedFile, currentRows: StagedFile): void {
     this.history = history;
-    this.ops = ops;
+    this.currentDeletes = currentDeletes;
+    this.currentRows = currentRows;
   }
 
   get keyCount(): number {
@@ -89,17 +99,22 @@ export class BitemporalOperator {
   apply(ev: MappedEvent): string | null {
     let entry = this.keys.get(ev.key);
     let created = false;
+    const t = this.templates;
     if (entry === undefined) {
-      entry = { key: ev.key, keyValues: this.keyIndexes.map((i) => ev.values[i]), state: new BitemporalKeyState<Row>(this.options), epoch: 0 };
+      const keyValues = t.keyValues(ev.values);
+      entry = { key: ev.key, keyValues, keyPart: t.keyPart(keyValues), state: new BitemporalKeyState<Row>(this.options), epoch: 0, committed: NEW };
       this.keys.set(ev.key, entry);
       created = true;
     }
-    const out = entry.state.apply(
-      ev.op === 'put'
-        ? { op: 'put', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime, payload: this.templates.of(ev.values), payloadKey: ev.payloadKey }
-        : { op: 'delete', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime },
-      this.result,
-    );
+    // The rows as committed, before this interval's first change of the key.
+    const committed = entry.epoch === this.epoch ? entry.committed : created ? NEW : entry.state.rowTimes();
+    let out: ApplyResult<Row>;
+    if (ev.op === 'put') {
+      const payload = t.of(ev.values);
+      out = entry.state.apply({ op: 'put', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime, payload, payloadKey: t.payloadKey(payload) }, this.result);
+    } else {
+      out = entry.state.apply({ op: 'delete', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime }, this.result);
+    }
     const m = this.metrics;
     if (out.rejected !== null) {
       // A bad event changes nothing, so a key it created is not kept.
@@ -113,6 +128,7 @@ export class BitemporalOperator {
     if (out.adjustedSystemTime) m.adjustedSystemTimes++;
     if (entry.epoch !== this.epoch) {
       entry.epoch = this.epoch;
+      entry.committed = committed;
       this.dirty.push(entry);
     }
     if (!out.changed) {
@@ -121,52 +137,53 @@ export class BitemporalOperator {
     }
     m.changed++;
     m.rowsOut += out.closed.length + out.added.length;
-    const t = this.templates;
     const history = this.history!;
-    const ops = this.ops!;
     const closed = out.closed;
-    const added = out.added;
     for (let i = 0; i < closed.length; i++) {
-      const vf = closed.validFrom(i);
-      const sf = closed.systemFrom(i);
-      history.line(t.line(closed.payload(i), vf, closed.validTo(i), sf, closed.systemTo(i)));
-      // The closed piece was a whole current row unless the row was cut inside: then its start
-      // stays current as an added prefix (same system_from, ending where the piece begins), and
-      // the piece is a new identity that no current row has: nothing to delete.
-      let cutInside = false;
-      for (let j = 0; j < added.length; j++) {
-        if (added.systemFrom(j) === sf && added.validTo(j) === vf) {
-          cutInside = true;
-          break;
-        }
-      }
-      if (!cutInside) ops.line(`${this.seq++},D,${t.line(this.identity(entry), vf, OPEN, sf, OPEN)}`);
-    }
-    for (const id of out.removed) ops.line(`${this.seq++},D,${t.line(this.identity(entry), id.validFrom, OPEN, id.systemFrom, OPEN)}`);
-    for (let i = 0; i < added.length; i++) {
-      ops.line(`${this.seq++},U,${t.line(added.payload(i), added.validFrom(i), added.validTo(i), added.systemFrom(i), OPEN)}`);
+      history.line(t.line(entry.keyPart, closed.payload(i), closed.validFrom(i), closed.validTo(i), closed.systemFrom(i), closed.systemTo(i)));
     }
     return null;
   }
 
   /**
-   * The template of a key's identity lines: the key columns, every other field empty (a delete
-   * names a row by key, valid_from and system_from).
+   * Closes this checkpoint interval's staged files: their paths, null for a file with no line.
+   * Writes the current rows of every key changed in the interval as the difference with what
+   * the warehouse holds (the rows at the previous checkpoint): an identity to delete for each
+   * committed row that is gone or changed, a row to insert for each row that is new or changed.
    */
-  private identity(entry: KeyEntry): string {
-    if (entry.identity === undefined) {
-      const values = new Array<unknown>(this.columnCount).fill(null);
-      this.keyIndexes.forEach((c, k) => (values[c] = entry.keyValues[k]));
-      entry.identity = this.templates.of(values);
+  drainTable(): { history: string | null; currentDeletes: string | null; currentRows: string | null } {
+    const deletes = this.currentDeletes;
+    const inserts = this.currentRows;
+    if (deletes !== undefined && inserts !== undefined) {
+      const t = this.templates;
+      for (const e of this.dirty) {
+        const was = e.committed ?? NEW;
+        e.committed = undefined;
+        const s = e.state;
+        const n = s.rowCount;
+        // Both lists are sorted by validFrom and their rows disjoint: one merge walk.
+        let i = 0;
+        let j = 0;
+        while (i < was.length || j < n) {
+          const wFrom = i < was.length ? was[i]! : Number.POSITIVE_INFINITY;
+          const sFrom = j < n ? s.validFromAt(j) : Number.POSITIVE_INFINITY;
+          if (wFrom === sFrom && was[i + 1] === s.validToAt(j) && was[i + 2] === s.systemFromAt(j)) {
+            i += 3;
+            j++;
+          } else if (wFrom <= sFrom) {
+            deletes.line(t.identityLine(e.keyPart, wFrom, was[i + 2]!));
+            i += 3;
+          } else {
+            inserts.line(t.line(e.keyPart, s.payloadAt(j), sFrom, s.validToAt(j), s.systemFromAt(j), Number.POSITIVE_INFINITY));
+            j++;
+          }
+        }
+      }
     }
-    return entry.identity;
-  }
-
-  /** Closes this checkpoint interval's staged files: their paths, null for a file with no line. */
-  drainTable(): { history: string | null; ops: string | null } {
-    const out = { history: this.history?.close() ?? null, ops: this.ops?.close() ?? null };
+    const out = { history: this.history?.close() ?? null, currentDeletes: deletes?.close() ?? null, currentRows: inserts?.close() ?? null };
     this.history = undefined;
-    this.ops = undefined;
+    this.currentDeletes = undefined;
+    this.currentRows = undefined;
     return out;
   }
 
@@ -176,7 +193,7 @@ export class BitemporalOperator {
    */
   *drainState(full: boolean): Generator<string> {
     const entries = full ? this.keys.values() : this.dirty.values();
-    for (const e of entries) yield JSON.stringify(stateLine(e));
+    for (const e of entries) yield stateLine(e);
     this.discardStateChanges();
   }
 
@@ -205,25 +222,23 @@ export class BitemporalOperator {
     let r = this.restoring.get(key);
     if (r === undefined) {
       // A key whose state line is missing cannot have rows; keep them rather than lose them.
-      r = { keyValues: this.keyIndexes.map((i) => row.values[i]), latest: null, recent: [], rows: [] };
+      r = { keyValues: this.templates.keyValues(row.values), latest: null, recent: [], rows: [] };
       this.restoring.set(key, r);
     }
     r.rows.push(row);
   }
 
-  /** Builds the key states from what restore* gathered; `payloadKey` is the mapper's. */
-  finishRestore(payloadKey: (values: readonly unknown[]) => string): void {
+  /** Builds the key states from what restore* gathered. */
+  finishRestore(): void {
     const gathered = this.restoring;
     this.restoring = undefined;
     if (gathered === undefined) return;
     for (const [key, g] of gathered) {
-      const rows: CurrentRowSnapshot<Row>[] = g.rows.map((r) => ({
-        validFrom: r.validFrom,
-        validTo: r.validTo,
-        systemFrom: r.systemFrom,
-        payload: this.templates.of(r.values),
-        payloadKey: payloadKey(r.values),
-      }));
+      const t = this.templates;
+      const rows: CurrentRowSnapshot<Row>[] = g.rows.map((r) => {
+        const payload = t.of(r.values);
+        return { validFrom: r.validFrom, validTo: r.validTo, systemFrom: r.systemFrom, payload, payloadKey: t.payloadKey(payload) };
+      });
       const recent: AppliedEventSnapshot[] = g.recent.map(([validFrom, validTo, systemTime, p]) => ({
         op: p === null ? 'delete' : 'put',
         validFrom,
@@ -232,22 +247,29 @@ export class BitemporalOperator {
         payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p,
       }));
       const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
-      this.keys.set(key, { key, keyValues: g.keyValues, state, epoch: 0 });
+      this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined });
     }
   }
 }
 
-function stateLine(e: KeyEntry): StateLine {
-  const snapshot = e.state.toSnapshot();
-  const index = new Map<string, number>();
-  snapshot.rows.forEach((r, i) => {
-    if (!index.has(r.payloadKey)) index.set(r.payloadKey, i);
+/**
+ * The JSON text of a key's `StateLine`, built as a string: a checkpoint writes one per changed
+ * key, and going through snapshot objects and JSON.stringify cost several times as much.
+ */
+function stateLine(e: KeyEntry): string {
+  const state = e.state;
+  const latest = state.latestSystemTime();
+  let text = '[' + JSON.stringify(e.key) + ',' + JSON.stringify(e.keyValues) + ',' + (latest === null ? 'null' : latest) + ',[';
+  let first = true;
+  state.forEachRemembered((validFrom, validTo, stated, payloadKey) => {
+    let payload: string;
+    if (payloadKey === null) payload = 'null';
+    else {
+      const row = state.rowWithPayloadKey(payloadKey);
+      payload = row >= 0 ? String(row) : JSON.stringify(payloadKey);
+    }
+    text += (first ? '[' : ',[') + validFrom + ',' + (validTo === OPEN ? 'null' : validTo) + ',' + stated + ',' + payload + ']';
+    first = false;
   });
-  const recent = snapshot.recent.map((a): StateLine[3][number] => [
-    a.validFrom,
-    a.validTo,
-    a.systemTime,
-    a.op === 'delete' ? null : index.get(a.payloadKey) ?? a.payloadKey,
-  ]);
-  return [e.key, e.keyValues, snapshot.latestSystemTime, recent];
+  return text + ']]';
 }

@@ -32,65 +32,113 @@ export function fieldEncoder(t: TypeSpec): FieldEncoder {
 }
 
 /**
- * A row's CSV with its two valid-time fields left open, as one compact string: the pieces of a
- * bi-temporal row share everything but their valid interval, so the operator keeps this
- * template per current row (one string instead of an array of values) and fills it in for each
- * piece it writes. Layout: `<pre length>:<mid length>:<pre><mid><post>`.
+ * How a bi-temporal row is staged, as CSV in the column order `key columns, valid_from,
+ * valid_to, system_from, system_to, compared payload columns, the other columns` (the sink's
+ * SELECT puts the columns back in the table's order):
+ *
+ * - the key part is the same for every row of a key, so the operator keeps it once per key;
+ * - the payload part (`template`) is the one string the state holds per current row (one
+ *   string instead of an array of values keeps a large state cheap for the garbage collector);
+ * - the compared columns come first in it, so a row's payload key (what rules 1 and 2 compare:
+ *   every column but the key, the valid-time columns, the system column and the metadata
+ *   columns) is a prefix of its template: `template.slice(0, n)`, which V8 keeps as a slice of
+ *   the template, not a copy. The CSV encoding is canonical (coerce.ts gives one representation
+ *   per value, every string is quoted), so equal prefixes mean equal payloads.
+ *
+ * A row's line is then a plain concatenation (`line`), and a current row's identity line is
+ * `key part, valid_from, system_from` (`identityLine`).
  */
 export class RowTemplates {
-  private readonly encoders: FieldEncoder[];
-  private readonly first: number;
-  private readonly second: number;
-  private readonly validFromFirst: boolean;
+  private readonly keyEncoders: FieldEncoder[];
+  private readonly keyIndexes: readonly number[];
+  /** Payload columns in template order: the compared ones first. */
+  private readonly order: readonly number[];
+  private readonly orderEncoders: FieldEncoder[];
+  private readonly compared: number;
 
-  /** `a` and `b` are the valid_from and valid_to column indexes. */
-  constructor(types: readonly TypeSpec[], a: number, b: number) {
-    this.encoders = types.map(fieldEncoder);
-    this.first = Math.min(a, b);
-    this.second = Math.max(a, b);
-    this.validFromFirst = a < b;
+  /**
+   * `layout` names the key columns, the valid-time columns and the compared payload columns;
+   * every other column is stored after the compared ones.
+   */
+  constructor(types: readonly TypeSpec[], layout: { keyIndexes: readonly number[]; validFromIndex: number; validToIndex: number; payloadIndexes: readonly number[] }) {
+    this.keyIndexes = layout.keyIndexes;
+    this.keyEncoders = layout.keyIndexes.map((i) => fieldEncoder(types[i]!));
+    const taken = new Set<number>([...layout.keyIndexes, layout.validFromIndex, layout.validToIndex, ...layout.payloadIndexes]);
+    const rest = types.map((_t, i) => i).filter((i) => !taken.has(i));
+    this.order = [...layout.payloadIndexes, ...rest];
+    this.orderEncoders = this.order.map((i) => fieldEncoder(types[i]!));
+    this.compared = layout.payloadIndexes.length;
   }
 
   /**
-   * The template of a row's values (the valid-time columns are ignored). Built with one
-   * `join`, which makes a flat string: a template built with `+=` is a tree of string pieces,
-   * measured at five times the memory, and the state holds one per current row.
+   * Where a row line's fields come from: `key` (the key columns' indexes, first in a line) and
+   * `payload` (the template's columns, after the four time fields), as table column indexes.
    */
-  of(values: readonly unknown[]): string {
-    const enc = this.encoders;
-    const n = enc.length;
-    const parts = new Array<string>(n);
-    let preLength = this.first; // the commas after each field before the first valid-time field
-    let midLength = this.second - this.first; // the commas from that field to the second
-    for (let i = 0; i < n; i++) {
-      if (i === this.first || i === this.second) {
-        parts[i] = '';
-        continue;
-      }
-      const field = enc[i]!(values[i]);
-      parts[i] = field;
-      if (i < this.first) preLength += field.length;
-      else if (i < this.second) midLength += field.length;
-    }
-    parts[0] = `${preLength}:${midLength}:${parts[0]!}`;
+  static columnOrder(layout: { keyIndexes: readonly number[]; validFromIndex: number; validToIndex: number; payloadIndexes: readonly number[] }, columnCount: number): { key: number[]; payload: number[] } {
+    const taken = new Set<number>([...layout.keyIndexes, layout.validFromIndex, layout.validToIndex, ...layout.payloadIndexes]);
+    const rest: number[] = [];
+    for (let i = 0; i < columnCount; i++) if (!taken.has(i)) rest.push(i);
+    return { key: [...layout.keyIndexes], payload: [...layout.payloadIndexes, ...rest] };
+  }
+
+  /** The key part of a key's lines, from the key values (in key order). */
+  keyPart(keyValues: readonly unknown[]): string {
+    const enc = this.keyEncoders;
+    const parts = new Array<string>(enc.length);
+    for (let i = 0; i < enc.length; i++) parts[i] = enc[i]!(keyValues[i]);
     return parts.join(',');
   }
 
-  /** The row's CSV line: valid interval filled in (OPEN/null valid_to as empty), then system_from, system_to. */
-  line(template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): string {
-    const c1 = template.indexOf(':');
-    const c2 = template.indexOf(':', c1 + 1);
-    const preLength = Number(template.slice(0, c1));
-    const midLength = Number(template.slice(c1 + 1, c2));
-    const body = c2 + 1;
-    const vf = String(validFrom);
-    const vt = validTo === Number.POSITIVE_INFINITY ? '' : String(validTo);
-    const x = this.validFromFirst ? vf : vt;
-    const y = this.validFromFirst ? vt : vf;
+  /** The key values of a row's values (in key order). */
+  keyValues(values: readonly unknown[]): unknown[] {
+    return this.keyIndexes.map((i) => values[i]);
+  }
+
+  /**
+   * The payload template of a row's values: `,field` per payload column, compared ones first.
+   * Built with one `join`, which makes a flat string: a string built with `+=` is a tree of
+   * pieces, measured at five times the memory, and the state holds one per current row. The
+   * length of its compared prefix is left in `keyLength` for `payloadKey`.
+   */
+  of(values: readonly unknown[]): string {
+    const order = this.order;
+    const enc = this.orderEncoders;
+    const n = order.length;
+    if (n === 0) {
+      this.keyLength = 0;
+      return '';
+    }
+    const parts = new Array<string>(n + 1);
+    parts[0] = '';
+    let keyLength = this.compared;
+    for (let i = 0; i < n; i++) {
+      const field = enc[i]!(values[order[i]!]);
+      parts[i + 1] = field;
+      if (i < this.compared) keyLength += field.length;
+    }
+    this.keyLength = keyLength;
+    return parts.join(',');
+  }
+
+  /** Length of the compared prefix of the template `of` returned last. */
+  private keyLength = 0;
+
+  /** The payload key of the template `of` just returned: its compared prefix (a slice, not a copy). */
+  payloadKey(template: string): string {
+    return this.keyLength === template.length ? template : template.slice(0, this.keyLength);
+  }
+
+  /** A row's CSV line (an open valid_to or system_to is an empty field). */
+  line(keyPart: string, template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): string {
     return (
-      template.slice(body, body + preLength) + x + template.slice(body + preLength, body + preLength + midLength) + y +
-      template.slice(body + preLength + midLength) + ',' + systemFrom + ',' + (systemTo === Number.POSITIVE_INFINITY ? '' : systemTo)
+      keyPart + ',' + validFrom + ',' + (validTo === Number.POSITIVE_INFINITY ? '' : validTo) + ',' + systemFrom + ',' +
+      (systemTo === Number.POSITIVE_INFINITY ? '' : systemTo) + template
     );
+  }
+
+  /** A current row's identity line: key part, valid_from, system_from. */
+  identityLine(keyPart: string, validFrom: number, systemFrom: number): string {
+    return keyPart + ',' + validFrom + ',' + systemFrom;
   }
 }
 

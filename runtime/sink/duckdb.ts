@@ -15,7 +15,8 @@
  * (the lakec CLI) that never opens a warehouse never loads it.
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
-import { SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
+import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
+import { RowTemplates } from './csv.ts';
 import type { Metrics } from '../metrics.ts';
 
 type DuckDB = typeof import('@duckdb/node-api');
@@ -86,14 +87,15 @@ export function tableNames(dataset: string): { view: string; history: string; cu
 
 /** Staged files of one commit, per kind; each file is CSV as written by the operators. */
 export interface StagedFiles {
-  /** Bi-temporal: closed rows (history); append-only: the new rows. */
-  readonly rows: readonly string[];
   /**
-   * Bi-temporal: operations on current rows, `seq,op,<row>` with op U (upsert the row) or D
-   * (delete the row with the key, valid_from and system_from given; other fields empty). The
-   * last operation per row identity wins.
+   * Bi-temporal: closed rows (history), in the staged row layout of csv.ts `RowTemplates`;
+   * append-only: the new rows, in column order.
    */
-  readonly ops: readonly string[];
+  readonly rows: readonly string[];
+  /** Bi-temporal: current rows to delete, by identity: `key columns, valid_from, system_from`. */
+  readonly currentDeletes: readonly string[];
+  /** Bi-temporal: current rows to insert (after the deletes), in the staged row layout. */
+  readonly currentRows: readonly string[];
   readonly deadLetters: readonly string[];
 }
 
@@ -159,7 +161,9 @@ export class Warehouse {
     const d = await loadDuckDB();
     const instance = await d.DuckDBInstance.create(path, options.readOnly === true ? { access_mode: 'READ_ONLY' } : {});
     const connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
+    // Insertion order is not part of any table's meaning (every read orders): without it DuckDB
+    // inserts the staged files in parallel.
+    await connection.run(`SET TimeZone = 'UTC'; SET preserve_insertion_order = false`);
     const w = new Warehouse(path, d, instance, connection);
     if (options.readOnly !== true) {
       await connection.run(`CREATE SCHEMA IF NOT EXISTS lakec; CREATE SCHEMA IF NOT EXISTS dead_letters;
@@ -236,23 +240,28 @@ export class Warehouse {
       `read_csv([${paths.map(sqlString).join(', ')}], header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, ` +
       `columns = {${fields.map((f) => `${sqlString(f.name)}: ${sqlString(f.csvType)}`).join(', ')}})`;
     if (spec.mode === 'bitemporal') {
-      const rowFields = [...cols, { name: 'sf', csvType: 'BIGINT', expr: 'epoch_ms(sf)' }, { name: 'st', csvType: 'BIGINT', expr: 'epoch_ms(st)' }];
-      const names = [...spec.columns.map((c) => ident(c.name)), SYSTEM_FROM, SYSTEM_TO];
-      const converted = rowFields.map((f, i) => `${f.expr} AS ${names[i]}`).join(', ');
-      if (files.ops.length > 0) {
-        // Upsert on (key, valid_from, system_from): the last operation per row wins; every row
-        // it names leaves the current table, and the upserted ones come back with their values.
+      // A staged row: key columns, valid_from, valid_to, system_from, system_to, then the
+      // payload columns (csv.ts RowTemplates); the SELECT puts them back in table order.
+      const layout = layoutOf(spec);
+      const order = RowTemplates.columnOrder(layout, spec.columns.length);
+      const time = (name: string): { name: string; csvType: string; expr: string } => ({ name, csvType: 'BIGINT', expr: `epoch_ms(${name})` });
+      const fieldOf = new Map<number, { name: string; csvType: string; expr: string }>();
+      for (const i of [...order.key, ...order.payload]) fieldOf.set(i, cols[i]!);
+      fieldOf.set(layout.validFromIndex, time('vf'));
+      fieldOf.set(layout.validToIndex, time('vt'));
+      const rowFields = [...order.key.map((i) => cols[i]!), time('vf'), time('vt'), time('sf'), time('st'), ...order.payload.map((i) => cols[i]!)];
+      const select = [...spec.columns.map((_c, i) => fieldOf.get(i)!.expr), 'epoch_ms(sf)', 'epoch_ms(st)'].join(', ');
+      if (files.currentDeletes.length > 0) {
+        const idFields = [...order.key.map((i) => cols[i]!), time('vf'), time('sf')];
         const identity = [...spec.key.map(ident), ident(spec.bitemporal!.validFrom), SYSTEM_FROM];
-        const opsFields = [{ name: 'seq', csvType: 'BIGINT' }, { name: 'op', csvType: 'VARCHAR' }, ...rowFields];
+        const idExprs = [...order.key.map((i) => cols[i]!.expr), 'epoch_ms(vf)', 'epoch_ms(sf)'];
         statements.push(
-          `CREATE OR REPLACE TEMP TABLE lakec_ops AS SELECT op, ${converted} FROM ${read(files.ops, opsFields)} ` +
-            `QUALIFY row_number() OVER (PARTITION BY ${identity.join(', ')} ORDER BY seq DESC) = 1`,
-          `DELETE FROM ${n.current} USING lakec_ops WHERE ${identity.map((c) => `${n.current}.${c} = lakec_ops.${c}`).join(' AND ')}`,
-          `INSERT INTO ${n.current} SELECT * EXCLUDE (op) FROM lakec_ops WHERE op = 'U'`,
-          `DROP TABLE lakec_ops`,
+          `DELETE FROM ${n.current} USING (SELECT ${idExprs.map((e, k) => `${e} AS ${identity[k]}`).join(', ')} FROM ${read(files.currentDeletes, idFields)}) AS gone ` +
+            `WHERE ${identity.map((c) => `${n.current}.${c} = gone.${c}`).join(' AND ')}`,
         );
       }
-      if (files.rows.length > 0) statements.push(`INSERT INTO ${n.history} SELECT ${rowFields.map((f) => f.expr).join(', ')} FROM ${read(files.rows, rowFields)}`);
+      if (files.currentRows.length > 0) statements.push(`INSERT INTO ${n.current} SELECT ${select} FROM ${read(files.currentRows, rowFields)}`);
+      if (files.rows.length > 0) statements.push(`INSERT INTO ${n.history} SELECT ${select} FROM ${read(files.rows, rowFields)}`);
     } else if (files.rows.length > 0) {
       statements.push(`INSERT INTO ${n.view} SELECT ${cols.map((f) => f.expr).join(', ')} FROM ${read(files.rows, cols)}`);
     }
