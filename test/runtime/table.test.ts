@@ -5,7 +5,7 @@
  * the current rows back in the runtime's own representation: an event that repeats a current
  * fact after a restart is recognized as unchanged, not stored as a new version.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { removeQuietly } from '../../runtime/io/files.ts';
@@ -120,7 +120,7 @@ it('recognizes a repeated current fact after a restore as unchanged, for every t
   expect(changed.run.changed).toBe(1);
 });
 
-it('appends exactly once across a stop without a checkpoint, and refuses a warehouse whose state files are gone', async () => {
+it('appends exactly once across a stop without a checkpoint, and refuses a warehouse whose state files are gone or of another format', async () => {
   const raw = specOf(
     `lake raw {
   region = "us-east-1"
@@ -179,4 +179,15 @@ dataset landed in landing {
   await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: bt });
   removeQuietly(join(bt, 'checkpoints'));
   await expect(p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: bt })).rejects.toThrow(/state files are missing/);
+
+  // Keyed state written in another layout (an older lakec) is refused, not misread.
+  const old = join(work, 'old-state');
+  await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: old });
+  const checkpoints = join(old, 'checkpoints', 'everything');
+  for (const chk of readdirSync(checkpoints)) {
+    const manifest = join(checkpoints, chk, 'manifest.json');
+    const { stateFormat: _dropped, ...older } = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifest, JSON.stringify(older));
+  }
+  await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: old })).rejects.toThrow(/state format 1, this one reads 2\); replay the events into a new warehouse/);
 });
