@@ -16,7 +16,7 @@
  * | timestamp, timestamptz | epoch milliseconds (number); inside a list, map or struct its ISO text |
  * | list, map, struct | array, object (declared fields only, in declared order) |
  */
-import { canonicalDecimal } from './decimal.ts';
+import { canonicalDecimal, plainDecimal } from './decimal.ts';
 import { typeText, type TypeSpec } from './dataset.ts';
 import { formatTimestamp, MAX_TIMESTAMP, MIN_TIMESTAMP, parseDate, parseTimestamp } from './time.ts';
 
@@ -59,6 +59,10 @@ export function coercer(t: TypeSpec, nested = false): Coercer {
     case 'decimal': {
       const { precision, scale } = t;
       return (v) => {
+        if (typeof v === 'string') {
+          const plain = plainDecimal(v, precision, scale);
+          if (plain !== undefined) return plain;
+        }
         if (typeof v !== 'string' && typeof v !== 'number') return expected(t, v);
         if (typeof v === 'number' && !Number.isFinite(v)) return expected(t, v);
         const c = canonicalDecimal(typeof v === 'number' ? String(v) : v.trim(), precision, scale);

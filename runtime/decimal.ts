@@ -10,6 +10,55 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /** Canonical text of `input` as decimal(precision, scale), or an explanation of why it does not fit. */
 export function canonicalDecimal(input: string, precision: number, scale: number): { value: string } | { error: string } {
+  const plain = plainDecimal(input, precision, scale);
+  return plain !== undefined ? { value: plain } : canonicalDecimalGeneral(input, precision, scale);
+}
+
+const ZEROS = '0'.repeat(64);
+
+/**
+ * The canonical text of a plain decimal that fits (`12.5`, `-0.25`, `007`: a sign, digits, a
+ * point, digits; no exponent, no more than `scale` fractional digits), read with one scan and
+ * no regular expression; undefined for any other text, which canonicalDecimalGeneral then
+ * reads or rejects. Where it gives a text, it is the text canonicalDecimalGeneral gives (a
+ * property test holds the two together). Text that is canonical already is returned as is.
+ */
+export function plainDecimal(input: string, precision: number, scale: number): string | undefined {
+  const n = input.length;
+  let i = 0;
+  const first = input.charCodeAt(0);
+  const negative = first === 45; /* - */
+  if (negative || first === 43 /* + */) i = 1;
+  const intStart = i;
+  while (i < n && input.charCodeAt(i) - 48 >>> 0 <= 9) i++;
+  const intEnd = i;
+  let fracStart = n;
+  if (i < n) {
+    if (input.charCodeAt(i) !== 46 /* . */) return undefined;
+    fracStart = ++i;
+    while (i < n && input.charCodeAt(i) - 48 >>> 0 <= 9) i++;
+    if (i < n) return undefined;
+  }
+  const fracLength = n - fracStart;
+  if (intEnd === intStart && fracLength === 0) return undefined;
+  if (fracLength > scale || scale > ZEROS.length) return undefined;
+  let s = intStart;
+  while (s < intEnd && input.charCodeAt(s) === 48) s++;
+  const intLength = intEnd - s;
+  if (intLength > precision - scale) return undefined;
+  if (intLength > 0 && s === intStart && first !== 43 && fracLength === scale && (scale > 0 ? fracStart === intEnd + 1 : fracStart === n && intEnd === n)) {
+    // Canonical already (a nonzero integer part, so never a signed zero).
+    return input;
+  }
+  let zero = intLength === 0;
+  for (let j = fracStart; zero && j < n; j++) if (input.charCodeAt(j) !== 48) zero = false;
+  const int = intLength === 0 ? '0' : input.slice(s, intEnd);
+  const text = scale > 0 ? `${int}.${input.slice(fracStart, n)}${ZEROS.slice(0, scale - fracLength)}` : int;
+  return negative && !zero ? `-${text}` : text;
+}
+
+/** canonicalDecimal for any text (exported for the property test holding the fast path to it). */
+export function canonicalDecimalGeneral(input: string, precision: number, scale: number): { value: string } | { error: string } {
   const m = DECIMAL.exec(input);
   if (m === null || (m[2] === '' && (m[3] === undefined || m[3] === ''))) return { error: 'not a decimal number' };
   const negative = m[1] === '-';
