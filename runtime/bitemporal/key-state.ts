@@ -376,10 +376,17 @@ export class BitemporalKeyState<P> {
     }
   }
 
-  /** Index of the first current row whose payload key is `payloadKey`, or -1. */
-  rowWithPayloadKey(payloadKey: string): number {
+  /**
+   * Index of a current row whose payload key is `payloadKey` (the first from `from` on, else
+   * the first before it), or -1: when the remembered events are asked for in
+   * order, the row after the last one found is nearly always the next one (payload keys of one
+   * key share long prefixes, so every miss costs a string comparison).
+   */
+  rowWithPayloadKey(payloadKey: string, from = 0): number {
     const refs = this.refs;
-    for (let i = 0; i < this.rows; i++) if (refs[this.ring + 2 * i + 1] === payloadKey) return i;
+    const base = this.ring + 1;
+    for (let i = from; i < this.rows; i++) if (refs[base + 2 * i] === payloadKey) return i;
+    for (let i = 0; i < from && i < this.rows; i++) if (refs[base + 2 * i] === payloadKey) return i;
     return -1;
   }
 

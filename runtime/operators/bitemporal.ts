@@ -261,12 +261,16 @@ function stateLine(e: KeyEntry): string {
   const latest = state.latestSystemTime();
   let text = '[' + JSON.stringify(e.key) + ',' + JSON.stringify(e.keyValues) + ',' + (latest === null ? 'null' : latest) + ',[';
   let first = true;
+  let next = 0;
   state.forEachRemembered((validFrom, validTo, stated, payloadKey) => {
     let payload: string;
     if (payloadKey === null) payload = 'null';
     else {
-      const row = state.rowWithPayloadKey(payloadKey);
-      payload = row >= 0 ? String(row) : JSON.stringify(payloadKey);
+      const row = state.rowWithPayloadKey(payloadKey, next);
+      if (row >= 0) {
+        payload = String(row);
+        next = row + 1;
+      } else payload = JSON.stringify(payloadKey);
     }
     text += (first ? '[' : ',[') + validFrom + ',' + (validTo === OPEN ? 'null' : validTo) + ',' + stated + ',' + payload + ']';
     first = false;
