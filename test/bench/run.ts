@@ -1,16 +1,22 @@
 /**
- * Front-end benchmark (`npm run bench`): plain console output, deterministic input, no
- * assertion on time (benchmarks report; they do not fail on a miss).
+ * The benchmarks (`npm run bench`): plain console output, deterministic input, no assertion on
+ * time (benchmarks report; they do not fail on a miss). The suites, in this order (`--only`
+ * picks some; `npm run bench -- --help` lists the flags, test/bench/args.ts):
  *
- * (a) Warm throughput: a synthetic spec of 500 datasets (~12,000 lines, test/bench/synthetic.ts)
- *     parsed, bound and validated in-process after a warm-up; median over the iterations, and
- *     the median of each phase (parse, bind, validate, lower).
- * (b) Cold start: `node compiler/dist/lakec.js check examples/audit-surveillance.lake` spawned
- *     again and again, next to a bare `node -e 0` spawned the same way in the same run (the
- *     baseline: what any Node CLI pays before its first line runs).
- * (c) A table of targets with PASS/MISS.
- *
- * BENCH_ITERATIONS, BENCH_SPAWNS and BENCH_DATASETS override the defaults.
+ * front   (a) Warm throughput: a synthetic spec of 500 datasets (~12,000 lines,
+ *             test/bench/synthetic.ts) parsed, bound and validated in-process after a warm-up;
+ *             median over the iterations, and the median of each phase (parse, bind, validate,
+ *             lower).
+ *         (b) Cold start: `node compiler/dist/lakec.js check examples/audit-surveillance.lake`
+ *             spawned again and again, next to a bare `node -e 0` spawned the same way in the
+ *             same run (the baseline: what any Node CLI pays before its first line runs).
+ *         (c) A table of targets with PASS/MISS.
+ *         BENCH_ITERATIONS, BENCH_SPAWNS and BENCH_DATASETS override the defaults.
+ * lsp     the language server (test/bench/lsp.ts).
+ * build   the generated project's build (test/bench/build.ts).
+ * runtime the runtime pipeline end to end on a generated trades file, 10 million events by
+ *         default (test/runtime/bench/pipeline.ts; `--events`, `--file`, `--keep-file`,
+ *         `--heap-mb`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,30 +24,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { BenchUsageError, parseBenchArgs, USAGE, type BenchArgs } from './args.ts';
 import { syntheticSpec } from './synthetic.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
-/**
- * The phases are timed in an esbuild bundle built like compiler/dist (build.mjs), not in the
- * sources as tsx runs them: tsx compiles with keepNames, which wraps every closure the parser
- * creates in a naming call and costs a third of the parse time that users never pay.
- */
-type Front = typeof import('./front.ts');
-const bundleDir = mkdtempSync(join(tmpdir(), 'lakec-bench-'));
-const bundle = join(bundleDir, 'front.mjs');
-await build({
-  entryPoints: [join(import.meta.dirname, 'front.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
-});
-const { compile, parseFile, bind, validate, lower, DiagnosticBag } = (await import(pathToFileURL(bundle).href)) as Front;
-rmSync(bundleDir, { recursive: true, force: true });
 const envInt = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
@@ -68,21 +55,6 @@ function percentile(xs: readonly number[], p: number): number {
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const count = (x: number): string => Math.round(x).toLocaleString('en-US');
 
-// ------------------------------------------------------------------ (a) warm throughput
-
-const path = 'synthetic.lake';
-const text = syntheticSpec({ datasets, seed: 20_250_101 });
-const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-
-// The input must be valid, or the benchmark measures error recovery instead of the front end.
-const check = compile([{ path, text }]);
-const errors = check.diagnostics.filter((d) => d.severity === 'error');
-if (errors.length > 0 || check.model === undefined) {
-  console.error(`the synthetic spec does not check: ${errors.length} errors, first: ${errors.slice(0, 5).map((d) => `${d.code} ${d.message}`).join('; ')}`);
-  process.exit(1);
-}
-const warnings = check.diagnostics.filter((d) => d.severity === 'warning').length;
-
 interface Sample { parse: number; bind: number; validate: number; lower: number; cpu: number }
 
 /** CPU time of this process in ms: unlike wall time, barely moved by other processes' load. */
@@ -91,103 +63,159 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-function once(): Sample {
-  const c0 = cpuMs();
-  const t0 = performance.now();
-  const parsed = parseFile(path, text);
-  const t1 = performance.now();
-  const lake = bind([parsed.ast], new DiagnosticBag());
-  const t2 = performance.now();
-  validate(lake);
-  const t3 = performance.now();
-  const c3 = cpuMs();
-  lower(lake);
-  const t4 = performance.now();
-  return { parse: t1 - t0, bind: t2 - t1, validate: t3 - t2, lower: t4 - t3, cpu: c3 - c0 };
+async function frontEnd(): Promise<void> {
+  /**
+   * The phases are timed in an esbuild bundle built like compiler/dist (build.mjs), not in the
+   * sources as tsx runs them: tsx compiles with keepNames, which wraps every closure the parser
+   * creates in a naming call and costs a third of the parse time that users never pay.
+   */
+  type Front = typeof import('./front.ts');
+  const bundleDir = mkdtempSync(join(tmpdir(), 'lakec-bench-'));
+  const bundle = join(bundleDir, 'front.mjs');
+  await build({
+    entryPoints: [join(import.meta.dirname, 'front.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
+  });
+  const { compile, parseFile, bind, validate, lower, DiagnosticBag } = (await import(pathToFileURL(bundle).href)) as Front;
+  rmSync(bundleDir, { recursive: true, force: true });
+  // ------------------------------------------------------------------ (a) warm throughput
+
+  const path = 'synthetic.lake';
+  const text = syntheticSpec({ datasets, seed: 20_250_101 });
+  const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+
+  // The input must be valid, or the benchmark measures error recovery instead of the front end.
+  const check = compile([{ path, text }]);
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || check.model === undefined) {
+    console.error(`the synthetic spec does not check: ${errors.length} errors, first: ${errors.slice(0, 5).map((d) => `${d.code} ${d.message}`).join('; ')}`);
+    process.exitCode = 1;
+    return;
+  }
+  const warnings = check.diagnostics.filter((d) => d.severity === 'warning').length;
+
+  function once(): Sample {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    const parsed = parseFile(path, text);
+    const t1 = performance.now();
+    const lake = bind([parsed.ast], new DiagnosticBag());
+    const t2 = performance.now();
+    validate(lake);
+    const t3 = performance.now();
+    const c3 = cpuMs();
+    lower(lake);
+    const t4 = performance.now();
+    return { parse: t1 - t0, bind: t2 - t1, validate: t3 - t2, lower: t4 - t3, cpu: c3 - c0 };
+  }
+
+  for (let i = 0; i < warmups; i++) once();
+  const samples: Sample[] = [];
+  for (let i = 0; i < iterations; i++) samples.push(once());
+  const front = samples.map((s) => s.parse + s.bind + s.validate);
+  const frontMedian = median(front);
+  const throughput = lines / (frontMedian / 1000);
+  const phase = (k: keyof Sample): number => median(samples.map((s) => s[k]));
+
+  console.log(`lakec front-end benchmark  (node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log('');
+  console.log(`(a) warm: synthetic spec, ${count(datasets)} datasets, ${count(lines)} lines, ${count(text.length)} characters; ${check.lake.grants.length} grants, ${check.lake.personas.length} personas; 0 errors, ${warnings} warnings`);
+  console.log(`    ${warmups} warm-up runs, ${iterations} measured, on an esbuild bundle like compiler/dist; medians:`);
+  const phases: [string, number][] = [['parse', phase('parse')], ['bind', phase('bind')], ['validate', phase('validate')], ['lower', phase('lower')]];
+  const phaseTotal = phases.reduce((a, [, t]) => a + t, 0);
+  for (const [name, t] of phases) console.log(`    ${name.padEnd(9)} ${ms(t).padStart(10)}  ${((100 * t) / phaseTotal).toFixed(0).padStart(3)}%`);
+  const cpuMedian = median(samples.map((x) => x.cpu));
+  console.log(`    parse+bind+validate: median ${ms(frontMedian)} (min ${ms(Math.min(...front))}, max ${ms(Math.max(...front))}) = ${count(throughput)} lines/s`);
+  console.log(`    the same in CPU time: median ${ms(cpuMedian)} = ${count(lines / (cpuMedian / 1000))} lines/s`);
+  console.log('');
+
+  // ------------------------------------------------------------------ (b) cold start
+
+  const lakec = join(root, 'compiler', 'dist', 'lakec.js');
+  if (!existsSync(lakec)) {
+    console.error('compiler/dist/lakec.js is missing: run `npm run bench` (it builds first)');
+    process.exitCode = 1;
+    return;
+  }
+  const spec = 'examples/audit-surveillance.lake';
+
+  function wall(argv: string[]): { ms: number; status: number | null } {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, argv, { cwd: root, stdio: 'ignore' });
+    return { ms: performance.now() - t0, status: r.status };
+  }
+
+  /** The child's own CPU time (user + system, bootstrap included), written by a preload at exit. */
+  const cpuProbe = 'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{const u=process.cpuUsage();writeSync(3,String((u.user+u.system)/1000))})';
+  function childCpu(argv: string[]): number {
+    const r = spawnSync(process.execPath, ['--import', cpuProbe, ...argv], { cwd: root, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    return Number(String(r.output[3] ?? 'NaN'));
+  }
+
+  // One untimed run of each (disk cache), then alternate the two so load drifts hit both alike.
+  wall(['-e', '0']);
+  const first = wall([lakec, 'check', spec]);
+  if (first.status !== 0) console.log(`    note: lakec check ${spec} exited with ${first.status}`);
+  const bare: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < spawns; i++) {
+    bare.push(wall(['-e', '0']).ms);
+    cold.push(wall([lakec, 'check', spec]).ms);
+  }
+  const coldMedian = median(cold);
+  const bareMedian = median(bare);
+  const bareCpu: number[] = [];
+  const coldCpu: number[] = [];
+  for (let i = 0; i < Math.ceil(spawns / 2); i++) {
+    bareCpu.push(childCpu(['-e', '0']));
+    coldCpu.push(childCpu([lakec, 'check', spec]));
+  }
+  console.log(`(b) cold: ${spawns} spawns each, alternating`);
+  console.log(`    node -e 0                          median ${ms(bareMedian).padStart(9)}  p90 ${ms(percentile(bare, 90)).padStart(9)}`);
+  console.log(`    lakec check ${spec}\n${' '.repeat(39)}median ${ms(coldMedian).padStart(9)}  p90 ${ms(percentile(cold, 90)).padStart(9)}`);
+  console.log(`    ratio lakec / node: ${(coldMedian / bareMedian).toFixed(2)} (lakec's own cost: ${ms(coldMedian - bareMedian)})`);
+  console.log(`    CPU time of the child (${bareCpu.length} more spawns each): node -e 0 ${ms(median(bareCpu))}, lakec check ${ms(median(coldCpu))}, ratio ${(median(coldCpu) / median(bareCpu)).toFixed(2)}`);
+  console.log('');
+
+  // ------------------------------------------------------------------ (c) targets
+
+  const rows: [string, string, string, boolean][] = [
+    ['warm parse+bind+validate', `>= ${count(targets.warmLinesPerSecond)} lines/s`, `${count(throughput)} lines/s`, throughput >= targets.warmLinesPerSecond],
+    ['cold lakec check (median)', `< ${targets.coldCheckMs} ms`, ms(coldMedian), coldMedian < targets.coldCheckMs],
+  ];
+  console.log('(c) targets');
+  console.log(`    ${'measure'.padEnd(28)}${'target'.padEnd(22)}${'measured'.padEnd(20)}result`);
+  for (const [name, target, measured, pass] of rows) console.log(`    ${name.padEnd(28)}${target.padEnd(22)}${measured.padEnd(20)}${pass ? 'PASS' : 'MISS'}`);
+  if (loadavg()[0]! > cpus().length) console.log(`\n    note: the load average (${loadavg()[0]!.toFixed(2)}) exceeds the CPU count: timings are inflated`);
 }
 
-for (let i = 0; i < warmups; i++) once();
-const samples: Sample[] = [];
-for (let i = 0; i < iterations; i++) samples.push(once());
-const front = samples.map((s) => s.parse + s.bind + s.validate);
-const frontMedian = median(front);
-const throughput = lines / (frontMedian / 1000);
-const phase = (k: keyof Sample): number => median(samples.map((s) => s[k]));
-
-console.log(`lakec front-end benchmark  (node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-console.log('');
-console.log(`(a) warm: synthetic spec, ${count(datasets)} datasets, ${count(lines)} lines, ${count(text.length)} characters; ${check.lake.grants.length} grants, ${check.lake.personas.length} personas; 0 errors, ${warnings} warnings`);
-console.log(`    ${warmups} warm-up runs, ${iterations} measured, on an esbuild bundle like compiler/dist; medians:`);
-const phases: [string, number][] = [['parse', phase('parse')], ['bind', phase('bind')], ['validate', phase('validate')], ['lower', phase('lower')]];
-const phaseTotal = phases.reduce((a, [, t]) => a + t, 0);
-for (const [name, t] of phases) console.log(`    ${name.padEnd(9)} ${ms(t).padStart(10)}  ${((100 * t) / phaseTotal).toFixed(0).padStart(3)}%`);
-const cpuMedian = median(samples.map((x) => x.cpu));
-console.log(`    parse+bind+validate: median ${ms(frontMedian)} (min ${ms(Math.min(...front))}, max ${ms(Math.max(...front))}) = ${count(throughput)} lines/s`);
-console.log(`    the same in CPU time: median ${ms(cpuMedian)} = ${count(lines / (cpuMedian / 1000))} lines/s`);
-console.log('');
-
-// ------------------------------------------------------------------ (b) cold start
-
-const lakec = join(root, 'compiler', 'dist', 'lakec.js');
-if (!existsSync(lakec)) {
-  console.error('compiler/dist/lakec.js is missing: run `npm run bench` (it builds first)');
-  process.exit(1);
+let args: BenchArgs;
+try {
+  args = parseBenchArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof BenchUsageError)) throw e;
+  console.error(`${e.message}\n\n${USAGE}`);
+  process.exit(2);
 }
-const spec = 'examples/audit-surveillance.lake';
-
-function wall(args: string[]): { ms: number; status: number | null } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'ignore' });
-  return { ms: performance.now() - t0, status: r.status };
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
 }
 
-/** The child's own CPU time (user + system, bootstrap included), written by a preload at exit. */
-const cpuProbe = 'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>{const u=process.cpuUsage();writeSync(3,String((u.user+u.system)/1000))})';
-function childCpu(args: string[]): number {
-  const r = spawnSync(process.execPath, ['--import', cpuProbe, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-  return Number(String(r.output[3] ?? 'NaN'));
+const suites: Record<BenchArgs['suites'][number], () => Promise<void>> = {
+  front: frontEnd,
+  lsp: async () => (await import('./lsp.ts')).benchLsp(),
+  build: async () => (await import('./build.ts')).buildBenchmark(),
+  runtime: async () =>
+    (await import('../runtime/bench/pipeline.ts')).benchPipeline({ events: args.events, eventsGiven: args.eventsGiven, file: args.file, keepFile: args.keepFile, heapMb: args.heapMb }),
+};
+for (const [i, suite] of args.suites.entries()) {
+  if (i > 0) console.log('');
+  await suites[suite]();
 }
-
-// One untimed run of each (disk cache), then alternate the two so load drifts hit both alike.
-wall(['-e', '0']);
-const first = wall([lakec, 'check', spec]);
-if (first.status !== 0) console.log(`    note: lakec check ${spec} exited with ${first.status}`);
-const bare: number[] = [];
-const cold: number[] = [];
-for (let i = 0; i < spawns; i++) {
-  bare.push(wall(['-e', '0']).ms);
-  cold.push(wall([lakec, 'check', spec]).ms);
-}
-const coldMedian = median(cold);
-const bareMedian = median(bare);
-const bareCpu: number[] = [];
-const coldCpu: number[] = [];
-for (let i = 0; i < Math.ceil(spawns / 2); i++) {
-  bareCpu.push(childCpu(['-e', '0']));
-  coldCpu.push(childCpu([lakec, 'check', spec]));
-}
-console.log(`(b) cold: ${spawns} spawns each, alternating`);
-console.log(`    node -e 0                          median ${ms(bareMedian).padStart(9)}  p90 ${ms(percentile(bare, 90)).padStart(9)}`);
-console.log(`    lakec check ${spec}\n${' '.repeat(39)}median ${ms(coldMedian).padStart(9)}  p90 ${ms(percentile(cold, 90)).padStart(9)}`);
-console.log(`    ratio lakec / node: ${(coldMedian / bareMedian).toFixed(2)} (lakec's own cost: ${ms(coldMedian - bareMedian)})`);
-console.log(`    CPU time of the child (${bareCpu.length} more spawns each): node -e 0 ${ms(median(bareCpu))}, lakec check ${ms(median(coldCpu))}, ratio ${(median(coldCpu) / median(bareCpu)).toFixed(2)}`);
-console.log('');
-
-// ------------------------------------------------------------------ (c) targets
-
-const rows: [string, string, string, boolean][] = [
-  ['warm parse+bind+validate', `>= ${count(targets.warmLinesPerSecond)} lines/s`, `${count(throughput)} lines/s`, throughput >= targets.warmLinesPerSecond],
-  ['cold lakec check (median)', `< ${targets.coldCheckMs} ms`, ms(coldMedian), coldMedian < targets.coldCheckMs],
-];
-console.log('(c) targets');
-console.log(`    ${'measure'.padEnd(28)}${'target'.padEnd(22)}${'measured'.padEnd(20)}result`);
-for (const [name, target, measured, pass] of rows) console.log(`    ${name.padEnd(28)}${target.padEnd(22)}${measured.padEnd(20)}${pass ? 'PASS' : 'MISS'}`);
-if (loadavg()[0]! > cpus().length) console.log(`\n    note: the load average (${loadavg()[0]!.toFixed(2)}) exceeds the CPU count: timings are inflated`);
-
-// ------------------------------------------------------------------ (d) the language server (test/bench/lsp.ts)
-
-console.log('');
-await (await import('./lsp.ts')).benchLsp();
-
-console.log('');
-await (await import('./build.ts')).buildBenchmark();
