@@ -178,6 +178,7 @@ class Interrupted extends Error {
 
 const GB = 1e9;
 const gb = (bytes: number): string => `${(bytes / GB).toFixed(1)} GB`;
+const size = (bytes: number): string => (bytes >= GB ? gb(bytes) : `${(bytes / 1e6).toFixed(0)} MB`);
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /** Free bytes for an unprivileged user on the file system holding `dir`. */
@@ -237,13 +238,15 @@ export async function benchPipeline(options: PipelineOptions): Promise<void> {
       return;
     }
     if (reuse) {
-      log(`    events: ${file} (reused, ${gb(fileBytes)})${options.eventsGiven === true ? '; --events is ignored' : ''}`);
+      log(`    events: ${file} (reused, ${size(fileBytes)})${options.eventsGiven === true ? '; --events is ignored' : ''}`);
     } else {
       const { writeTradesFile } = await import('./trades.ts');
       const t0 = performance.now();
-      if (options.file === undefined && options.keepFile !== true) generated = file;
+      // Deleted at the end if it is not to be kept, or if writing it fails (no half file to reuse).
+      generated = file;
       const s = writeTradesFile(file, { events: options.events, seed: 1 });
-      log(`    events: ${file}: ${int(s.lines)} events (${int(s.bad)} bad), ${gb(s.bytes)}, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s${generated === undefined ? ' (kept: --file reuses it)' : ''}`);
+      if (options.file !== undefined || options.keepFile === true) generated = undefined;
+      log(`    events: ${file}: ${int(s.lines)} events (${int(s.bad)} bad), ${size(s.bytes)}, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s${generated === undefined ? ' (kept: --file reuses it)' : ''}`);
     }
     if (interrupted !== undefined) throw new Interrupted(interrupted);
     mkdirSync(bundleDir, { recursive: true });
