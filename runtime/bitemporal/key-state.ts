@@ -364,6 +364,18 @@ export class BitemporalKeyState<P> {
     this.ring = slots;
   }
 
+  /** Index of the current row starting at `validFrom`, or -1 (rows are sorted and disjoint). */
+  rowStartingAt(validFrom: number): number {
+    const base = 2 + 3 * this.ring;
+    const i = this.firstEndingAfter(validFrom, base);
+    return i < this.rows && this.nums[base + 3 * i] === validFrom ? i : -1;
+  }
+
+  /** Current row `i`'s payload key. */
+  payloadKeyAt(i: number): string {
+    return this.refs[this.ring + 2 * i + 1] as string;
+  }
+
   /**
    * The remembered events (rule 4), oldest first, without allocating: `visit` gets each one's
    * times (validTo OPEN when open) and payload key (null for a delete).

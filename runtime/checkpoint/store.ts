@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { forEachLine, publishDir, removeQuietly, writeDurably, writeFileAtomic } from '../io/files.ts';
 
 /**
- * The layout of the state files (operators/bitemporal.ts `StateLine`, whose remembered payload
- * keys are csv.ts template prefixes since format 2). A chain in another format is not restored.
+ * The layout of the state files (operators/bitemporal.ts `StateLine`: since format 2 a
+ * remembered payload key is a csv.ts template prefix, since 3 an event that opened a current
+ * row is written as the row's index). A chain in another format is not restored.
  */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
 
 export interface CheckpointManifest {
   readonly id: number;

@@ -49,11 +49,15 @@ interface KeyEntry {
 const NEW: readonly number[] = [];
 
 /**
- * One line of a state file: key, key values, latest system time, and the remembered events as
- * [valid_from, valid_to (null: open), stated system time, payload], where the payload is the
- * index of the current row holding it, its payload key as a string, or null for a delete.
+ * One line of a state file: key, key values, latest system time, and the remembered events
+ * (rule 4), oldest first. Most remembered events are the event that opened a current row (same
+ * valid_from, the stated time is the row's system_from, same payload), so such an event is
+ * written as the row's index `n` (its valid_to open) or `[n, valid_to]`; any other event in full,
+ * `[valid_from, valid_to (null: open), stated system time, payload]`, where the payload is the
+ * index of a current row holding it, its payload key as a string, or null for a delete.
  */
-export type StateLine = [key: string, keyValues: unknown[], latest: number | null, recent: [number, number | null, number, number | string | null][]];
+export type StateLine = [key: string, keyValues: unknown[], latest: number | null, recent: RememberedEntry[]];
+type RememberedEntry = number | [row: number, validTo: number] | [number, number | null, number, number | string | null];
 
 /** A current row read back from the warehouse on restore. */
 export interface RestoredRow {
@@ -239,13 +243,15 @@ export class BitemporalOperator {
         const payload = t.of(r.values);
         return { validFrom: r.validFrom, validTo: r.validTo, systemFrom: r.systemFrom, payload, payloadKey: t.payloadKey(payload) };
       });
-      const recent: AppliedEventSnapshot[] = g.recent.map(([validFrom, validTo, systemTime, p]) => ({
-        op: p === null ? 'delete' : 'put',
-        validFrom,
-        validTo,
-        systemTime,
-        payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p,
-      }));
+      const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
+        if (typeof e === 'number' || e.length === 2) {
+          // The event that opened current row n.
+          const row = rows[typeof e === 'number' ? e : e[0]]!;
+          return { op: 'put', validFrom: row.validFrom, validTo: typeof e === 'number' ? null : e[1], systemTime: row.systemFrom, payloadKey: row.payloadKey };
+        }
+        const [validFrom, validTo, systemTime, p] = e;
+        return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p };
+      });
       const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
       this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined });
     }
@@ -263,16 +269,23 @@ function stateLine(e: KeyEntry): string {
   let first = true;
   let next = 0;
   state.forEachRemembered((validFrom, validTo, stated, payloadKey) => {
-    let payload: string;
-    if (payloadKey === null) payload = 'null';
-    else {
-      const row = state.rowWithPayloadKey(payloadKey, next);
-      if (row >= 0) {
-        payload = String(row);
-        next = row + 1;
-      } else payload = JSON.stringify(payloadKey);
+    let entry: string;
+    const opened = payloadKey === null ? -1 : state.rowStartingAt(validFrom);
+    if (opened >= 0 && state.systemFromAt(opened) === stated && state.payloadKeyAt(opened) === payloadKey) {
+      entry = validTo === OPEN ? String(opened) : '[' + opened + ',' + validTo + ']';
+    } else {
+      let payload: string;
+      if (payloadKey === null) payload = 'null';
+      else {
+        const row = state.rowWithPayloadKey(payloadKey, next);
+        if (row >= 0) {
+          payload = String(row);
+          next = row + 1;
+        } else payload = JSON.stringify(payloadKey);
+      }
+      entry = '[' + validFrom + ',' + (validTo === OPEN ? 'null' : validTo) + ',' + stated + ',' + payload + ']';
     }
-    text += (first ? '[' : ',[') + validFrom + ',' + (validTo === OPEN ? 'null' : validTo) + ',' + stated + ',' + payload + ']';
+    text += first ? entry : ',' + entry;
     first = false;
   });
   return text + ']]';

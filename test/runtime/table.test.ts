@@ -189,5 +189,5 @@ dataset landed in landing {
     const { stateFormat: _dropped, ...older } = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
     writeFileSync(manifest, JSON.stringify(older));
   }
-  await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: old })).rejects.toThrow(/state format 1, this one reads 2\); replay the events into a new warehouse/);
+  await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: old })).rejects.toThrow(/state format 1, this one reads 3\); replay the events into a new warehouse/);
 });
