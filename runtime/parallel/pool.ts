@@ -7,6 +7,7 @@
  *
  * Back pressure: at most `maxInFlight` batches wait per worker; reading pauses beyond that.
  */
+import { totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointStore } from '../checkpoint/store.ts';
 import type { DatasetSpec } from '../dataset.ts';
@@ -104,6 +105,11 @@ class PartitionWorker {
   }
 }
 
+/** A worker's old-generation limit in MB: its share of 60% of the memory, at least 4 GB. */
+function oldGenerationMb(partitions: number): number {
+  return Math.max(4096, Math.floor((0.6 * totalmem()) / (1 << 20) / partitions));
+}
+
 export class WorkerEngine implements Engine {
   private constructor(
     private readonly workers: PartitionWorker[],
@@ -121,7 +127,10 @@ export class WorkerEngine implements Engine {
       const init: WorkerInit = { spec, partition: p, partitions, stagingDir: options.stagingDir, ...(options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {}) };
       // A young generation of 64 MB semi-spaces: the events' short-lived objects die there
       // instead of being promoted, which halves the garbage collector's share (docs/runtime.md).
-      const w = new PartitionWorker(new Worker(url, { workerData: init, execArgv: [...execArgv], resourceLimits: { maxYoungGenerationSizeMb: 192 } }), p);
+      // The old generation holds the partition's keyed state: each worker may use its share of
+      // 60% of the machine's memory (at least V8's default; --max-old-space-size overrides it).
+      const resourceLimits = { maxYoungGenerationSizeMb: 192, maxOldGenerationSizeMb: oldGenerationMb(partitions) };
+      const w = new PartitionWorker(new Worker(url, { workerData: init, execArgv: [...execArgv], resourceLimits }), p);
       ready.push(w.request(null, 'ready'));
       workers.push(w);
     }
