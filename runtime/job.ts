@@ -21,7 +21,7 @@ import { CheckpointStore, STATE_FORMAT, type CheckpointManifest } from './checkp
 import type { DatasetSpec } from './dataset.ts';
 import { removeQuietly } from './io/files.ts';
 import { addMetrics, emptyMetrics, type Lag, type Metrics } from './metrics.ts';
-import type { RestoredRow } from './operators/bitemporal.ts';
+import type { RestoredRows } from './operators/bitemporal.ts';
 import { Partition, type PartitionCheckpoint } from './partition.ts';
 import { WarehouseError, type Warehouse } from './sink/duckdb.ts';
 import type { RecordBatch, Source, SourceOffset } from './sources/source.ts';
@@ -87,7 +87,7 @@ export interface JobResult {
  * files of checkpoint `id` (when there is a store), then the current rows the warehouse holds.
  */
 export interface Engine {
-  restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void>;
+  restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<RestoredRows>): Promise<void>;
   /** Hands a batch to the partitions; may wait when they are busy (back pressure). */
   process(batch: RecordBatch): Promise<void>;
   checkpoint(checkpointTmp: string | null, full: boolean): Promise<PartitionCheckpoint[]>;
@@ -99,7 +99,7 @@ class InlineEngine implements Engine {
   constructor(spec: DatasetSpec, stagingDir: string, dedupWindow: number | undefined) {
     this.partition = new Partition(spec, { partition: 0, partitions: 1, stagingDir, ...(dedupWindow !== undefined ? { dedupWindow } : {}) });
   }
-  async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void> {
+  async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<RestoredRows>): Promise<void> {
     if (store !== null) this.partition.restoreState(store, id);
     for await (const chunk of rows) this.partition.restoreRows(chunk);
     this.partition.finishRestore();

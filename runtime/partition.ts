@@ -11,7 +11,7 @@ import type { DatasetSpec } from './dataset.ts';
 import { isRejection, RowMapper } from './mapping.ts';
 import { emptyMetrics, type Metrics } from './metrics.ts';
 import { AppendOperator } from './operators/append.ts';
-import { BitemporalOperator, type RestoredRow } from './operators/bitemporal.ts';
+import { BitemporalOperator, type RestoredRows } from './operators/bitemporal.ts';
 import { csvQuote, StagedFile } from './sink/csv.ts';
 import type { Position, RecordBatch } from './sources/source.ts';
 
@@ -99,20 +99,15 @@ export class Partition {
     store.forEachStateLine(id, (line) => op.restoreStateLine(line, (key) => partitionOf(key, partitions) === partition));
   }
 
-  /** Restore, step 2: current rows as the warehouse returns them (values in column order, times in ms). */
-  restoreRows(rows: readonly RestoredRow[]): void {
+  /** Restore, step 2: current rows as the warehouse returns them, in any order. */
+  restoreRows(rows: RestoredRows): void {
     const op = this.bitemporal;
     if (op === undefined) return;
-    for (const r of rows) op.restoreRow(this.mapper.keyOf(r.values), r);
+    op.restoreRows(rows);
   }
 
   finishRestore(): void {
     this.bitemporal?.finishRestore();
-  }
-
-  /** The canonical key of a row (for routing restored rows to their partition). */
-  keyOf(values: readonly unknown[]): string {
-    return this.mapper.keyOf(values);
   }
 
   process(batch: RecordBatch): void {

@@ -59,12 +59,23 @@ const NEW: readonly number[] = [];
 export type StateLine = [key: string, keyValues: unknown[], latest: number | null, recent: RememberedEntry[]];
 type RememberedEntry = number | [row: number, validTo: number] | [number, number | null, number, number | string | null];
 
-/** A current row read back from the warehouse on restore. */
-export interface RestoredRow {
-  readonly values: unknown[];
-  readonly validFrom: number;
-  readonly validTo: number | null;
-  readonly systemFrom: number;
+/**
+ * Current rows read back from the warehouse on restore, a batch in columns (cheap to build and
+ * to send to a worker): per key column its values (the runtime's representation, coerce.ts),
+ * each row's payload template (csv.ts `RowTemplates.of`), and its times as `valid_from,
+ * valid_to (open: +infinity), system_from` per row.
+ */
+export interface RestoredRows {
+  readonly count: number;
+  readonly keyColumns: readonly (readonly unknown[])[];
+  readonly templates: readonly string[];
+  readonly times: Float64Array;
+}
+
+/** The canonical key of restored row `i` (as mapping.ts `RowMapper.keyOf` makes it from the row's values). */
+export function restoredKey(rows: RestoredRows, i: number): string {
+  const k = rows.keyColumns;
+  return k.length === 1 ? String(k[0]![i]) : JSON.stringify(k.map((c) => c[i]));
 }
 
 export interface OperatorOptions {
@@ -209,27 +220,43 @@ export class BitemporalOperator {
 
   // ---- restore: state lines first, then the current rows, then finish ----------------------
 
-  private restoring: Map<string, { keyValues: unknown[]; latest: number | null; recent: StateLine[3]; rows: RestoredRow[] }> | undefined;
+  private restoring: Map<string, Restoring> | undefined;
 
   /** Reads one state line (later lines of the chain win); `accept` filters the keys this partition owns. */
   restoreStateLine(line: string, accept: (key: string) => boolean): void {
-    const [key, keyValues, latest, recent] = JSON.parse(line) as StateLine;
-    if (!accept(key)) return;
+    // The key is the line's first field: read it without parsing a line another partition owns.
+    const key = leadingKey(line);
+    if (key !== undefined && !accept(key)) return;
+    const [parsedKey, keyValues, latest, recent] = JSON.parse(line) as StateLine;
+    if (key === undefined && !accept(parsedKey)) return;
     this.restoring ??= new Map();
-    const had = this.restoring.get(key);
-    this.restoring.set(key, { keyValues, latest, recent, rows: had?.rows ?? [] });
+    const had = this.restoring.get(parsedKey);
+    if (had !== undefined) {
+      had.keyValues = keyValues;
+      had.latest = latest;
+      had.recent = recent;
+      had.stated = true;
+    } else {
+      this.restoring.set(parsedKey, { keyValues, latest, recent, stated: true, templates: [], times: [] });
+    }
   }
 
-  /** Adds a current row of `key` from the warehouse (rows of a key in valid_from order). */
-  restoreRow(key: string, row: RestoredRow): void {
+  /** Adds current rows from the warehouse, in any order. */
+  restoreRows(rows: RestoredRows): void {
     this.restoring ??= new Map();
-    let r = this.restoring.get(key);
-    if (r === undefined) {
-      // A key whose state line is missing cannot have rows; keep them rather than lose them.
-      r = { keyValues: this.templates.keyValues(row.values), latest: null, recent: [], rows: [] };
-      this.restoring.set(key, r);
+    const restoring = this.restoring;
+    const times = rows.times;
+    for (let i = 0; i < rows.count; i++) {
+      const key = restoredKey(rows, i);
+      let r = restoring.get(key);
+      if (r === undefined) {
+        // A key whose state line is missing cannot have rows; keep them rather than lose them.
+        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], stated: false, templates: [], times: [] };
+        restoring.set(key, r);
+      }
+      r.templates.push(rows.templates[i]!);
+      r.times.push(times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
     }
-    r.rows.push(row);
   }
 
   /** Builds the key states from what restore* gathered. */
@@ -237,25 +264,71 @@ export class BitemporalOperator {
     const gathered = this.restoring;
     this.restoring = undefined;
     if (gathered === undefined) return;
+    // Keys with a state line in the state files' order, then any without one by key: the same
+    // order whatever order the rows came in.
+    const orphans: string[] = [];
     for (const [key, g] of gathered) {
-      const t = this.templates;
-      const rows: CurrentRowSnapshot<Row>[] = g.rows.map((r) => {
-        const payload = t.of(r.values);
-        return { validFrom: r.validFrom, validTo: r.validTo, systemFrom: r.systemFrom, payload, payloadKey: t.payloadKey(payload) };
-      });
-      const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
-        if (typeof e === 'number' || e.length === 2) {
-          // The event that opened current row n.
-          const row = rows[typeof e === 'number' ? e : e[0]]!;
-          return { op: 'put', validFrom: row.validFrom, validTo: typeof e === 'number' ? null : e[1], systemTime: row.systemFrom, payloadKey: row.payloadKey };
-        }
-        const [validFrom, validTo, systemTime, p] = e;
-        return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p };
-      });
-      const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
-      this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined });
+      if (g.stated) this.restoreKey(key, g);
+      else orphans.push(key);
     }
+    orphans.sort();
+    for (const key of orphans) this.restoreKey(key, gathered.get(key)!);
   }
+
+  private restoreKey(key: string, g: Restoring): void {
+    const t = this.templates;
+    const n = g.templates.length;
+    const order = validFromOrder(g.times, n);
+    const rows = new Array<CurrentRowSnapshot<Row>>(n);
+    for (let j = 0; j < n; j++) {
+      const k = order === undefined ? j : order[j]!;
+      const payload = g.templates[k]!;
+      rows[j] = { validFrom: g.times[3 * k]!, validTo: g.times[3 * k + 1]!, systemFrom: g.times[3 * k + 2]!, payload, payloadKey: t.payloadKeyOf(payload) };
+    }
+    const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
+      if (typeof e === 'number' || e.length === 2) {
+        // The event that opened current row n.
+        const row = rows[typeof e === 'number' ? e : e[0]]!;
+        return { op: 'put', validFrom: row.validFrom, validTo: typeof e === 'number' ? null : e[1], systemTime: row.systemFrom, payloadKey: row.payloadKey };
+      }
+      const [validFrom, validTo, systemTime, p] = e;
+      return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p };
+    });
+    const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
+    this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined });
+  }
+}
+
+/** What a restore gathers for one key: its state line's fields, and its current rows (times: three per row). */
+interface Restoring {
+  keyValues: unknown[];
+  latest: number | null;
+  recent: StateLine[3];
+  /** Whether the key has a state line. */
+  stated: boolean;
+  readonly templates: string[];
+  readonly times: number[];
+}
+
+/** The rows' indexes in valid_from order; undefined when they are in order already. */
+function validFromOrder(times: readonly number[], n: number): number[] | undefined {
+  let sorted = true;
+  for (let j = 1; j < n && sorted; j++) sorted = times[3 * (j - 1)]! < times[3 * j]!;
+  if (sorted) return undefined;
+  const order = Array.from({ length: n }, (_x, j) => j);
+  return order.sort((a, b) => times[3 * a]! - times[3 * b]!);
+}
+
+/**
+ * The key of a state line (its first field, a JSON string) read without parsing the line;
+ * undefined when it holds an escape (then the line is parsed).
+ */
+function leadingKey(line: string): string | undefined {
+  if (line.charCodeAt(0) !== 91 || line.charCodeAt(1) !== 34) return undefined;
+  const end = line.indexOf('"', 2);
+  if (end < 0) return undefined;
+  const key = line.slice(2, end);
+  return key.indexOf('\\') < 0 ? key : undefined;
 }
 
 /**

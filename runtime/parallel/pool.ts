@@ -12,8 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { CheckpointStore } from '../checkpoint/store.ts';
 import type { DatasetSpec } from '../dataset.ts';
 import type { Engine } from '../job.ts';
-import { RowMapper } from '../mapping.ts';
-import type { RestoredRow } from '../operators/bitemporal.ts';
+import { restoredKey, type RestoredRows } from '../operators/bitemporal.ts';
 import { partitionOf, type PartitionCheckpoint } from '../partition.ts';
 import type { Position, RecordBatch } from '../sources/source.ts';
 import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts';
@@ -88,11 +87,11 @@ class PartitionWorker {
     this.sendMessage({ type: 'batch', batch });
   }
 
-  /** Sends a message answered by 'processed' (counted for back pressure). */
-  sendMessage(message: ToWorker): void {
+  /** Sends a message answered by 'processed' (counted for back pressure), transferring `transfer`. */
+  sendMessage(message: ToWorker, transfer: readonly ArrayBuffer[] = []): void {
     if (this.failure !== undefined) throw this.failure;
     this.inFlight++;
-    this.worker.postMessage(message);
+    this.worker.postMessage(message, transfer);
   }
 
   /** Resolves once fewer than `max` batches wait. */
@@ -110,12 +109,41 @@ function oldGenerationMb(partitions: number): number {
   return Math.max(4096, Math.floor((0.6 * totalmem()) / (1 << 20) / partitions));
 }
 
+/** Rows per restore message to a worker. */
+const RESTORE_BATCH = 16_384;
+
+/** One worker's share of the restored rows, gathered in columns until sent. */
+class RestoredRowsBuilder {
+  count = 0;
+  private keyColumns: unknown[][] = [];
+  private templates: string[] = [];
+  private times: number[] = [];
+
+  add(from: RestoredRows, i: number): void {
+    const k = from.keyColumns;
+    if (this.keyColumns.length !== k.length) this.keyColumns = k.map(() => []);
+    for (let c = 0; c < k.length; c++) this.keyColumns[c]!.push(k[c]![i]);
+    this.templates.push(from.templates[i]!);
+    const t = from.times;
+    this.times.push(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!);
+    this.count++;
+  }
+
+  take(): RestoredRows {
+    const out: RestoredRows = { count: this.count, keyColumns: this.keyColumns, templates: this.templates, times: Float64Array.from(this.times) };
+    this.count = 0;
+    this.keyColumns = this.keyColumns.map(() => []);
+    this.templates = [];
+    this.times = [];
+    return out;
+  }
+}
+
 export class WorkerEngine implements Engine {
   private constructor(
     private readonly workers: PartitionWorker[],
     private readonly router: KeyRouter,
     private readonly maxInFlight: number,
-    private readonly keys: RowMapper,
   ) {}
 
   static async start(spec: DatasetSpec, partitions: number, options: WorkerOptions): Promise<WorkerEngine> {
@@ -134,7 +162,7 @@ export class WorkerEngine implements Engine {
       ready.push(w.request(null, 'ready'));
       workers.push(w);
     }
-    const engine = new WorkerEngine(workers, new KeyRouter(spec, partitions), options.maxInFlight ?? 4, new RowMapper(spec));
+    const engine = new WorkerEngine(workers, new KeyRouter(spec, partitions), options.maxInFlight ?? 4);
     try {
       await Promise.all(ready);
     } catch (e) {
@@ -149,19 +177,28 @@ export class WorkerEngine implements Engine {
     return { fast: this.router.fast, slow: this.router.slow };
   }
 
-  async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<readonly RestoredRow[]>): Promise<void> {
+  /**
+   * Restores the workers' state: each reads the state files (keeping the keys it owns), then
+   * gets the current rows of its keys, in batches of about `RESTORE_BATCH` rows in columns
+   * (`RestoredRows`, the times' buffer transferred, not copied).
+   */
+  async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<RestoredRows>): Promise<void> {
     if (store !== null) await Promise.all(this.workers.map((w) => w.request({ type: 'restoreState', dir: store.dir, id }, 'stateRestored')));
     const n = this.workers.length;
+    const parts = Array.from({ length: n }, () => new RestoredRowsBuilder());
+    const send = async (p: number): Promise<void> => {
+      const part = parts[p]!;
+      if (part.count === 0) return;
+      const w = this.workers[p]!;
+      await w.below(this.maxInFlight);
+      const batch = part.take();
+      w.sendMessage({ type: 'restoreRows', rows: batch }, [batch.times.buffer as ArrayBuffer]);
+    };
     for await (const chunk of rows) {
-      const parts: RestoredRow[][] = Array.from({ length: n }, () => []);
-      for (const r of chunk) parts[partitionOf(this.keys.keyOf(r.values), n)]!.push(r);
-      for (let p = 0; p < n; p++) {
-        if (parts[p]!.length === 0) continue;
-        const w = this.workers[p]!;
-        await w.below(this.maxInFlight);
-        w.sendMessage({ type: 'restoreRows', rows: parts[p]! });
-      }
+      for (let i = 0; i < chunk.count; i++) parts[partitionOf(restoredKey(chunk, i), n)]!.add(chunk, i);
+      for (let p = 0; p < n; p++) if (parts[p]!.count >= RESTORE_BATCH) await send(p);
     }
+    for (let p = 0; p < n; p++) await send(p);
     await Promise.all(this.workers.map((w) => w.request({ type: 'finishRestore' }, 'restored')));
   }
 

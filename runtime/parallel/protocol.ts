@@ -1,6 +1,6 @@
 /** Messages between a job and its partition workers (pool.ts and worker.ts). */
 import type { DatasetSpec } from '../dataset.ts';
-import type { RestoredRow } from '../operators/bitemporal.ts';
+import type { RestoredRows } from '../operators/bitemporal.ts';
 import type { PartitionCheckpoint } from '../partition.ts';
 import type { Position } from '../sources/source.ts';
 
@@ -25,7 +25,7 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { readonly type: 'restoreState'; readonly dir: string; readonly id: number }
-  | { readonly type: 'restoreRows'; readonly rows: readonly RestoredRow[] }
+  | { readonly type: 'restoreRows'; readonly rows: RestoredRows }
   | { readonly type: 'finishRestore' }
   | { readonly type: 'batch'; readonly batch: WireBatch }
   | { readonly type: 'checkpoint'; readonly checkpointTmp: string | null; readonly full: boolean }

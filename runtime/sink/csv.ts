@@ -128,6 +128,30 @@ export class RowTemplates {
     return this.keyLength === template.length ? template : template.slice(0, this.keyLength);
   }
 
+  /**
+   * The payload key of any template (a restore reads templates DuckDB built): the slice up to
+   * the end of its compared fields, found by walking them. A field is quoted (its end is the
+   * quote not followed by another) or plain (numbers, decimals, booleans: no comma, no quote).
+   */
+  payloadKeyOf(template: string): string {
+    const n = this.compared;
+    if (n === this.order.length) return template;
+    let at = 0;
+    for (let f = 0; f < n; f++) {
+      // `at` is on the field's leading comma.
+      at++;
+      if (template.charCodeAt(at) === 34) {
+        let close = template.indexOf('"', at + 1);
+        while (template.charCodeAt(close + 1) === 34) close = template.indexOf('"', close + 2);
+        at = close + 1;
+      } else {
+        const comma = template.indexOf(',', at);
+        at = comma < 0 ? template.length : comma;
+      }
+    }
+    return at === template.length ? template : template.slice(0, at);
+  }
+
   /** A row's CSV line (an open valid_to or system_to is an empty field). */
   line(keyPart: string, template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): string {
     return (

@@ -16,7 +16,8 @@
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
-import { RowTemplates } from './csv.ts';
+import { fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
+import type { RestoredRows } from '../operators/bitemporal.ts';
 import type { Metrics } from '../metrics.ts';
 
 type DuckDB = typeof import('@duckdb/node-api');
@@ -71,6 +72,42 @@ function staged(t: TypeSpec, field: string): { csvType: string; expr: string } {
     case 'long': return { csvType: 'VARCHAR', expr: `${field}::BIGINT` };
     default: return { csvType: sqlType(t), expr: field };
   }
+}
+
+/**
+ * The SQL expression of a column's field in a staged row template (csv.ts `fieldEncoder` of the
+ * value a restore reads, coerce.ts representations), for the types whose DuckDB text is that
+ * encoding byte for byte: strings, UUIDs, dates and base64 binary quoted (quotes doubled),
+ * decimals, integers, longs and booleans as DuckDB prints them, timestamps as epoch
+ * milliseconds; null an empty field. Undefined for the types encoded in JS: floats and doubles
+ * (DuckDB's shortest text is not JavaScript's) and nested values (JSON text).
+ * test/runtime/restore-template.properties.test.ts checks the equality on random values.
+ */
+export function templateFieldSql(t: TypeSpec, column: string): string | undefined {
+  const quoted = (text: string): string => `coalesce('"' || ${text} || '"', '')`;
+  if (t.kind === 'decimal') return `coalesce(${column}::VARCHAR, '')`;
+  if (t.kind !== 'primitive') return undefined;
+  switch (t.name) {
+    case 'string': return quoted(`replace(${column}, '"', '""')`);
+    case 'uuid': case 'date': return quoted(`${column}::VARCHAR`);
+    case 'binary': return quoted(`to_base64(${column})`);
+    case 'boolean': case 'int': case 'long': return `coalesce(${column}::VARCHAR, '')`;
+    case 'timestamp': case 'timestamptz': return `coalesce(epoch_ms(${column})::VARCHAR, '')`;
+    default: return undefined;
+  }
+}
+
+/**
+ * How a restore reads a column's value in the runtime's representation (coerce.ts): the SQL
+ * it selects and the conversion of what DuckDB returns.
+ */
+export function restoredColumn(t: TypeSpec, column: string, d: DuckDB): { sql: string; read: (v: DuckDBValue) => unknown } {
+  if (t.kind === 'primitive' && (t.name === 'timestamp' || t.name === 'timestamptz')) {
+    return { sql: `epoch_ms(${column})`, read: (v) => (v === null ? null : Number(jsonValue(v, d))) };
+  }
+  // Decimals and UUIDs as text: DuckDB prints them canonically, and no value object is built.
+  const asText = t.kind === 'decimal' || (t.kind === 'primitive' && t.name === 'uuid');
+  return { sql: asText ? `${column}::VARCHAR` : column, read: (v) => jsonValue(v, d) };
 }
 
 /** Names of a dataset's tables and views. */
@@ -287,30 +324,91 @@ export class Warehouse {
   }
 
   /**
-   * The current rows of a bi-temporal dataset, for a restore: values in column order in the
-   * runtime's representation (coerce.ts), in chunks, by key and valid_from.
+   * The current rows of a bi-temporal dataset, for a restore, in batches (`RestoredRows`): each
+   * row's key values, its payload template as the operator builds it (csv.ts `RowTemplates.of`)
+   * and its times. DuckDB writes a template's fields itself for the column types whose text it
+   * prints exactly as `fieldEncoder` encodes the runtime's value (`templateFieldSql`); the other
+   * fields are read as values and encoded here. Rows come in no particular order (a key's rows
+   * are put in valid_from order by the operator): no sort, and DuckDB scans in parallel.
    */
-  async *currentRows(spec: DatasetSpec): AsyncGenerator<{ values: unknown[]; validFrom: number; validTo: number | null; systemFrom: number }[]> {
+  async *currentRows(spec: DatasetSpec): AsyncGenerator<RestoredRows> {
     const n = tableNames(spec.name);
-    const isTimestamp = spec.columns.map((c) => c.type.kind === 'primitive' && (c.type.name === 'timestamp' || c.type.name === 'timestamptz'));
-    // Decimals and UUIDs as text: DuckDB prints them canonically, and no value object is built.
-    const asText = (t: TypeSpec): boolean => t.kind === 'decimal' || (t.kind === 'primitive' && t.name === 'uuid');
-    const select = spec.columns.map((c, i) => (isTimestamp[i] ? `epoch_ms(${ident(c.name)})` : asText(c.type) ? `${ident(c.name)}::VARCHAR` : ident(c.name)));
+    const layout = layoutOf(spec);
+    const order = RowTemplates.columnOrder(layout, spec.columns.length);
+    const select: string[] = [];
+    const keyReaders: ((v: DuckDBValue) => unknown)[] = [];
+    for (const i of order.key) {
+      const r = restoredColumn(spec.columns[i]!.type, ident(spec.columns[i]!.name), this.d);
+      select.push(r.sql);
+      keyReaders.push(r.read);
+    }
+    // The template's pieces: a run of fields DuckDB writes is one text column (its fields with
+    // their leading commas), a field encoded here is a value column.
+    const pieces: ({ readonly text: true } | { readonly text: false; readonly read: (v: DuckDBValue) => unknown; readonly encode: FieldEncoder })[] = [];
+    let run: string[] = [];
+    const endRun = (): void => {
+      if (run.length === 0) return;
+      select.push(run.length === 2 ? `${run[0]} || ${run[1]}` : `concat(${run.join(', ')})`);
+      pieces.push({ text: true });
+      run = [];
+    };
+    for (const i of order.payload) {
+      const c = spec.columns[i]!;
+      const sql = templateFieldSql(c.type, ident(c.name));
+      if (sql !== undefined) {
+        run.push(`','`, sql);
+      } else {
+        endRun();
+        const r = restoredColumn(c.type, ident(c.name), this.d);
+        select.push(r.sql);
+        pieces.push({ text: false, read: r.read, encode: fieldEncoder(c.type) });
+      }
+    }
+    endRun();
     const b = spec.bitemporal!;
-    const vf = spec.columns.findIndex((c) => c.name === b.validFrom);
-    const vt = spec.columns.findIndex((c) => c.name === b.validTo);
-    const sql = `SELECT ${select.join(', ')}, epoch_ms(${SYSTEM_FROM}) FROM ${n.current} ORDER BY ${[...spec.key, b.validFrom].map(ident).join(', ')}`;
-    const result = await this.connection.stream(sql);
+    // Times as doubles (exact: epoch milliseconds of the years 0001-9999), an open valid_to as +infinity.
+    select.push(`epoch_ms(${ident(b.validFrom)})::DOUBLE`, `coalesce(epoch_ms(${ident(b.validTo)})::DOUBLE, 'infinity'::DOUBLE)`, `epoch_ms(${SYSTEM_FROM})::DOUBLE`);
+    const keyCount = order.key.length;
+    const timeAt = keyCount + pieces.length;
+    const onlyText = pieces.length === 1 && pieces[0]!.text;
+    const result = await this.connection.stream(`SELECT ${select.join(', ')} FROM ${n.current}`);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
-      yield chunk.getRows().map((r) => {
-        const values = spec.columns.map((_c, i) => {
-          const v = jsonValue(r[i]!, this.d);
-          return isTimestamp[i] && v !== null ? Number(v) : v;
-        });
-        return { values, validFrom: values[vf] as number, validTo: values[vt] as number | null, systemFrom: Number(jsonValue(r[spec.columns.length]!, this.d)) };
-      });
+      const count = chunk.rowCount;
+      const keyColumns: unknown[][] = [];
+      for (let k = 0; k < keyCount; k++) {
+        const v = chunk.getColumnVector(k);
+        const read = keyReaders[k]!;
+        const out = new Array<unknown>(count);
+        for (let i = 0; i < count; i++) out[i] = read(v.getItem(i));
+        keyColumns.push(out);
+      }
+      const templates = new Array<string>(count);
+      if (pieces.length === 0) {
+        templates.fill('');
+      } else if (onlyText) {
+        const v = chunk.getColumnVector(keyCount);
+        for (let i = 0; i < count; i++) templates[i] = v.getItem(i) as string;
+      } else {
+        const vectors = pieces.map((_p, j) => chunk.getColumnVector(keyCount + j));
+        const parts = new Array<string>(pieces.length);
+        for (let i = 0; i < count; i++) {
+          for (let j = 0; j < pieces.length; j++) {
+            const p = pieces[j]!;
+            const v = vectors[j]!.getItem(i);
+            parts[j] = p.text ? (v as string) : ',' + p.encode(p.read(v));
+          }
+          // One join: a flat string (see RowTemplates.of).
+          templates[i] = parts.join('');
+        }
+      }
+      const times = new Float64Array(3 * count);
+      for (let t = 0; t < 3; t++) {
+        const v = chunk.getColumnVector(timeAt + t);
+        for (let i = 0; i < count; i++) times[3 * i + t] = v.getItem(i) as number;
+      }
+      yield { count, keyColumns, templates, times };
     }
   }
 

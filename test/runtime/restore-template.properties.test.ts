@@ -1,0 +1,184 @@
+/**
+ * A restore reads each current row's payload template from DuckDB, which writes the fields of
+ * most column types itself (duckdb.ts `templateFieldSql`); the others are read as values and
+ * encoded in JS. These properties hold `Warehouse.currentRows` to the JS encoding of the values
+ * a restore reads (csv.ts `RowTemplates.of` of the runtime representation, coerce.ts): the same
+ * template byte for byte, the same payload key, the same key and times, on random values of
+ * every column type (any Unicode with quotes, commas and NUL; the full ranges of ints, longs,
+ * dates and timestamps; decimals of several precisions; any bytes), nulls included.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { layoutOf, type DatasetSpec } from '../../runtime/dataset.ts';
+import { RowMapper } from '../../runtime/mapping.ts';
+import { restoredKey } from '../../runtime/operators/bitemporal.ts';
+import { RowTemplates } from '../../runtime/sink/csv.ts';
+import { ident, tableNames, Warehouse } from '../../runtime/sink/duckdb.ts';
+import { MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../runtime/time.ts';
+import { specHeader, specOf } from './support.ts';
+
+const dataset = (name: string, columns: string, key: string): DatasetSpec =>
+  specOf(
+    `${specHeader}dataset ${name} in curated {
+  from stream events
+  format = iceberg
+  columns {
+${columns}
+    valid_from timestamp
+    valid_to   timestamp?
+    seen_at    timestamp
+  }
+  key (${key})
+  bitemporal {
+    valid = valid_from .. valid_to
+    system = seen_at
+  }
+}
+`,
+    name,
+  );
+
+/** Every type, DuckDB-written and JS-encoded fields interleaved. */
+const everything = dataset(
+  'everything',
+  `    id    string
+    s     string?
+    u     uuid?
+    b     binary?
+    fl    float?
+    d     date?
+    f     boolean?
+    i     int?
+    db    double?
+    l     long?
+    dec   decimal(38, 10)?
+    small decimal(4, 2)?
+    tags  list<string?>?
+    ts    timestamp?
+    tz    timestamptz?`,
+  'id',
+);
+
+/** Only DuckDB-written fields (one text column per row), and a key of two columns. */
+const plain = dataset(
+  'plain',
+  `    name  string
+    n     long
+    s     string?
+    amount decimal(18, 4)
+    at    timestamp?`,
+  'name, n',
+);
+
+/** A SQL literal of a value of each kind (strings through their UTF-8 bytes: any code point, NUL included). */
+type Literal = string;
+const text = (s: string): Literal => `decode(from_hex('${Buffer.from(s, 'utf8').toString('hex')}'))`;
+const nullable = (a: fc.Arbitrary<Literal>): fc.Arbitrary<Literal> => fc.option(a, { nil: 'NULL', freq: 4 });
+
+const anyString = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: fc.constantFrom('"', ',', '\n', '\u0000', 'a', 'é', '🚀', '\\'), maxLength: 8 }));
+const epochMs = fc.integer({ min: MIN_TIMESTAMP, max: MAX_TIMESTAMP });
+const timestamp = epochMs.map((ms) => `epoch_ms('${ms}'::BIGINT)`);
+const decimal = (precision: number, scale: number): fc.Arbitrary<Literal> =>
+  fc.bigInt({ min: -(10n ** BigInt(precision)) + 1n, max: 10n ** BigInt(precision) - 1n }).map((u) => {
+    const digits = (u < 0n ? -u : u).toString().padStart(scale + 1, '0');
+    return `'${u < 0n ? '-' : ''}${digits.slice(0, digits.length - scale)}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}'::DECIMAL(${precision}, ${scale})`;
+  });
+const date = epochMs.map((ms) => `'${new Date(ms).toISOString().slice(0, 10)}'::DATE`);
+const long = fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.bigInt({ min: -(2n ** 54n), max: 2n ** 54n })).map((n) => `'${n}'::BIGINT`);
+
+const payload: Record<string, fc.Arbitrary<Literal>> = {
+  s: nullable(anyString.map(text)),
+  u: nullable(fc.uuid().map((u) => `'${u}'::UUID`)),
+  b: nullable(fc.uint8Array({ maxLength: 20 }).map((b) => `from_hex('${Buffer.from(b).toString('hex')}')`)),
+  fl: nullable(fc.float({ noNaN: true, noDefaultInfinity: true }).map((x) => `'${x}'::FLOAT`)),
+  d: nullable(date),
+  f: nullable(fc.boolean().map(String)),
+  i: nullable(fc.integer().map((i) => `'${i}'::INTEGER`)),
+  db: nullable(fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => `'${x}'::DOUBLE`)),
+  l: nullable(long),
+  dec: nullable(decimal(38, 10)),
+  small: nullable(decimal(4, 2)),
+  tags: nullable(fc.array(fc.option(anyString.map(text), { nil: 'NULL' }), { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]::VARCHAR[]`)),
+  ts: nullable(timestamp),
+  tz: nullable(timestamp.map((t) => `${t}::TIMESTAMPTZ`)),
+  at: nullable(timestamp),
+  amount: decimal(18, 4),
+};
+
+/** Rows of `spec` as SQL literals in table order (system_from and system_to last), keys unique. */
+function rows(spec: DatasetSpec): fc.Arbitrary<Literal[][]> {
+  const keyArb = spec.key.length === 1 ? anyString.map((s) => [s]) : fc.tuple(anyString, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })).map(([s, n]) => [s, n]);
+  const row = fc.record({
+    values: fc.tuple(...spec.columns.map((c) => payload[c.name] ?? fc.constant(''))),
+    validFrom: timestamp,
+    validTo: nullable(timestamp),
+    seenAt: timestamp,
+    systemFrom: timestamp,
+  });
+  return fc.uniqueArray(fc.tuple(keyArb, row), { minLength: 1, maxLength: 12, selector: ([k]) => JSON.stringify(k, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) }).map((list) =>
+    list.map(([key, r]) => {
+      const out = spec.columns.map((c, i) => {
+        const k = spec.key.indexOf(c.name);
+        if (k >= 0) return typeof key[k] === 'bigint' ? `'${key[k]}'::BIGINT` : text(key[k] as string);
+        if (c.name === 'valid_from') return r.validFrom;
+        if (c.name === 'valid_to') return r.validTo;
+        if (c.name === 'seen_at') return r.seenAt;
+        return r.values[i]!;
+      });
+      return [...out, r.systemFrom, 'NULL'];
+    }),
+  );
+}
+
+let warehouse: Warehouse;
+beforeAll(async () => {
+  warehouse = await Warehouse.open(':memory:');
+  for (const spec of [everything, plain]) await warehouse.ensureDataset(spec);
+});
+afterAll(() => warehouse.close());
+
+describe('the current rows a restore reads', () => {
+  for (const spec of [everything, plain]) {
+    it(`have the JS encoding's templates, payload keys, keys and times (${spec.name})`, async () => {
+      const layout = layoutOf(spec);
+      const templates = new RowTemplates(spec.columns.map((c) => c.type), layout);
+      const mapper = new RowMapper(spec);
+      const current = tableNames(spec.name).current;
+      const isTimestamp = spec.columns.map((c) => c.type.kind === 'primitive' && (c.type.name === 'timestamp' || c.type.name === 'timestamptz'));
+      const select = spec.columns.map((c, i) => (isTimestamp[i] ? `epoch_ms(${ident(c.name)})` : c.type.kind === 'decimal' || (c.type.kind === 'primitive' && c.type.name === 'uuid') ? `${ident(c.name)}::VARCHAR` : ident(c.name)));
+      await fc.assert(
+        fc.asyncProperty(rows(spec), async (literals) => {
+          await warehouse.query(`DELETE FROM ${current}; INSERT INTO ${current} VALUES ${literals.map((r) => `(${r.join(', ')})`).join(', ')}`);
+          // The values as a restore read them before DuckDB wrote templates: JSON values, timestamps as epoch ms.
+          const reference = (await warehouse.query(`SELECT ${select.join(', ')}, epoch_ms(system_from) FROM ${current}`)).rows;
+          const expected = new Map<string, { template: string; payloadKey: string; keyValues: unknown[]; times: number[] }>();
+          for (const r of reference) {
+            const values = spec.columns.map((_c, i) => (isTimestamp[i] && r[i] !== null ? Number(r[i]) : r[i]));
+            const template = templates.of(values);
+            expected.set(mapper.keyOf(values), {
+              template,
+              payloadKey: templates.payloadKey(template),
+              keyValues: layout.keyIndexes.map((i) => values[i]),
+              times: [values[layout.validFromIndex] as number, (values[layout.validToIndex] as number | null) ?? Number.POSITIVE_INFINITY, Number(r[spec.columns.length])],
+            });
+          }
+          let seen = 0;
+          for await (const batch of warehouse.currentRows(spec)) {
+            for (let i = 0; i < batch.count; i++) {
+              const key = restoredKey(batch, i);
+              const want = expected.get(key);
+              expect(want, key).toBeDefined();
+              expect(batch.templates[i]).toBe(want!.template);
+              expect(templates.payloadKeyOf(batch.templates[i]!)).toBe(want!.payloadKey);
+              expect(batch.keyColumns.map((c) => c[i])).toEqual(want!.keyValues);
+              expect(Array.from(batch.times.subarray(3 * i, 3 * i + 3))).toEqual(want!.times);
+              seen++;
+            }
+          }
+          expect(seen).toBe(expected.size);
+        }),
+        { numRuns: 150 },
+      );
+    }, 60_000);
+  }
+});
