@@ -221,6 +221,7 @@ export class BitemporalOperator {
   // ---- restore: state lines first, then the current rows, then finish ----------------------
 
   private restoring: Map<string, Restoring> | undefined;
+  private restoredRows: RestoredRowList | undefined;
 
   /** Reads one state line (later lines of the chain win); `accept` filters the keys this partition owns. */
   restoreStateLine(line: string, accept: (key: string) => boolean): void {
@@ -237,54 +238,61 @@ export class BitemporalOperator {
       had.recent = recent;
       had.stated = true;
     } else {
-      this.restoring.set(parsedKey, { keyValues, latest, recent, stated: true, templates: [], times: [] });
+      this.restoring.set(parsedKey, { keyValues, latest, recent, stated: true, first: -1, last: -1 });
     }
   }
 
   /** Adds current rows from the warehouse, in any order. */
   restoreRows(rows: RestoredRows): void {
     this.restoring ??= new Map();
+    this.restoredRows ??= new RestoredRowList();
     const restoring = this.restoring;
+    const list = this.restoredRows;
     const times = rows.times;
     for (let i = 0; i < rows.count; i++) {
       const key = restoredKey(rows, i);
       let r = restoring.get(key);
       if (r === undefined) {
         // A key whose state line is missing cannot have rows; keep them rather than lose them.
-        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], stated: false, templates: [], times: [] };
+        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], stated: false, first: -1, last: -1 };
         restoring.set(key, r);
       }
-      r.templates.push(rows.templates[i]!);
-      r.times.push(times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
+      const row = list.add(rows.templates[i]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
+      if (r.last < 0) r.first = row;
+      else list.next[r.last] = row;
+      r.last = row;
     }
   }
 
   /** Builds the key states from what restore* gathered. */
   finishRestore(): void {
     const gathered = this.restoring;
+    const list = this.restoredRows ?? new RestoredRowList();
     this.restoring = undefined;
+    this.restoredRows = undefined;
     if (gathered === undefined) return;
     // Keys with a state line in the state files' order, then any without one by key: the same
     // order whatever order the rows came in.
     const orphans: string[] = [];
     for (const [key, g] of gathered) {
-      if (g.stated) this.restoreKey(key, g);
+      if (g.stated) this.restoreKey(key, g, list);
       else orphans.push(key);
     }
     orphans.sort();
-    for (const key of orphans) this.restoreKey(key, gathered.get(key)!);
+    for (const key of orphans) this.restoreKey(key, gathered.get(key)!, list);
   }
 
-  private restoreKey(key: string, g: Restoring): void {
+  private restoreKey(key: string, g: Restoring, list: RestoredRowList): void {
     const t = this.templates;
-    const n = g.templates.length;
-    const order = validFromOrder(g.times, n);
-    const rows = new Array<CurrentRowSnapshot<Row>>(n);
-    for (let j = 0; j < n; j++) {
-      const k = order === undefined ? j : order[j]!;
-      const payload = g.templates[k]!;
-      rows[j] = { validFrom: g.times[3 * k]!, validTo: g.times[3 * k + 1]!, systemFrom: g.times[3 * k + 2]!, payload, payloadKey: t.payloadKeyOf(payload) };
+    const rows: CurrentRowSnapshot<Row>[] = [];
+    let sorted = true;
+    for (let k = g.first; k >= 0; k = list.next[k]!) {
+      const payload = list.templates[k]!;
+      const validFrom = list.times[3 * k]!;
+      if (rows.length > 0 && !(rows[rows.length - 1]!.validFrom < validFrom)) sorted = false;
+      rows.push({ validFrom, validTo: list.times[3 * k + 1]!, systemFrom: list.times[3 * k + 2]!, payload, payloadKey: t.payloadKeyOf(payload) });
     }
+    if (!sorted) rows.sort((a, b) => a.validFrom - b.validFrom);
     const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
       if (typeof e === 'number' || e.length === 2) {
         // The event that opened current row n.
@@ -299,24 +307,45 @@ export class BitemporalOperator {
   }
 }
 
-/** What a restore gathers for one key: its state line's fields, and its current rows (times: three per row). */
+/** What a restore gathers for one key: its state line's fields, and its first and last rows in the `RestoredRowList` (-1: none). */
 interface Restoring {
   keyValues: unknown[];
   latest: number | null;
   recent: StateLine[3];
   /** Whether the key has a state line. */
   stated: boolean;
-  readonly templates: string[];
-  readonly times: number[];
+  first: number;
+  last: number;
 }
 
-/** The rows' indexes in valid_from order; undefined when they are in order already. */
-function validFromOrder(times: readonly number[], n: number): number[] | undefined {
-  let sorted = true;
-  for (let j = 1; j < n && sorted; j++) sorted = times[3 * (j - 1)]! < times[3 * j]!;
-  if (sorted) return undefined;
-  const order = Array.from({ length: n }, (_x, j) => j);
-  return order.sort((a, b) => times[3 * a]! - times[3 * b]!);
+/**
+ * The rows a restore gathers, in flat arrays (a few large arrays instead of two small ones per
+ * key, which the garbage collector copies as they grow): templates, times (three per row) and
+ * each row's next row of the same key.
+ */
+class RestoredRowList {
+  readonly templates: string[] = [];
+  times = new Float64Array(3 * 4096);
+  next = new Int32Array(4096);
+  private count = 0;
+
+  add(template: string, validFrom: number, validTo: number, systemFrom: number): number {
+    const i = this.count++;
+    if (i === this.next.length) {
+      const next = new Int32Array(2 * i);
+      next.set(this.next);
+      this.next = next;
+      const times = new Float64Array(6 * i);
+      times.set(this.times);
+      this.times = times;
+    }
+    this.templates.push(template);
+    this.times[3 * i] = validFrom;
+    this.times[3 * i + 1] = validTo;
+    this.times[3 * i + 2] = systemFrom;
+    this.next[i] = -1;
+    return i;
+  }
 }
 
 /**
