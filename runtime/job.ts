@@ -29,7 +29,7 @@ import type { RecordBatch, Source, SourceOffset } from './sources/source.ts';
 export interface CheckpointPolicy {
   /** Take a checkpoint after this many events (default 1,000,000). */
   readonly events?: number;
-  /** ... or after this many milliseconds (default 10,000). */
+  /** ... or after this many milliseconds (default 60,000, Managed Service for Apache Flink's default interval). */
   readonly ms?: number;
   /** A delta chain longer than this is closed by a full checkpoint (default 16). */
   readonly maxChain?: number;
@@ -116,7 +116,7 @@ class InlineEngine implements Engine {
 export async function runJob(o: JobOptions): Promise<JobResult> {
   const started = performance.now();
   const { spec, source, warehouse } = o;
-  const policy = { events: o.checkpoints?.events ?? 1_000_000, ms: o.checkpoints?.ms ?? 10_000, maxChain: o.checkpoints?.maxChain ?? 16 };
+  const policy = { events: o.checkpoints?.events ?? 1_000_000, ms: o.checkpoints?.ms ?? 60_000, maxChain: o.checkpoints?.maxChain ?? 16 };
   await warehouse.ensureDataset(spec);
   const last = await warehouse.lastCommit(spec.name);
   const store = o.checkpointDir !== null ? new CheckpointStore(o.checkpointDir) : null;

@@ -242,7 +242,7 @@ const runFlags: FlagSpec[] = [
   { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
   { name: 'warehouse', short: 'w', value: true, description: 'the warehouse folder (default: .lakec/warehouse beside the spec)' },
   { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads, by hash of the key (default auto: 1 below 64 MiB of events, else one per core)' },
-  { name: 'checkpoint-every', value: true, description: 'events between checkpoints (default 1,000,000, and at least every 10 s)' },
+  { name: 'checkpoint-every', value: true, description: 'events between checkpoints (default 1,000,000, and at least every 60 s)' },
 ];
 
 /** Runs a runtime command (loaded on demand); a failure the user can act on exits 1 with its message. */
