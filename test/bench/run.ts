@@ -23,7 +23,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForBench } from './bundle.ts';
 import { BenchUsageError, parseBenchArgs, USAGE, type BenchArgs } from './args.ts';
 import { syntheticSpec } from './synthetic.ts';
 
@@ -72,16 +72,7 @@ async function frontEnd(): Promise<void> {
   type Front = typeof import('./front.ts');
   const bundleDir = mkdtempSync(join(tmpdir(), 'lakec-bench-'));
   const bundle = join(bundleDir, 'front.mjs');
-  await build({
-    entryPoints: [join(import.meta.dirname, 'front.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
-  });
+  await bundleForBench(join(import.meta.dirname, 'front.ts'), bundle);
   const { compile, parseFile, bind, validate, lower, DiagnosticBag } = (await import(pathToFileURL(bundle).href)) as Front;
   rmSync(bundleDir, { recursive: true, force: true });
   // ------------------------------------------------------------------ (a) warm throughput

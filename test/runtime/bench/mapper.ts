@@ -126,18 +126,8 @@ if (process.argv[2] === '--measure') {
   const bundleDir = join(root, 'node_modules', '.cache', 'lakec-bench');
   mkdirSync(bundleDir, { recursive: true });
   const bundle = join(bundleDir, `mapper-bench-${process.pid}.mjs`);
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    external: ['@duckdb/node-api', '@aws-sdk/client-kinesis'],
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
-  });
+  const { bundleForBench } = await import('../../bench/bundle.ts');
+  await bundleForBench(fileURLToPath(import.meta.url), bundle);
   const child = (flags: string[], mode: string, n: string): Record<string, Pass> => {
     const r = spawnSync(process.execPath, ['--max-semi-space-size=64', ...flags, bundle, '--measure', mode, file, n], {
       encoding: 'utf8',

@@ -189,18 +189,8 @@ function freeBytes(dir: string): number {
 
 /** Builds the bundle that the measuring processes run. */
 async function bundleThis(out: string): Promise<void> {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    external: ['@duckdb/node-api', '@aws-sdk/client-kinesis', 'esbuild'],
-    banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module';\nconst require = __benchCreateRequire(import.meta.url);" },
-  });
+  const { bundleForBench } = await import('../../bench/bundle.ts');
+  await bundleForBench(fileURLToPath(import.meta.url), out);
 }
 
 /** Runs the benchmark and prints its report; a failed measurement is reported, not thrown. */
