@@ -145,7 +145,6 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
           try {
             chain = store.chain(last.checkpoint);
           } catch (e) {
-            if (e instanceof WarehouseError) throw e;
             throw new WarehouseError(
               `the warehouse committed checkpoint ${last.checkpoint} of '${spec.name}', but its state files are missing (${e instanceof Error ? e.message : String(e)}); ` +
                 'the keyed state cannot be restored: start over with an empty warehouse',

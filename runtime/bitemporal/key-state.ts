@@ -98,12 +98,19 @@ export class BitemporalKeyState<P> {
 
   /**
    * A copy of the current rows' times, `(validFrom, validTo, systemFrom)` per row in valid-time
-   * order: what a sink compares with the rows later to write only what changed.
+   * order, and `rowPayloads` a copy of their payloads: what a sink compares with the rows later
+   * to write only what changed.
    */
   rowTimes(): number[] {
     // slice copies a packed double array with one memcpy (a typed array costs more to allocate).
     const at = 2 + 3 * this.ring;
     return this.nums.slice(at, at + 3 * this.rows);
+  }
+
+  rowPayloads(): P[] {
+    const out = new Array<P>(this.rows);
+    for (let i = 0; i < this.rows; i++) out[i] = this.refs[this.ring + 2 * i] as P;
+    return out;
   }
 
   /** Current row `i`'s validFrom (rows in valid-time order; no allocation, for sinks). */

@@ -7,10 +7,11 @@
  *   changes again);
  * - the current rows, written at the checkpoint as the difference between each changed key's
  *   current rows then and at the previous checkpoint (what the warehouse holds): the rows that
- *   are gone or whose valid_to moved are deleted by identity (key, valid_from, system_from), the
- *   rows that are new or moved are inserted. A row opened and cut again within one checkpoint
- *   interval never reaches the table's current rows, and the sink needs no ordering of
- *   operations. The previous rows of a key are copied (times only) the first time the key
+ *   are gone, or whose valid_to or payload changed (rule 3 can put another payload at the same
+ *   times), are deleted by identity (key, valid_from, system_from), the rows that are new or
+ *   changed are inserted. A row opened and cut again within one checkpoint interval never
+ *   reaches the table's current rows, and the sink needs no ordering of operations. The
+ *   previous rows of a key (times and payload references) are copied the first time the key
  *   changes in an interval.
  *
  * Its state has two parts. The current rows are the table's own current rows: a restore reads
@@ -24,6 +25,7 @@ import type { DatasetLayout } from '../dataset.ts';
 import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
 import { RowTemplates, type StagedFile } from '../sink/csv.ts';
+import { WarehouseError } from '../sink/duckdb.ts';
 
 /**
  * A row's payload in the core: its CSV template (csv.ts `RowTemplates`), one string per row
@@ -44,9 +46,14 @@ interface KeyEntry {
    * the key first changes in an interval; `NEW` for a key the warehouse does not hold yet.
    */
   committed: readonly number[] | undefined;
+  /**
+   * Their payloads: rule 3 can replace a row opened at the key's latest system time by one with
+   * the same times and another payload.
+   */
+  committedPayloads: readonly Row[] | undefined;
 }
 
-const NEW: readonly number[] = [];
+const NEW: readonly never[] = [];
 
 /**
  * One line of a state file: key, key values, latest system time, and the remembered events
@@ -117,12 +124,14 @@ export class BitemporalOperator {
     const t = this.templates;
     if (entry === undefined) {
       const keyValues = t.keyValues(ev.values);
-      entry = { key: ev.key, keyValues, keyPart: t.keyPart(keyValues), state: new BitemporalKeyState<Row>(this.options), epoch: 0, committed: NEW };
+      entry = { key: ev.key, keyValues, keyPart: t.keyPart(keyValues), state: new BitemporalKeyState<Row>(this.options), epoch: 0, committed: NEW, committedPayloads: NEW };
       this.keys.set(ev.key, entry);
       created = true;
     }
     // The rows as committed, before this interval's first change of the key.
-    const committed = entry.epoch === this.epoch ? entry.committed : created ? NEW : entry.state.rowTimes();
+    const first = entry.epoch !== this.epoch;
+    const committed = !first ? entry.committed : created ? NEW : entry.state.rowTimes();
+    const committedPayloads = !first ? entry.committedPayloads : created ? NEW : entry.state.rowPayloads();
     let out: ApplyResult<Row>;
     if (ev.op === 'put') {
       const payload = t.of(ev.values);
@@ -144,6 +153,7 @@ export class BitemporalOperator {
     if (entry.epoch !== this.epoch) {
       entry.epoch = this.epoch;
       entry.committed = committed;
+      entry.committedPayloads = committedPayloads;
       this.dirty.push(entry);
     }
     if (!out.changed) {
@@ -173,7 +183,9 @@ export class BitemporalOperator {
       const t = this.templates;
       for (const e of this.dirty) {
         const was = e.committed ?? NEW;
+        const wasPayloads = e.committedPayloads ?? NEW;
         e.committed = undefined;
+        e.committedPayloads = undefined;
         const s = e.state;
         const n = s.rowCount;
         // Both lists are sorted by validFrom and their rows disjoint: one merge walk.
@@ -182,7 +194,9 @@ export class BitemporalOperator {
         while (i < was.length || j < n) {
           const wFrom = i < was.length ? was[i]! : Number.POSITIVE_INFINITY;
           const sFrom = j < n ? s.validFromAt(j) : Number.POSITIVE_INFINITY;
-          if (wFrom === sFrom && was[i + 1] === s.validToAt(j) && was[i + 2] === s.systemFromAt(j)) {
+          // The same row: same identity, same valid_to and the same payload (rule 3 may have put
+          // another payload at the same times).
+          if (wFrom === sFrom && was[i + 1] === s.validToAt(j) && was[i + 2] === s.systemFromAt(j) && wasPayloads[i / 3] === s.payloadAt(j)) {
             i += 3;
             j++;
           } else if (wFrom <= sFrom) {
@@ -293,17 +307,26 @@ export class BitemporalOperator {
       rows.push({ validFrom, validTo: list.times[3 * k + 1]!, systemFrom: list.times[3 * k + 2]!, payload, payloadKey: t.payloadKeyOf(payload) });
     }
     if (!sorted) rows.sort((a, b) => a.validFrom - b.validFrom);
+    const rowAt = (n: number): CurrentRowSnapshot<Row> => {
+      const row = rows[n];
+      if (row === undefined) {
+        throw new WarehouseError(
+          `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows.length} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
+        );
+      }
+      return row;
+    };
     const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
       if (typeof e === 'number' || e.length === 2) {
         // The event that opened current row n.
-        const row = rows[typeof e === 'number' ? e : e[0]]!;
+        const row = rowAt(typeof e === 'number' ? e : e[0]);
         return { op: 'put', validFrom: row.validFrom, validTo: typeof e === 'number' ? null : e[1], systemTime: row.systemFrom, payloadKey: row.payloadKey };
       }
       const [validFrom, validTo, systemTime, p] = e;
-      return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rows[p]!.payloadKey : p };
+      return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rowAt(p).payloadKey : p };
     });
     const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
-    this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined });
+    this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined, committedPayloads: undefined });
   }
 }
 

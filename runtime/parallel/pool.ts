@@ -15,6 +15,7 @@ import type { Engine } from '../job.ts';
 import { restoredKey, type RestoredRows } from '../operators/bitemporal.ts';
 import { partitionOf, type PartitionCheckpoint } from '../partition.ts';
 import type { Position, RecordBatch } from '../sources/source.ts';
+import { WarehouseError } from '../sink/duckdb.ts';
 import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts';
 import { KeyRouter } from './router.ts';
 
@@ -48,7 +49,7 @@ class PartitionWorker {
 
   private receive(m: FromWorker): void {
     if (m.type === 'failed') {
-      this.fail(new Error(`partition ${this.partition} failed: ${m.message}`));
+      this.fail(m.warehouse === true ? new WarehouseError(m.message) : new Error(`partition ${this.partition} failed: ${m.message}`));
       return;
     }
     if (m.type === 'processed') {

@@ -37,4 +37,5 @@ export type FromWorker =
   | { readonly type: 'restored'; readonly keys: number }
   | { readonly type: 'processed' }
   | { readonly type: 'checkpointed'; readonly result: PartitionCheckpoint }
-  | { readonly type: 'failed'; readonly message: string };
+  /** `warehouse`: a WarehouseError (a message for the user, not a crash). */
+  | { readonly type: 'failed'; readonly message: string; readonly warehouse?: boolean };

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { CheckpointStore } from '../checkpoint/store.ts';
 import { Partition } from '../partition.ts';
 import type { Position, RecordBatch } from '../sources/source.ts';
+import { WarehouseError } from '../sink/duckdb.ts';
 import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts';
 
 function toBatch(w: WireBatch): RecordBatch {
@@ -52,7 +53,8 @@ if (parentPort !== null) {
           break;
       }
     } catch (e) {
-      send({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+      if (e instanceof WarehouseError) send({ type: 'failed', message: e.message, warehouse: true });
+      else send({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
     }
   });
   send({ type: 'ready' });

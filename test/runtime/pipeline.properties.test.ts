@@ -199,6 +199,35 @@ describe('the pipeline on random event sequences', () => {
     );
   }, TIMEOUT);
 
+  it('writes the same table with a checkpoint after every few events as with one at the end', async () => {
+    // Each checkpoint writes the current rows as a difference with the previous one: a row
+    // replaced at the same times with another payload (rule 3 at one system time) must move too.
+    const replaced: Event[][] = [
+      [
+        { key: 'a', op: 'put', validFrom: 0, validTo: null, systemTime: 10, payload: 'p1' },
+        { key: 'a', op: 'put', validFrom: 0, validTo: null, systemTime: 10, payload: 'p2' },
+      ],
+      [
+        { key: 'a', op: 'put', validFrom: 0, validTo: null, systemTime: 11, payload: 'p1' },
+        { key: 'a', op: 'put', validFrom: 0, validTo: 1, systemTime: 12, payload: 'p2' },
+        { key: 'a', op: 'put', validFrom: 0, validTo: null, systemTime: 12, payload: 'p1' },
+      ],
+    ];
+    for (const events of replaced) {
+      const dir = join(work, `every-${runId++}`);
+      expect(await pipeline(events, { dir, checkpointEvery: 1 })).toEqual(coreRows(events));
+      removeQuietly(dir);
+    }
+    await fc.assert(
+      fc.asyncProperty(sequence, fc.integer({ min: 1, max: 3 }), async (events, every) => {
+        const dir = join(work, `every-${runId++}`);
+        expect(await pipeline(events, { dir, checkpointEvery: every })).toEqual(coreRows(events));
+        removeQuietly(dir);
+      }),
+      { seed: SEED, numRuns: RUNS * 2 },
+    );
+  }, TIMEOUT * 2);
+
   it('recognizes redeliveries across checkpoints and restarts (the remembered events go through the state files)', async () => {
     await fc.assert(
       fc.asyncProperty(sequence, fc.nat(), fc.integer({ min: 1, max: 3 }), async (events, cut, every) => {

@@ -180,6 +180,21 @@ dataset landed in landing {
   removeQuietly(join(bt, 'checkpoints'));
   await expect(p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: bt })).rejects.toThrow(/state files are missing/);
 
+  // A warehouse whose current rows no longer match its checkpoints' state is refused with a
+  // message (here a row deleted by hand), on one partition and on workers.
+  for (const partitions of [1, 2]) {
+    const tampered = join(work, `tampered-${partitions}`);
+    await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: tampered });
+    const { Warehouse } = await import('../../runtime/sink/duckdb.ts');
+    const file = readdirSync(tampered).find((f) => f.endsWith('.duckdb'))!;
+    const w = await Warehouse.open(join(tampered, file));
+    await w.query('DELETE FROM lakec.everything_current');
+    w.close();
+    await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: tampered, partitions })).rejects.toThrow(
+      /^the checkpoint's state of key "k" names current row 0, but the warehouse holds 0 for it: the warehouse and its checkpoints disagree/,
+    );
+  }
+
   // Keyed state written in another layout (an older lakec) is refused, not misread.
   const old = join(work, 'old-state');
   await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: old });
