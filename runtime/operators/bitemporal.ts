@@ -150,7 +150,7 @@ export class BitemporalOperator {
       return null;
     }
     if (out.adjustedSystemTime) m.adjustedSystemTimes++;
-    if (entry.epoch !== this.epoch) {
+    if (first) {
       entry.epoch = this.epoch;
       entry.committed = committed;
       entry.committedPayloads = committedPayloads;

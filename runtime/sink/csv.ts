@@ -63,9 +63,7 @@ export class RowTemplates {
   constructor(types: readonly TypeSpec[], layout: { keyIndexes: readonly number[]; validFromIndex: number; validToIndex: number; payloadIndexes: readonly number[] }) {
     this.keyIndexes = layout.keyIndexes;
     this.keyEncoders = layout.keyIndexes.map((i) => fieldEncoder(types[i]!));
-    const taken = new Set<number>([...layout.keyIndexes, layout.validFromIndex, layout.validToIndex, ...layout.payloadIndexes]);
-    const rest = types.map((_t, i) => i).filter((i) => !taken.has(i));
-    this.order = [...layout.payloadIndexes, ...rest];
+    this.order = RowTemplates.columnOrder(layout, types.length).payload;
     this.orderEncoders = this.order.map((i) => fieldEncoder(types[i]!));
     this.compared = layout.payloadIndexes.length;
   }
