@@ -40,6 +40,16 @@ const nextTimes: number[] = [];
 const nextPayloads: unknown[] = [];
 const nextKeys: string[] = [];
 
+/** Sets row `n` of the next* buffers; returns n + 1. */
+function stage<P>(n: number, validFrom: number, validTo: number, systemFrom: number, payload: P, payloadKey: string): number {
+  nextTimes[3 * n] = validFrom;
+  nextTimes[3 * n + 1] = validTo;
+  nextTimes[3 * n + 2] = systemFrom;
+  nextPayloads[n] = payload;
+  nextKeys[n] = payloadKey;
+  return n + 1;
+}
+
 /**
  * The bi-temporal state of one key: its current rows plus what rules 4 and 5 need.
  *
@@ -196,9 +206,6 @@ export class BitemporalKeyState<P> {
     // Walk the current rows overlapping V in valid-time order, building what replaces them.
     // `cursor` is where the part of V not yet accounted for starts: a put fills each stretch
     // between rows that already hold its payload with one new row (rule 2).
-    const nt = nextTimes;
-    const np = nextPayloads as P[];
-    const nk = nextKeys;
     let n = 0;
     let cursor = vf;
     let changed = false;
@@ -219,30 +226,18 @@ export class BitemporalKeyState<P> {
         if (cursor < from) {
           // put is true here: a delete's payloadKey is null and never equals a row's.
           const payload = (event as { payload: P }).payload;
-          nt[3 * n] = cursor;
-          nt[3 * n + 1] = from;
-          nt[3 * n + 2] = t;
-          np[n] = payload;
-          nk[n++] = rKey;
+          n = stage(n, cursor, from, t, payload, rKey);
           out.added.append(cursor, from, t, OPEN, payload, rKey);
           changed = true;
         }
-        nt[3 * n] = rFrom;
-        nt[3 * n + 1] = rTo;
-        nt[3 * n + 2] = rSystemFrom;
-        np[n] = rPayload;
-        nk[n++] = rKey;
+        n = stage(n, rFrom, rTo, rSystemFrom, rPayload, rKey);
         cursor = rTo < vt ? rTo : vt;
         continue;
       }
       // Rule 1: cut the row. The part before V stays current and keeps the row's identity.
       changed = true;
       if (rFrom < vf) {
-        nt[3 * n] = rFrom;
-        nt[3 * n + 1] = vf;
-        nt[3 * n + 2] = rSystemFrom;
-        np[n] = rPayload;
-        nk[n++] = rKey;
+        n = stage(n, rFrom, vf, rSystemFrom, rPayload, rKey);
         out.added.append(rFrom, vf, rSystemFrom, OPEN, rPayload, rKey);
       }
       const from = rFrom > vf ? rFrom : vf;
@@ -261,21 +256,13 @@ export class BitemporalKeyState<P> {
       }
     }
     if (put && cursor < vt) {
-      nt[3 * n] = cursor;
-      nt[3 * n + 1] = vt;
-      nt[3 * n + 2] = t;
-      np[n] = event.payload;
-      nk[n++] = event.payloadKey;
+      n = stage(n, cursor, vt, t, event.payload, event.payloadKey);
       out.added.append(cursor, vt, t, OPEN, event.payload, event.payloadKey);
       changed = true;
     }
     if (tailSystemFrom === tailSystemFrom) {
       const payload = tailPayload as P;
-      nt[3 * n] = vt;
-      nt[3 * n + 1] = tailTo;
-      nt[3 * n + 2] = tailSystemFrom;
-      np[n] = payload;
-      nk[n++] = tailKey;
+      n = stage(n, vt, tailTo, tailSystemFrom, payload, tailKey);
       out.added.append(vt, tailTo, tailSystemFrom, OPEN, payload, tailKey);
     }
     if (out.removed.length > 0) dropReAdded(out);
