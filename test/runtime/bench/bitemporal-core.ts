@@ -7,6 +7,7 @@
 // lookup plus keeping the event's row in per-key arrays.
 // SKIP_TABLE=1 skips the in-memory table; DEDUP_WINDOW=n sets rule 4's memory per key.
 import { ApplyResult, BitemporalKeyState, BitemporalTable, OPEN, payloadKeyOf, type BitemporalEvent } from '../../../runtime/bitemporal/index.ts';
+import { rng } from './trades.ts';
 
 interface Payload {
   price: number;
@@ -22,17 +23,6 @@ interface Keyed {
 
 const DAY = 86_400_000;
 const stateOptions = { dedupWindow: Number(process.env["DEDUP_WINDOW"] ?? 32) };
-
-/** Seeded xorshift, so every run sees the same events. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Per key a stream of updates (a new value from a later valid time, open-ended), with a share

@@ -8,8 +8,8 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-/** Seeded xorshift32. */
-function rng(seed: number): () => number {
+/** Seeded xorshift32, so every run sees the same events. */
+export function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;
