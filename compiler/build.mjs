@@ -1,7 +1,9 @@
 // Bundles the CLI into one ES module (plus lazily loaded chunks) so a cold `lakec` start loads a
-// single file instead of resolving hundreds of modules (the cold-start target is 300 ms).
+// single file instead of resolving hundreds of modules (the cold-start target is 300 ms), and the
+// runtime that generated projects vendor (compiler/dist/runtime/, see runtimeBundle.mjs).
 import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
+import { buildRuntimeBundle } from './runtimeBundle.mjs';
 
 const shared = {
   bundle: true,
@@ -32,3 +34,5 @@ await build({
 
 // `lakec` is the package's bin: it must be executable (npx runs it directly).
 chmodSync('compiler/dist/lakec.js', 0o755);
+
+await buildRuntimeBundle();

@@ -1,5 +1,5 @@
 /** The commands of `lakec`; each parses its flags and calls the compiler core. */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { allCodes } from '../diagnostics/codes.ts';
 import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
@@ -135,7 +135,8 @@ const build: Command = {
     const files = generate({ model: result.model, specName: basename(path.replace(/[\\/]+$/, '')), lakecVersion: version });
     const p = plan(outDir, files);
     if (flags.get('check') === true) {
-      const stale = [...p.write.map((f) => `changed  ${f}`), ...p.create.map((f) => `missing  ${f}`), ...p.remove.map((f) => `obsolete ${f}`)];
+      const absent = (f: string): boolean => !existsSync(join(outDir, f));
+      const stale = [...p.write.map((f) => `${absent(f) ? 'missing ' : 'changed '} ${f}`), ...p.create.map((f) => `missing  ${f}`), ...p.remove.map((f) => `obsolete ${f}`)].sort((a, b) => (a.slice(9) < b.slice(9) ? -1 : 1));
       if (stale.length === 0) {
         process.stdout.write(`${outDir} is up to date (${files.length} files)\n`);
         return 0;

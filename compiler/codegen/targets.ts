@@ -5,5 +5,6 @@ import { glueTarget } from './glue/index.ts';
 import { lakeFormationTarget } from './lakeformation/index.ts';
 import { processorsTarget } from './processors/index.ts';
 import { projectTarget } from './project/index.ts';
+import { runtimeTarget } from './runtime/index.ts';
 
-export const targets: readonly Target[] = [projectTarget, cdkTarget, glueTarget, lakeFormationTarget, processorsTarget];
+export const targets: readonly Target[] = [projectTarget, cdkTarget, glueTarget, lakeFormationTarget, processorsTarget, runtimeTarget];

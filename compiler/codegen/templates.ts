@@ -9,11 +9,13 @@ import Handlebars from 'handlebars';
 
 // The package root holds templates/. This module runs from compiler/codegen/ (sources, tsx) or
 // from a chunk under compiler/dist/ (the bundle), so look upwards rather than count levels.
-const templatesRoot = findTemplates(dirname(fileURLToPath(import.meta.url)));
+/** lakec's package root: it holds templates/, runtime/ and compiler/dist/. */
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+const templatesRoot = join(packageRoot, 'templates') + sep;
 
-function findTemplates(from: string): string {
+function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'templates')) && existsSync(join(dir, 'package.json'))) return join(dir, 'templates') + sep;
+    if (existsSync(join(dir, 'templates')) && existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`lakec's templates/ folder is missing (looked upwards from ${from})`);
   }
 }

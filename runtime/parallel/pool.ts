@@ -22,7 +22,7 @@ import { KeyRouter } from './router.ts';
 export interface WorkerOptions {
   readonly stagingDir: string;
   readonly dedupWindow?: number | undefined;
-  /** The worker script; defaults to worker.ts beside this file, started through tsx (worker-tsx.mjs). */
+  /** The worker script; defaults to the one beside this module (defaultWorker). */
   readonly worker?: { readonly url: URL; readonly execArgv?: readonly string[] } | undefined;
   readonly maxInFlight?: number;
 }
@@ -140,6 +140,15 @@ class RestoredRowsBuilder {
   }
 }
 
+/**
+ * The worker script beside this module: from the sources, worker.ts started through tsx
+ * (worker-tsx.mjs); in the bundle a generated project vendors (lakec/runtime.js), the bundled
+ * worker beside it (lakec/worker.js). The lakec CLI passes its own (compiler/dist/lakec-worker.js).
+ */
+function defaultWorker(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('./worker-tsx.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+}
+
 export class WorkerEngine implements Engine {
   private constructor(
     private readonly workers: PartitionWorker[],
@@ -148,7 +157,7 @@ export class WorkerEngine implements Engine {
   ) {}
 
   static async start(spec: DatasetSpec, partitions: number, options: WorkerOptions): Promise<WorkerEngine> {
-    const url = options.worker?.url ?? new URL('./worker-tsx.mjs', import.meta.url);
+    const url = options.worker?.url ?? defaultWorker();
     const execArgv = options.worker?.execArgv ?? [];
     const workers: PartitionWorker[] = [];
     const ready: Promise<unknown>[] = [];

@@ -2,8 +2,8 @@
  * Target `processors`: the TypeScript twin of the Flink job, one `processors/<dataset>.ts` per
  * dataset fed by a stream. Each is thin: the dataset as the runtime reads it (column types and
  * JSON paths, checks as expression trees, key, bi-temporal columns) and a `Processor` of lakec's
- * runtime, which the generated project imports from the lakec package it depends on
- * (`lakec/runtime/index.ts`, see project/). `test/processors.test.ts` runs each on a few events.
+ * runtime, which the generated project carries in `lakec/runtime.js` (the runtime target).
+ * `test/processors.test.ts` runs each on a few events.
  */
 import type { DatasetModel } from '../../model/model.ts';
 import type { GeneratedFile, GenContext, Target } from '../files.ts';

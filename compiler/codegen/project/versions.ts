@@ -12,6 +12,15 @@ export const pinned = {
   '@types/node': '20.19.43',
 } as const;
 
+/**
+ * What the vendored runtime (OUT/lakec/runtime.js) imports at run time: DuckDB for the warehouse
+ * and the Kinesis client for the Kinesis source. The generated project's only `dependencies`.
+ */
+export const runtimeDependencies = {
+  '@aws-sdk/client-kinesis': '3.1143.0',
+  '@duckdb/node-api': '1.5.6-r.1',
+} as const;
+
 /** AWS SDK clients the Lambda handlers use, bundled into each function (one SDK release). */
 export const awsSdk = '3.1143.0';
 export const awsSdkPackages = ['@aws-sdk/client-athena', '@aws-sdk/client-glue', '@aws-sdk/client-s3', '@aws-sdk/client-sts', '@aws-sdk/s3-request-presigner'] as const;
