@@ -1,6 +1,7 @@
 /**
- * Target `project`: what makes OUT a project a team commits: package.json (pinned versions, lakec
- * as a dependency), tsconfig.json, cdk.json, .gitignore, the project's own tests and README.md.
+ * Target `project`: what makes OUT a project a team commits: package.json (public packages only,
+ * pinned to the versions lakec is tested with; no `lakec` package: the runtime is vendored in
+ * lakec/), tsconfig.json, cdk.json, .gitignore, the project's own tests and README.md.
  */
 import type { GeneratedFile, GenContext, Target } from '../files.ts';
 import { stableJson } from '../files.ts';
@@ -8,7 +9,8 @@ import { kebab } from '../plan/names.ts';
 import { render } from '../templates.ts';
 import { lakeContext } from './context.ts';
 import { readme } from './readme.ts';
-import { awsCdkCli, awsSdk, awsSdkPackages, pinned } from './versions.ts';
+import { awsCdkCli, awsSdk, awsSdkPackages, pinned, runtimeDependencies } from './versions.ts';
+import { streamDatasets } from '../processors/spec.ts';
 
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -29,13 +31,12 @@ export function packageJson(ctx: GenContext): unknown {
       synth: 'cdk synth --no-notices',
       deploy: 'cdk deploy --no-notices',
     },
-    dependencies: {
-      // The runtime processors import, and the lakec CLI that regenerates and checks this project:
-      // the exact version that generated it.
-      lakec: ctx.lakecVersion,
-    },
-    // Install scripts npm may run: esbuild checks its platform binary; lakec ships built.
-    allowScripts: { esbuild: true, lakec: false },
+    // What the vendored runtime (lakec/runtime.js) imports, when there are processors to run it.
+    // No `lakec` package: this project carries the code it runs, and lakec's CLI, which rebuilds
+    // and checks it, is installed by the team (the README says how).
+    ...(streamDatasets(ctx.model).length > 0 ? { dependencies: sortedObject({ ...runtimeDependencies }) } : {}),
+    // Install scripts npm may run: esbuild checks its platform binary.
+    allowScripts: { esbuild: true },
     devDependencies: sortedObject({
       ...pinned,
       'aws-cdk': awsCdkCli,
@@ -66,7 +67,7 @@ export const projectTarget: Target = {
         noEmit: true,
       },
       // processors/ and loadtest/ are where later lakec versions generate the TypeScript processors and load tests.
-      include: ['infra/**/*.ts', 'processors/**/*.ts', 'loadtest/**/*.ts', 'test/**/*.ts'],
+      include: ['infra/**/*.ts', 'processors/**/*.ts', 'lakec/**/*.ts', 'loadtest/**/*.ts', 'test/**/*.ts'],
       exclude: ['node_modules', 'cdk.out'],
     };
     const cdkJson = { app: 'npx tsx infra/app.ts', context: lakeContext, watch: { include: ['infra/**'] } };
@@ -74,7 +75,9 @@ export const projectTarget: Target = {
       { path: 'package.json', content: stableJson(packageJson(ctx)), ownership: 'generated' },
       { path: 'tsconfig.json', content: stableJson(tsconfig), ownership: 'generated' },
       { path: 'cdk.json', content: stableJson(cdkJson), ownership: 'generated' },
-      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/\n', ownership: 'generated' },
+      // .lakec/ holds local state (a `lakec run` warehouse, say); its manifest.json is generated and
+      // committed: `lakec build --check` on a fresh clone compares it.
+      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/*\n!.lakec/manifest.json\n', ownership: 'generated' },
       { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'test/functions.test.ts', content: render('project/test/functions.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'README.md', content: readme(ctx), ownership: 'generated' },
