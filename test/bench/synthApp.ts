@@ -14,7 +14,7 @@ const { createApp } = (await import(pathToFileURL(join(dir, 'infra', 'lake-app.t
 };
 const outdir = join(dir, 'cdk.out');
 rmSync(outdir, { recursive: true, force: true });
-const { app } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+const { app } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [], 'lakec:admins': ['arn:aws:iam::111122223333:role/LakeAdmin'] } });
 const t1 = performance.now();
 app.synth();
 const t2 = performance.now();

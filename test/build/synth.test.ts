@@ -1,8 +1,11 @@
 /**
- * HEAVY (about a minute): every example is built, its CDK app synthesized in this process with
- * CloudFormation's template validation and cdk-nag's AwsSolutions pack on, its template linted
- * with cfn-lint, its security properties pinned with aws-cdk-lib/assertions, its Lake Formation
- * resources read back into the access matrix the spec asks for, and its TypeScript type-checked.
+ * HEAVY (about a minute): every example is built, its CDK app synthesized once in this process
+ * with the functions bundled (as `cdk synth` does) and CloudFormation's template validation and
+ * cdk-nag's AwsSolutions pack on, its template linted with cfn-lint, its security properties
+ * pinned with aws-cdk-lib/assertions, its deployment order checked against what each Lake
+ * Formation resource names, each function's own bundle run on an event of its kind, its Lake
+ * Formation resources read back into the access matrix the spec asks for, and its TypeScript
+ * type-checked.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,8 +18,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgements } from '../../compiler/codegen/cdk/acknowledgements.ts';
 import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
 import type { LakeModel } from '../../compiler/model/model.ts';
-import { examples, root } from '../support/compile.ts';
-import { buildExample, mergedTemplate, synthesize, type Synthesized, type Template } from './support/out.ts';
+import { examples } from '../support/compile.ts';
+import { functionBundles, invoke, lambdaEnv, responseEndpoint } from './support/functions.ts';
+import { orderingViolations } from './support/ordering.ts';
+import { buildExample, mergedTemplate, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
 import { accessMatrixFromTemplate } from './support/templateMatrix.ts';
 
 type Resource = Template['Resources'][string];
@@ -112,17 +117,17 @@ describe.each(examples)('%s', (example) => {
     }
   });
 
-  it('Lake Formation: IAMAllowedPrincipals removed, deploying role admin, databases after the settings', () => {
+  it('Lake Formation: IAMAllowedPrincipals removed, the deploying role and the context\'s admins administrators, databases after the settings', () => {
     const { t, a } = get();
     a.hasResourceProperties('AWS::LakeFormation::DataLakeSettings', {
       CreateDatabaseDefaultPermissions: [],
       CreateTableDefaultPermissions: [],
       MutationType: 'REPLACE',
-      Admins: Match.arrayWith([{ DataLakePrincipalIdentifier: { 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') } }]),
+      Admins: [{ DataLakePrincipalIdentifier: { 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') } }, { DataLakePrincipalIdentifier: testAdmin }],
     });
     const [[settingsId]] = ofType(t, 'AWS::LakeFormation::DataLakeSettings');
     // Every catalog and permission change hangs off one chain that starts at the settings.
-    const chained = Object.entries(t.Resources).filter(([, r]) => /^AWS::(LakeFormation::(PrincipalPermissions|Tag|TagAssociation|DataCellsFilter|Resource)|Glue::(Database|Table))$/.test(r.Type) || r.Type === 'Custom::IcebergTable');
+    const chained = Object.entries(t.Resources).filter(([, r]) => /^AWS::(LakeFormation::(PrincipalPermissions|Tag|TagAssociation|DataCellsFilter|Resource)|Glue::(Database|Table))$/.test(r.Type) || r.Type === 'Custom::IcebergTable' || r.Type === 'Custom::AthenaDefaultDatabase');
     expect(chained.length).toBeGreaterThan(10);
     const reaches = (id: string, target: string, seen = new Set<string>()): boolean => {
       if (id === target) return true;
@@ -132,7 +137,11 @@ describe.each(examples)('%s', (example) => {
     };
     for (const [id] of chained) expect(reaches(id, settingsId!), `${id} waits for the Lake Formation settings`).toBe(true);
     for (const [id, g] of ofType(t, 'AWS::LakeFormation::PrincipalPermissions')) {
-      expect(g.Properties?.['PermissionsWithGrantOption'], id).toEqual([]);
+      // Only the deploy role's own grant on a table (so it may tag and filter a table the table
+      // creator owns) carries a grant option.
+      const own = JSON.stringify(g.Properties?.['Principal']).includes('cfn-exec-role');
+      if (own) expect([g.Properties?.['Resource'].Table?.Name !== undefined, g.Properties?.['Permissions'], g.Properties?.['PermissionsWithGrantOption']], id).toEqual([true, ['ALL'], ['ALL']]);
+      else expect(g.Properties?.['PermissionsWithGrantOption'], id).toEqual([]);
       const res = g.Properties?.['Resource'];
       if (res.TableWithColumns !== undefined || res.DataCellsFilter !== undefined) expect(g.Properties?.['Permissions'], id).toEqual(['SELECT']);
     }
@@ -140,6 +149,56 @@ describe.each(examples)('%s', (example) => {
       const tagIds = ofType(t, 'AWS::LakeFormation::Tag').filter(([, tag]) => tag.Properties?.['TagKey'] === assoc.Properties?.['LFTags'][0].TagKey).map(([tid]) => tid);
       expect(tagIds.some((tag) => reaches(id, tag)), `${id} waits for its tag`).toBe(true);
     }
+  });
+
+  it('every Lake Formation resource waits for what it names; tags and filters on an Iceberg table wait for the deploy role\'s grant on it', () => {
+    const { t } = get();
+    expect(orderingViolations(t)).toEqual([]);
+    // The check has something to check: grants on databases and tables, tags, filters.
+    expect(ofType(t, 'AWS::LakeFormation::PrincipalPermissions').length).toBeGreaterThan(3);
+  });
+
+  it('each Lambda function has its own asset, whose bundle answers an event of its own kind', async () => {
+    const { synth } = get();
+    const functions = functionBundles(synth);
+    expect(functions.map((f) => f.logicalId).some((id) => /CatalogResources/.test(id))).toBe(true);
+    expect(new Set(functions.map((f) => f.s3Key)).size).toBe(functions.length);
+    // No AWS is reachable: a handler that tried to call it would fail, not answer.
+    const env = lambdaEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const endpoint = await responseEndpoint();
+    try {
+      for (const f of functions) {
+        if (/CatalogResources/.test(f.logicalId)) {
+          // A Delete keeps the table and needs no AWS call: the answer goes to the response URL.
+          const event = { RequestType: 'Delete', ResourceType: 'Custom::IcebergTable', ResponseURL: `${endpoint.url}/${f.logicalId}`, StackId: 'stack', RequestId: 'r1', LogicalResourceId: 'TradesTable', PhysicalResourceId: 'db.trades', ResourceProperties: { Database: 'db', Table: 'trades', Input: '{}' } };
+          const out = await invoke(f, event, env);
+          expect(out.error, f.logicalId).toBeUndefined();
+          expect(out.result).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'db.trades' });
+          expect(endpoint.responses.at(-1)).toMatchObject({ method: 'PUT', url: `/response/${f.logicalId}`, Status: 'SUCCESS', RequestId: 'r1' });
+        } else if (/CatalogApi/.test(f.logicalId)) {
+          // An API Gateway (HTTP API, IAM authorization) event from a role that is no api persona.
+          const event = { routeKey: 'GET /datasets', requestContext: { requestId: 'r1', authorizer: { iam: { userArn: 'arn:aws:sts::111122223333:assumed-role/not-a-persona/session' } } } };
+          const out = await invoke(f, event, env);
+          expect(out.error, f.logicalId).toBeUndefined();
+          expect(out.result).toMatchObject({ statusCode: 403 });
+        } else {
+          throw new Error(`a function this test does not know: ${f.logicalId}`);
+        }
+      }
+    } finally {
+      await endpoint.close();
+    }
+  }, 60_000);
+
+  it('CloudTrail may encrypt with the lake key (encryption context and trail) and describe it (trail only), as AWS documents', () => {
+    const { t } = get();
+    const [[, key]] = ofType(t, 'AWS::KMS::Key');
+    const statements = (key!.Properties!['KeyPolicy'].Statement as Record<string, any>[]).filter((x) => JSON.stringify(x['Principal']).includes('cloudtrail.amazonaws.com'));
+    expect(statements.map((x) => [x['Sid'], x['Action']])).toEqual([['AllowCloudTrailToEncryptLogs', 'kms:GenerateDataKey*'], ['AllowCloudTrailToDescribeKey', 'kms:DescribeKey']]);
+    expect(Object.keys(statements[0]!['Condition'])).toEqual(['StringLike', 'StringEquals']);
+    expect(Object.keys(statements[0]!['Condition']['StringLike'])).toEqual(['kms:EncryptionContext:aws:cloudtrail:arn']);
+    // DescribeKey carries no encryption context: a condition on it would never match.
+    expect(statements[1]!['Condition']).toEqual({ StringEquals: { 'aws:SourceArn': statements[0]!['Condition']['StringEquals']['aws:SourceArn'] } });
   });
 
   it('no IAM wildcard outside an acknowledged one', () => {
@@ -187,7 +246,7 @@ describe.each(examples)('%s', (example) => {
 it('a processor attaches to its slot: stream, table folders, catalog and Lake Formation grants, chained and acknowledged', async () => {
   const { dir } = built.get('examples/audit-surveillance.lake')!;
   const { createApp } = (await import(pathToFileURL(join(dir, 'infra', 'lake-app.ts')).href)) as { createApp(o: object): { app: { synth(): { getStackByName(n: string): { template: Template } } }; stack: { stackName: string; processors: Map<string, { grantProcessor(role: unknown): void; applicationName: string }> } & object } };
-  const { app, stack } = createApp({ outdir: join(dir, 'cdk.out.processor'), context: { 'aws:cdk:bundling-stacks': [] } });
+  const { app, stack } = createApp({ outdir: join(dir, 'cdk.out.processor'), context: { 'aws:cdk:bundling-stacks': [], 'lakec:admins': [testAdmin] } });
   const slot = stack.processors.get('trades')!;
   expect(slot.applicationName).toBe('audit_surveillance-trades');
   slot.grantProcessor(new iam.Role(stack as never, 'FlinkRole', { assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com') }));
@@ -201,16 +260,13 @@ it('a processor attaches to its slot: stream, table folders, catalog and Lake Fo
   expect(JSON.stringify(policies)).toContain('glue:UpdateTable');
 }, 120_000);
 
-it('the generated TypeScript type-checks with the repository\'s TypeScript (all but the SDK entry points)', () => {
-  // Files that import the AWS SDK clients (bundled into the functions) are checked by the
-  // generated project's own `npm test` after `npm install` (test/build/project.test.ts).
-  const sdk = new Set(['aws.ts', 'iceberg-table.ts', 'catalog-api.ts']);
+it('the generated TypeScript type-checks with the repository\'s TypeScript', () => {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.ts') && !(dir.endsWith('functions') && sdk.has(name))) files.push(p);
+      else if (name.endsWith('.ts')) files.push(p);
     }
   };
   for (const { dir } of built.values()) {
@@ -220,8 +276,6 @@ it('the generated TypeScript type-checks with the repository\'s TypeScript (all 
   }
   const { config } = ts.readConfigFile(join(built.get(examples[0]!)!.dir, 'tsconfig.json'), ts.sys.readFile);
   const { options } = ts.parseJsonConfigFileContent(config, ts.sys, built.get(examples[0]!)!.dir);
-  // The processors import lakec's runtime as the installed package; here it is this repository.
-  options.paths = { 'lakec/*': [join(root, '*')] };
   const program = ts.createProgram(files, options);
   const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   expect(diagnostics).toEqual([]);

@@ -1,9 +1,9 @@
 /** The decisions lakec takes for every target: tables, Lake Formation plan, alarms, schedules, names, stacks. */
 import { describe, expect, it } from 'vitest';
-import { datasetAlarms, datasetStacks, datasetStackBudget, maintenanceJobs } from '../../compiler/codegen/cdk/definition.ts';
-import { accessPlan } from '../../compiler/codegen/plan/access.ts';
+import { datasetAlarms, datasetStacks, datasetStackBudget, icebergCreateTableInput, maintenanceJobs } from '../../compiler/codegen/cdk/definition.ts';
+import { accessPlan, filterName } from '../../compiler/codegen/plan/access.ts';
 import { bucketPrefix, fit, personaRoleName } from '../../compiler/codegen/plan/names.ts';
-import { hiveLayout, icebergDdl, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
+import { hiveLayout, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
 import { documented, tsLiteral } from '../../compiler/codegen/tsLiteral.ts';
 import { syntheticSpec } from '../bench/synthetic.ts';
 import { compileAt, compileText } from '../support/compile.ts';
@@ -12,16 +12,17 @@ const audit = compileAt('examples/audit-surveillance.lake').model!;
 const dataset = (name: string) => audit.datasets.find((d) => d.name === name)!;
 
 describe('tables', () => {
-  it('an Iceberg table is an Athena CREATE TABLE with its history columns, partition transforms and snapshot age', () => {
-    const ddl = icebergDdl(dataset('trades'));
-    expect(ddl.split('\n')[0]).toBe('CREATE TABLE IF NOT EXISTS `audit_surveillance_curated`.`trades` (');
-    expect(ddl).toContain("  `trade_id` string COMMENT 'Exchange-assigned trade identifier.',");
-    expect(ddl).toContain('  `quantity` decimal(18,4),');
-    expect(ddl).toMatch(/`system_from` timestamp COMMENT '[^']+',\n {2}`system_to` timestamp COMMENT '[^']+'\n\)/);
-    expect(ddl).toContain('PARTITIONED BY (day(`valid_from`), bucket(16, `trade_id`))');
-    expect(ddl).toContain("LOCATION '{location}'");
-    expect(ddl).toContain("'table_type' = 'ICEBERG'");
-    expect(ddl).toContain("'vacuum_max_snapshot_age_seconds' = '604800'");
+  it('an Iceberg table is created from its Glue input: Iceberg schema, partition spec, both snapshot-age properties, the location left to the stack', () => {
+    const input = icebergCreateTableInput(audit, dataset('trades')) as any;
+    expect(input.DatabaseName).toBeUndefined();
+    expect(input.TableInput.StorageDescriptor.Location).toBe('{location}');
+    const iceberg = input.OpenTableFormatInput.IcebergInput;
+    expect(iceberg.MetadataOperation).toBe('CREATE');
+    expect(iceberg.CreateIcebergTableInput.Location).toBe('{location}');
+    expect(iceberg.CreateIcebergTableInput.Schema.Fields.map((f: { Name: string }) => f.Name).slice(-2)).toEqual(['system_from', 'system_to']);
+    expect(iceberg.CreateIcebergTableInput.PartitionSpec.Fields.map((f: { Transform: string }) => f.Transform)).toEqual(['day', 'bucket[16]']);
+    expect(iceberg.CreateIcebergTableInput.Properties).toMatchObject({ 'history.expire.max-snapshot-age-ms': '604800000', vacuum_max_snapshot_age_seconds: '604800' });
+    expect(JSON.stringify(input)).not.toContain('AWS::AccountId');
   });
 
   it('a Hive table keeps identity partitions out of its files and projects time partitions', () => {
@@ -45,19 +46,31 @@ describe('the Lake Formation plan', () => {
     expect(grant('business_users.trades.columns').resource).toEqual({ kind: 'columnsExcept', database: 'audit_surveillance_curated', table: 'trades', excluded: ['account_id', 'trader_email'] });
   });
 
-  it('turns a row filter into a data cells filter with the granted columns, and grants SELECT on it', () => {
-    expect(plan.filters).toEqual([{
-      name: 'compliance_service_trades', database: 'audit_surveillance_curated', table: 'trades', rowFilter: "venue <> 'TEST'",
+  it('turns a row filter into a data cells filter named by a hash of its definition, and grants SELECT on it', () => {
+    const definition = {
+      database: 'audit_surveillance_curated', table: 'trades', rowFilter: "venue <> 'TEST'",
       columns: ['trade_id', 'symbol', 'side', 'quantity', 'price', 'valid_from', 'valid_to'],
-    }]);
-    expect(grant('compliance_service.trades.rows')).toMatchObject({ resource: { kind: 'dataCellsFilter', filter: 'compliance_service_trades' }, permissions: ['SELECT'] });
+    };
+    const name = filterName('compliance_service', 'trades', definition);
+    expect(name).toMatch(/^compliance_service_trades_[0-9a-f]{8}$/);
+    expect(plan.filters).toEqual([{ name, ...definition }]);
+    expect(grant('compliance_service.trades.rows')).toMatchObject({ resource: { kind: 'dataCellsFilter', filter: name }, permissions: ['SELECT'] });
+    // Another row filter or another column list is another filter.
+    expect(filterName('compliance_service', 'trades', { ...definition, rowFilter: "venue <> 'TEST2'" })).not.toBe(name);
+    expect(filterName('compliance_service', 'trades', { ...definition, columns: definition.columns.slice(1) })).not.toBe(name);
   });
 
-  it('gives the table maintainer CREATE_TABLE and the data location of the zones holding Iceberg tables, first', () => {
-    expect(plan.grants.slice(0, 2).map((g) => [g.principal, g.resource.kind, g.permissions])).toEqual([
-      [{ service: 'tableMaintainer' }, 'dataLocation', ['DATA_LOCATION_ACCESS']],
-      [{ service: 'tableMaintainer' }, 'database', ['CREATE_TABLE', 'DESCRIBE']],
+  it("gives the lake's own roles what creating, tagging and maintaining the tables takes, with a grant option only for the deploy role's own table grant", () => {
+    const own = plan.grants.filter((g) => 'service' in g.principal).map((g) => [g.id, g.resource.kind, g.permissions, g.grantable ?? []]);
+    expect(own).toEqual([
+      ['lakec.table_creator.curated.location', 'dataLocation', ['DATA_LOCATION_ACCESS'], []],
+      ['lakec.table_creator.curated.database', 'database', ['CREATE_TABLE', 'DESCRIBE'], []],
+      ['lakec.table_maintainer.default', 'database', ['DESCRIBE'], []],
+      ['lakec.deploy_role.trades', 'table', ['ALL'], ['ALL']],
+      ['lakec.table_maintainer.trades', 'table', ['ALTER', 'DELETE', 'DESCRIBE', 'INSERT', 'SELECT'], []],
     ]);
+    for (const p of audit.personas) expect(grant(`${p.name}.default`)).toMatchObject({ resource: { kind: 'database', database: 'default' }, permissions: ['DESCRIBE'] });
+    for (const g of plan.grants.filter((x) => 'persona' in x.principal)) expect(g.grantable, g.id).toBeUndefined();
   });
 
   it('makes an except that excludes nothing a table grant, and keeps `all` on a restricted selection from reading outside it', () => {

@@ -6,7 +6,8 @@
 import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
-import { catalogText, days, deadLetterPrefix, hiveLayout, icebergDdl, icebergProperties, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+import { createTableInput } from '../glue/index.ts';
+import { catalogText, days, deadLetterPrefix, hiveLayout, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
 
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
@@ -153,6 +154,16 @@ export function datasetStacks(model: LakeModel, plan: AccessPlan): { name: strin
   return stacks;
 }
 
+/**
+ * The Glue CreateTable input of an Iceberg table (glue/<zone>.<dataset>.json), with `{location}`
+ * where the stack puts the table's S3 location and without the database (a property of its own).
+ */
+export function icebergCreateTableInput(model: LakeModel, d: DatasetModel): Record<string, unknown> {
+  const { DatabaseName: _database, ...input } = createTableInput(model, d);
+  const location = (input['TableInput'] as { StorageDescriptor: { Location: string } }).StorageDescriptor.Location;
+  return JSON.parse(JSON.stringify(input).split(JSON.stringify(location).slice(1, -1)).join('{location}')) as Record<string, unknown>;
+}
+
 export interface LakeDefinitionData {
   readonly model: LakeModel;
   readonly plan: AccessPlan;
@@ -206,7 +217,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         mode: d.mode,
         prefix: tablePrefix(d),
         columns: storedColumns(d).map(column),
-        iceberg: d.format === 'iceberg' ? { createTable: icebergDdl(d).split('\n'), properties: icebergProperties(d) } : undefined,
+        iceberg: d.format === 'iceberg' ? { createTableInput: icebergCreateTableInput(model, d) } : undefined,
         hive: hive === undefined ? undefined : {
           columns: hive.columns.map(column),
           partitionKeys: hive.partitionKeys.map((k) => ({ name: k.name, type: k.type, comment: k.comment })),
@@ -242,6 +253,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
     datasetStacks: datasetStacks(model, plan),
     maintenanceWorkgroup: N.workgroupName(lake, 'maintenance'),
     tableMaintainerRole: N.tableMaintainerRoleName(lake),
+    tableCreatorRole: N.tableCreatorRoleName(lake),
     bytesScannedCutoffPerQuery: defaultBytesScannedCutoff,
     lakeFormation: {
       tags: plan.tags.map((t) => ({ key: t.key, values: t.values })),
@@ -252,6 +264,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         principal: g.principal,
         resource: g.resource,
         permissions: g.permissions,
+        ...(g.grantable !== undefined ? { grantable: g.grantable } : {}),
         ...('table' in g.resource ? { dataset: model.datasets.find((d) => d.database === (g.resource as { database: string }).database && d.table === (g.resource as { table: string }).table)!.name } : {}),
         ...(g.grant !== undefined ? { grant: g.grant } : {}),
       })),

@@ -27,9 +27,12 @@ const fixed = [
   'constructs/observability.ts',
   'constructs/maintenance.ts',
   'constructs/datasets.ts',
+  'context.ts',
   'functions/aws.ts',
-  'functions/iceberg-table.ts',
+  'functions/custom-resource.ts',
+  'functions/catalog-resources.ts',
   'functions/iceberg-table-handler.ts',
+  'functions/default-database-handler.ts',
   'functions/catalog-api.ts',
   'functions/catalog-api-handler.ts',
 ];

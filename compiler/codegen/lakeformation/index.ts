@@ -12,12 +12,18 @@ import type { LakeModel } from '../../model/model.ts';
 import type { GeneratedFile, GenContext, Target } from '../files.ts';
 import { stableJson } from '../files.ts';
 import { accessMatrixFromModel, accessPlan, type LfGrant, type LfResource } from '../plan/access.ts';
-import { accountPlaceholder, bucketName, personaRoleName, tableMaintainerRoleName } from '../plan/names.ts';
+import { accountPlaceholder, bucketName, deployRoleArn, personaRoleName, tableCreatorRoleName, tableMaintainerRoleName } from '../plan/names.ts';
 import { accessMatrixMarkdown } from './matrix.ts';
 
 function principalArn(model: LakeModel, g: LfGrant): string {
-  const role = 'persona' in g.principal ? personaRoleName(model.lake.name, g.principal.persona) : tableMaintainerRoleName(model.lake.name);
-  return `arn:aws:iam::${accountPlaceholder}:role/${role}`;
+  const lake = model.lake.name;
+  if ('persona' in g.principal) return `arn:aws:iam::${accountPlaceholder}:role/${personaRoleName(lake, g.principal.persona)}`;
+  switch (g.principal.service) {
+    case 'tableCreator': return `arn:aws:iam::${accountPlaceholder}:role/${tableCreatorRoleName(lake)}`;
+    case 'tableMaintainer': return `arn:aws:iam::${accountPlaceholder}:role/${tableMaintainerRoleName(lake)}`;
+    // The CDK bootstrap's execution role (default qualifier), which CloudFormation deploys with.
+    case 'deployRole': return deployRoleArn(model.lake.region);
+  }
 }
 
 export function lfResource(model: LakeModel, r: LfResource): Record<string, unknown> {
@@ -43,7 +49,7 @@ export function lakeFormationFiles(model: LakeModel): { permissions: unknown; fi
       Principal: { DataLakePrincipalIdentifier: principalArn(model, g) },
       Resource: lfResource(model, g.resource),
       Permissions: [...g.permissions],
-      PermissionsWithGrantOption: [],
+      PermissionsWithGrantOption: [...(g.grantable ?? [])],
     })),
   };
   const filters = {

@@ -6,7 +6,7 @@
  * no exclusions is a table grant; a row filter is a data cells filter on which SELECT is granted.
  */
 import type { DatasetModel, GrantModel, LakeModel } from '../../model/model.ts';
-import { lfTagKey } from './names.ts';
+import { fit, lfTagKey, shortHash } from './names.ts';
 import { storedColumns, tableColumnNames } from './tables.ts';
 
 export type LfPermission = 'ALL' | 'ALTER' | 'CREATE_TABLE' | 'DATA_LOCATION_ACCESS' | 'DELETE' | 'DESCRIBE' | 'DROP' | 'INSERT' | 'SELECT';
@@ -20,8 +20,19 @@ export type LfResource =
   | { readonly kind: 'dataCellsFilter'; readonly database: string; readonly table: string; readonly filter: string }
   | { readonly kind: 'dataLocation'; readonly zone: string };
 
-/** Who receives a permission: a persona's role, or one of the lake's own service roles. */
-export type LfPrincipal = { readonly persona: string } | { readonly service: 'tableMaintainer' };
+/**
+ * The lake's own principals: the table creator (the catalog custom resource's role: creates the
+ * Iceberg tables and, when the account has none, Athena's `default` database), the table
+ * maintainer (scheduled OPTIMIZE and VACUUM) and the deploy role (the role CloudFormation deploys
+ * with, a data lake administrator: it grants itself what Lake Formation asks of a table's tagger).
+ */
+export type LfService = 'tableCreator' | 'tableMaintainer' | 'deployRole';
+
+/** Who receives a permission: a persona's role, or one of the lake's own principals. */
+export type LfPrincipal = { readonly persona: string } | { readonly service: LfService };
+
+/** Athena's own database, on which every principal that queries through Athena needs DESCRIBE. */
+export const defaultDatabase = 'default';
 
 export interface LfGrant {
   /** Unique, stable: also the BatchGrantPermissions entry id. */
@@ -29,6 +40,8 @@ export interface LfGrant {
   readonly principal: LfPrincipal;
   readonly resource: LfResource;
   readonly permissions: readonly LfPermission[];
+  /** Permissions the principal may grant on: only the deploy role's own grant on a table it tags. */
+  readonly grantable?: readonly LfPermission[];
   /** The spec's grant this permission comes from (absent for the lake's own roles). */
   readonly grant?: string;
 }
@@ -102,13 +115,30 @@ export function accessPlan(model: LakeModel): AccessPlan {
     return id;
   };
 
-  // The lake's table maintainer creates the Iceberg tables (Athena DDL) and runs their upkeep:
-  // it needs CREATE_TABLE on the databases and access to the data locations that hold them.
-  const icebergZones = sorted(model.datasets.filter((d) => d.format === 'iceberg').map((d) => d.zone));
-  for (const zone of icebergZones) {
+  // The table creator creates the Iceberg tables (Glue CreateTable, so no Athena DDL on a Lake
+  // Formation location): it needs CREATE_TABLE on their databases and their data locations.
+  // (It also creates Athena's `default` database when the account has none, as one of the
+  // account's database creators: CloudFormation cannot grant CREATE_DATABASE on the catalog.)
+  const creator = { service: 'tableCreator' } as const;
+  const maintainer = { service: 'tableMaintainer' } as const;
+  const iceberg = model.datasets.filter((d) => d.format === 'iceberg');
+  for (const zone of sorted(iceberg.map((d) => d.zone))) {
     const z = model.zones.find((x) => x.name === zone)!;
-    grants.push({ id: uniqueId(`lakec.table_maintainer.${zone}.location`), principal: { service: 'tableMaintainer' }, resource: { kind: 'dataLocation', zone }, permissions: ['DATA_LOCATION_ACCESS'] });
-    grants.push({ id: uniqueId(`lakec.table_maintainer.${zone}.database`), principal: { service: 'tableMaintainer' }, resource: { kind: 'database', database: z.database }, permissions: ['CREATE_TABLE', 'DESCRIBE'] });
+    grants.push({ id: uniqueId(`lakec.table_creator.${zone}.location`), principal: creator, resource: { kind: 'dataLocation', zone }, permissions: ['DATA_LOCATION_ACCESS'] });
+    grants.push({ id: uniqueId(`lakec.table_creator.${zone}.database`), principal: creator, resource: { kind: 'database', database: z.database }, permissions: ['CREATE_TABLE', 'DESCRIBE'] });
+  }
+  // Athena on Lake Formation: DESCRIBE on `default` for whoever queries (the maintainer, personas).
+  const maintained = iceberg.filter((d) => d.maintenance !== undefined && (d.maintenance.compact !== undefined || d.maintenance.expireSnapshots !== undefined || d.maintenance.removeOrphans !== undefined));
+  if (maintained.length > 0) grants.push({ id: uniqueId('lakec.table_maintainer.default'), principal: maintainer, resource: { kind: 'database', database: defaultDatabase }, permissions: ['DESCRIBE'] });
+  for (const p of model.personas) grants.push({ id: uniqueId(`${p.name}.default`), principal: { persona: p.name }, resource: { kind: 'database', database: defaultDatabase }, permissions: ['DESCRIBE'] });
+  for (const d of iceberg) {
+    const table = { database: d.database, table: d.table };
+    // The creator owns the table; LF-Tags and data cells filters may be put on a table only by its
+    // owner or a holder of ALL with the grant option: the deploy role (an administrator) grants
+    // itself that before it tags and filters. Nobody else holds a grant option.
+    grants.push({ id: uniqueId(`lakec.deploy_role.${d.name}`), principal: { service: 'deployRole' }, resource: { kind: 'table', ...table }, permissions: ['ALL'], grantable: ['ALL'] });
+    // The maintainer rewrites (OPTIMIZE) and expires (VACUUM) files: explicit privileges, no grant option.
+    if (maintained.includes(d)) grants.push({ id: uniqueId(`lakec.table_maintainer.${d.name}`), principal: maintainer, resource: { kind: 'table', ...table }, permissions: ['ALTER', 'DELETE', 'DESCRIBE', 'INSERT', 'SELECT'] });
   }
 
   for (const g of model.grants) {
@@ -136,11 +166,12 @@ export function accessPlan(model: LakeModel): AccessPlan {
     const others = sorted(g.privileges.flatMap((p) => (p === 'select' ? [] : p === 'all' ? allButSelect : datasetPrivileges[p]!)));
     if (reads) {
       if (g.rowFilter !== undefined) {
-        const name = uniqueFilterName(filters, `${g.persona}_${d.name}`);
-        filters.push({
-          name, ...table, rowFilter: g.rowFilter,
+        const definition = {
+          ...table, rowFilter: g.rowFilter,
           ...(restricted?.kind === 'columns' ? { columns: restricted.columns } : { excluded: restricted?.excluded ?? [] }),
-        });
+        };
+        const name = uniqueFilterName(filters, filterName(g.persona, d.name, definition));
+        filters.push({ name, ...definition });
         grants.push({ id: uniqueId(`${base}.rows`), principal, resource: { kind: 'dataCellsFilter', ...table, filter: name }, permissions: ['SELECT'], grant: text });
       } else if (restricted!.kind === 'columns') {
         grants.push({ id: uniqueId(`${base}.columns`), principal, resource: { kind: 'columns', ...table, columns: restricted!.columns }, permissions: ['SELECT'], grant: text });
@@ -163,6 +194,17 @@ export function accessPlan(model: LakeModel): AccessPlan {
     }
   }
   return { tags, tagAssignments, filters, grants };
+}
+
+/**
+ * A data cells filter's name: `<persona>_<dataset>_<hash of its definition>`. Every property of a
+ * filter is replacement-only and CloudFormation creates the replacement before it deletes the
+ * old one, so a filter with a fixed name could never change: a changed row filter or column list
+ * gives a new name, a new filter and a new grant, then the old ones are removed.
+ */
+export function filterName(persona: string, dataset: string, definition: Omit<DataCellsFilterPlan, 'name'>): string {
+  const canonical = JSON.stringify([definition.database, definition.table, definition.rowFilter, definition.columns ?? null, definition.excluded ?? null]);
+  return `${fit(`${persona}_${dataset}`, 255 - 9)}_${shortHash(canonical)}`;
 }
 
 function uniqueFilterName(filters: readonly DataCellsFilterPlan[], base: string): string {

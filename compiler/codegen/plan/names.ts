@@ -88,7 +88,17 @@ export function bucketName(lake: string, zone: string, region: string): string {
   return `${bucketPrefix(lake, zone, region)}-${accountPlaceholder}-${region}`;
 }
 
-/** The role that creates the Iceberg tables and runs their maintenance. */
+/** The role that runs the Iceberg tables' scheduled maintenance (OPTIMIZE, VACUUM). */
 export function tableMaintainerRoleName(lake: string): string {
   return fit(`${lake}-table-maintainer`, 64);
+}
+
+/** The role of the catalog custom resource: creates the Iceberg tables (and so owns them). */
+export function tableCreatorRoleName(lake: string): string {
+  return fit(`${lake}-table-creator`, 64);
+}
+
+/** The role CloudFormation deploys with: the CDK bootstrap's execution role, default qualifier. */
+export function deployRoleArn(region: string): string {
+  return `arn:aws:iam::${accountPlaceholder}:role/cdk-hnb659fds-cfn-exec-role-${accountPlaceholder}-${region}`;
 }

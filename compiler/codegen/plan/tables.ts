@@ -83,52 +83,20 @@ export function icebergTransform(p: DatasetModel['partitioning'][number]): strin
   return p.width !== undefined ? `${p.transform}[${p.width}]` : p.transform;
 }
 
-/** `bucket(16, trade_id)`, `day(valid_from)`, `desk`: Athena's PARTITIONED BY terms. */
-export function athenaTransform(p: DatasetModel['partitioning'][number]): string {
-  const col = athenaIdent(p.column);
-  if (p.transform === 'identity') return col;
-  if (p.width !== undefined) return `${p.transform}(${p.width}, ${col})`;
-  return `${p.transform}(${col})`;
-}
-
-export function athenaIdent(name: string): string {
-  return `\`${name}\``;
-}
-
-export function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
-/** Athena table properties of an Iceberg table (only keys Athena accepts in DDL). */
-export function icebergProperties(d: DatasetModel): Record<string, string> {
-  const props: Record<string, string> = { format: 'parquet', table_type: 'ICEBERG', write_compression: 'zstd' };
-  const expire = d.maintenance?.expireSnapshots;
-  if (expire !== undefined) props['vacuum_max_snapshot_age_seconds'] = String(expire.seconds);
-  return Object.fromEntries(Object.entries(props).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-/** The same settings as Iceberg table properties (Glue's CreateIcebergTableInput, Spark, Flink). */
+/**
+ * An Iceberg table's properties (Glue's CreateIcebergTableInput, Spark, Flink): format v2, Parquet
+ * with zstd, and the snapshot age of `expire_snapshots` twice: Iceberg's own
+ * `history.expire.max-snapshot-age-ms`, and `vacuum_max_snapshot_age_seconds`, which Athena's
+ * VACUUM (the scheduled maintenance) reads.
+ */
 export function icebergNativeProperties(d: DatasetModel): Record<string, string> {
   const props: Record<string, string> = { 'format-version': '2', 'write.format.default': 'parquet', 'write.parquet.compression-codec': 'zstd' };
   const expire = d.maintenance?.expireSnapshots;
-  if (expire !== undefined) props['history.expire.max-snapshot-age-ms'] = String(expire.seconds * 1000);
+  if (expire !== undefined) {
+    props['history.expire.max-snapshot-age-ms'] = String(expire.seconds * 1000);
+    props['vacuum_max_snapshot_age_seconds'] = String(expire.seconds);
+  }
   return Object.fromEntries(Object.entries(props).sort(([a], [b]) => (a < b ? -1 : 1)));
-}
-
-/**
- * `CREATE TABLE IF NOT EXISTS` for Athena, with `{location}` where the stack puts the table's S3
- * location. Athena writes the Iceberg metadata and registers the table in Glue as ICEBERG: the
- * table is created through the Iceberg catalog, never written by CloudFormation (FIELD-NOTES.md).
- */
-export function icebergDdl(d: DatasetModel): string {
-  const cols = storedColumns(d);
-  const lines = cols.map((c, i) => `  ${athenaIdent(c.name)} ${c.type}${c.comment !== undefined ? ` COMMENT ${sqlString(c.comment)}` : ''}${i < cols.length - 1 ? ',' : ''}`);
-  const parts = [`CREATE TABLE IF NOT EXISTS ${athenaIdent(d.database)}.${athenaIdent(d.table)} (`, ...lines, ')'];
-  if (d.partitioning.length > 0) parts.push(`PARTITIONED BY (${d.partitioning.map(athenaTransform).join(', ')})`);
-  parts.push(`LOCATION '{location}'`);
-  const props = Object.entries(icebergProperties(d)).map(([k, v]) => `${sqlString(k)} = ${sqlString(v)}`);
-  parts.push(`TBLPROPERTIES (${props.join(', ')})`);
-  return parts.join('\n');
 }
 
 /** Field ids: top-level columns 1..n in order, then nested fields depth-first (Iceberg's convention). */

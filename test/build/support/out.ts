@@ -91,19 +91,32 @@ export function mergedTemplate(s: Synthesized): Template {
   return { Resources: resources };
 }
 
+/** The Lake Formation administrator every test synthesis names (context `lakec:admins`). */
+export const testAdmin = 'arn:aws:iam::111122223333:role/LakeAdmin';
+
+export interface SynthOptions {
+  /** Bundle the Lambda functions (esbuild, the AWS SDK included), as `cdk synth` does. Default true. */
+  readonly bundling?: boolean;
+  /** Context besides `lakec:admins` (which defaults to `testAdmin`). */
+  readonly context?: Record<string, unknown>;
+  /** The cloud assembly folder under the project (default cdk.out). */
+  readonly outdir?: string;
+}
+
 /**
  * Synthesizes a generated app in this process, as its own `createApp` does: CloudFormation's
- * template validation and cdk-nag run and throw on any unacknowledged finding. Functions are not
- * bundled here (the repository does not install the SDK clients they bundle); the generated
- * project's own tests bundle them (test/build/project.test.ts).
+ * template validation and cdk-nag run and throw on any unacknowledged finding, and the functions
+ * are bundled (their AWS SDK clients are lakec's development dependencies, at the versions the
+ * generated package.json pins).
  */
-export async function synthesize(dir: string): Promise<Synthesized> {
+export async function synthesize(dir: string, options: SynthOptions = {}): Promise<Synthesized> {
   const { createApp } = (await import(pathToFileURL(join(dir, 'infra', 'lake-app.ts')).href)) as {
     createApp(o: { outdir: string; context: Record<string, unknown> }): { app: { synth(): { getStackByName(n: string): { template: Template } } }; stack: { stackName: string } };
   };
-  const outdir = join(dir, 'cdk.out');
+  const outdir = join(dir, options.outdir ?? 'cdk.out');
   rmSync(outdir, { recursive: true, force: true });
-  const { app, stack } = createApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const context = { 'lakec:admins': [testAdmin], ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}), ...options.context };
+  const { app, stack } = createApp({ outdir, context });
   const assembly = app.synth();
   const templates = new Map<string, Template>();
   for (const f of readdirSync(outdir).filter((n) => n.endsWith('.template.json')).sort()) templates.set(f, JSON.parse(readFileSync(join(outdir, f), 'utf8')) as Template);

@@ -9,6 +9,17 @@ import type { Template } from './out.ts';
 
 interface Table { readonly dataset: string; readonly database: string; readonly columns: readonly string[] }
 
+/** A string, or an `Fn::Join` of strings and references (references become `<ref>`), as text. */
+export function flattenJoin(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o['Fn::Join'])) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x !== null && !('Fn::Join' in x) ? '<ref>' : flattenJoin(x))).join(sep);
+  }
+  return '<ref>';
+}
+
 export function accessMatrixFromTemplate(template: Template): AccessMatrix {
   const resources = Object.entries(template.Resources);
   const personaOfRole = new Map<string, string>();
@@ -24,8 +35,10 @@ export function accessMatrixFromTemplate(template: Template): AccessMatrix {
       const columns = [...input.StorageDescriptor.Columns, ...(input.PartitionKeys ?? [])].map((c: { Name: string }) => c.Name);
       tables.set(`${r.Properties!['DatabaseName']}.${input.Name}`, { dataset: input.Name, database: r.Properties!['DatabaseName'], columns });
     } else if (r.Type === 'Custom::IcebergTable') {
+      // The Glue CreateTable input, as JSON text (the location inside it is a CloudFormation join).
       const p = r.Properties!;
-      tables.set(`${p['Database']}.${p['Table']}`, { dataset: p['Table'], database: p['Database'], columns: (p['Columns'] as { Name: string }[]).map((c) => c.Name) });
+      const input = JSON.parse(flattenJoin(p['Input'])) as { TableInput: { StorageDescriptor: { Columns: { Name: string }[] } } };
+      tables.set(`${p['Database']}.${p['Table']}`, { dataset: p['Table'], database: p['Database'], columns: input.TableInput.StorageDescriptor.Columns.map((c) => c.Name) });
     }
   }
   const filters = new Map<string, { rowFilter: string; columns?: string[]; excluded?: string[] }>();
@@ -55,6 +68,9 @@ export function accessMatrixFromTemplate(template: Template): AccessMatrix {
     const others = permissions.filter((x) => x !== 'SELECT');
     const res = p['Resource'];
     if (res.Database !== undefined) {
+      // DESCRIBE on Athena's `default` database is what Athena on Lake Formation asks of every
+      // querying principal, not a grant of the spec.
+      if (res.Database.Name === 'default') continue;
       b.privilege(persona, `database:${res.Database.Name}`, permissions);
     } else if (res.Table !== undefined && res.Table.TableWildcard !== undefined) {
       for (const t of tables.values()) {

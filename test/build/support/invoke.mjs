@@ -1,0 +1,20 @@
+// Runs a bundled Lambda function's handler once, in this process, as Lambda would: reads
+// { bundle, event } as JSON on stdin, requires the CommonJS bundle, calls `handler(event, context)`
+// with a context whose remaining time counts down from the function's timeout, and prints
+// { result } or { error } as JSON on stdout. The AWS SDK inside the bundle takes its endpoint and
+// credentials from the environment the test gives this process.
+import { createRequire } from 'node:module';
+
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const { bundle, event, timeoutMs = 300000 } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+const started = Date.now();
+const context = { getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started), awsRequestId: 'test-request', functionName: 'test' };
+try {
+  const { handler } = createRequire(import.meta.url)(bundle);
+  if (typeof handler !== 'function') throw new Error(`${bundle} exports no handler`);
+  const result = await handler(event, context);
+  process.stdout.write(JSON.stringify({ result }));
+} catch (error) {
+  process.stdout.write(JSON.stringify({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+}
