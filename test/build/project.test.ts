@@ -1,64 +1,104 @@
 /**
- * HEAVY (npm install, about a minute with a warm npm cache): the project generated from the
- * reference spec is a project of its own. It is copied outside this repository, lakec is
- * installed into it from `npm pack` of this repository (as docs/build.md tells a team to do until
- * lakec is published), and its own `npm test` must pass: type-check, synthesis with the Lambda
- * functions bundled (AWS SDK included), cdk-nag, the security properties and the handlers' tests.
- * The repository's TypeScript then type-checks every generated file, SDK entry points included.
+ * HEAVY (npm install from the registry, about two minutes with a warm npm cache): the project
+ * `lakec build` writes for the reference spec is a project of its own, as a team gets it.
+ *
+ * It is committed to a git repository and cloned (a real `git clone`): `lakec build --check`
+ * passes on the clone. In the clone, the commands of the generated README's "Deploy" section run
+ * in order, as written: `npm install` (public packages only: nothing named lakec), `npm test`
+ * (type-check, synthesis with the functions bundled, cdk-nag, the handlers and processors) and
+ * `npx cdk synth` through the real cdk CLI with the README's `--context lakec:admins=...`; only
+ * `cdk deploy` is left out. Synthesis without an administrator fails with lakec's message and no
+ * stack trace. Afterwards `--check` still passes and git sees no tracked file changed.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { generate } from '../../compiler/codegen/generate.ts';
-import { apply, plan } from '../../compiler/codegen/writer.ts';
-import { compileAt, root } from '../support/compile.ts';
+import { root } from '../support/compile.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'lakec-project-'));
 afterAll(() => rm(work, { recursive: true, force: true }), 120_000);
 
+const lakec = join(root, 'compiler', 'dist', 'lakec.js');
+const spec = join(root, 'examples', 'audit-surveillance.lake');
+const account = '111122223333';
+
 /** Runs a command without blocking the test worker (npm install and npm test take a while). */
-function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; output: string }> {
-  // Without the parent `npm test`'s npm_* variables: the child npm works on its own project.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string; output: string }> {
+  // Without the parent `npm test`'s npm_* variables: the child npm works on its own project. Only
+  // npm's own settings below (no audit, the local cache first); the commands are the README's.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') && !k.startsWith('AWS_') && k !== 'CDK_DEFAULT_ACCOUNT'));
+  const settings = { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' };
+  const git = { GIT_AUTHOR_NAME: 'lakec test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'lakec test', GIT_COMMITTER_EMAIL: 'test@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...env, CI: 'true', CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' } });
+    const child = spawn(command, args, { cwd, env: { ...env, ...settings, ...git, CI: 'true', CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, output: `${stdout}\n${stderr}` }));
+    child.on('close', (status) => resolve({ status, stdout, stderr, output: `${stdout}\n${stderr}` }));
   });
 }
 
-it('installs lakec from npm pack, and its own npm test passes', async () => {
-  const out = join(work, 'audit-surveillance');
-  const files = generate({ model: compileAt('examples/audit-surveillance.lake').model!, specName: 'audit-surveillance.lake', lakecVersion: '0.1.0' });
-  apply(out, files, plan(out, files));
+/** The shell commands of the README's "Deploy" section, comments removed. */
+function deploySteps(readme: string): string[] {
+  const section = readme.slice(readme.indexOf('## Deploy'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (block === undefined) throw new Error('the README has no sh block under "## Deploy"');
+  return block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '');
+}
 
-  const packed = await run('npm', ['pack', '--silent', '--pack-destination', work], root);
-  expect(packed.status, packed.output).toBe(0);
-  const tarball = readdirSync(work).find((f) => /^lakec-.*\.tgz$/.test(f))!;
-  const pkgPath = join(out, 'package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { dependencies: Record<string, string> };
-  expect(pkg.dependencies['lakec']).toBe('0.1.0');
-  pkg.dependencies['lakec'] = `file:${join(work, tarball)}`;
-  writeFileSync(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
+it('a clone of the committed project passes --check; the README\'s steps install, test and synthesize it from the registry; --check still passes', async () => {
+  const committed = join(work, 'committed');
+  const built = await run(process.execPath, [lakec, 'build', spec, '-o', committed], root);
+  expect(built.status, built.output).toBe(0);
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'the generated project']]) {
+    const g = await run('git', args, committed);
+    expect(g.status, g.output).toBe(0);
+  }
+  const tracked = (await run('git', ['ls-files'], committed)).stdout.split('\n');
+  expect(tracked).toContain('.lakec/manifest.json');
+  expect(tracked).toContain('lakec/runtime.js');
 
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], out);
-  expect(install.status, install.output).toBe(0);
-  // The lakec CLI of the installed package checks the project it generated.
-  const check = await run(join(out, 'node_modules', '.bin', 'lakec'), ['build', join(root, 'examples', 'audit-surveillance.lake'), '-o', out, '--check'], out);
-  // Only the lakec dependency was rewritten above.
-  expect(check.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim()), check.output).toEqual(['changed  package.json']);
+  const clone = join(work, 'clone');
+  const cloned = await run('git', ['clone', '-q', committed, clone], work);
+  expect(cloned.status, cloned.output).toBe(0);
+  const check = (): Promise<{ status: number | null; output: string }> => run(process.execPath, [lakec, 'build', spec, '-o', clone, '--check'], root);
+  const fresh = await check();
+  expect(fresh.status, fresh.output).toBe(0);
+  expect(fresh.output).toMatch(/is up to date/);
 
-  const test = await run('npm', ['test'], out);
-  expect(test.status, test.output.slice(-6000)).toBe(0);
-  expect(test.output).toMatch(/# fail 0/);
+  const pkg = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  expect(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((d) => /lakec/.test(d))).toEqual([]);
 
-  const tsc = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(out, 'tsconfig.json'), '--noEmit'], out);
-  expect(tsc.status, tsc.output).toBe(0);
-}, 600_000);
+  const steps = deploySteps(readFileSync(join(clone, 'README.md'), 'utf8'));
+  expect(steps.map((s) => s.split(' ').slice(0, 3).join(' '))).toEqual(['npm install', 'npm test', 'npx cdk synth', 'npx cdk deploy']);
+  for (const step of steps.filter((s) => !s.startsWith('npx cdk deploy'))) {
+    const r = await run('bash', ['-c', step.replace(/ACCOUNT/g, account)], clone);
+    expect(r.status, `${step}\n${r.output.slice(-6000)}`).toBe(0);
+    if (step === 'npm test') expect(r.output).toMatch(/# fail 0/);
+  }
+  // The real cdk CLI handed the README's admins over as a string; the stack read them as a list.
+  const template = JSON.parse(readFileSync(join(clone, 'cdk.out', 'AuditSurveillanceLake.template.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+  const settings = Object.values(template.Resources).find((r) => r.Type === 'AWS::LakeFormation::DataLakeSettings')!;
+  expect(settings.Properties['Admins'].slice(1)).toEqual([{ DataLakePrincipalIdentifier: `arn:aws:iam::${account}:role/YourLakeAdmin` }]);
+  // Synthesized with bundling: each function its own asset.
+  const keys = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function').map((r) => r.Properties['Code'].S3Key as string);
+  expect(keys.length).toBe(2);
+  expect(new Set(keys).size).toBe(2);
+  expect(readdirSync(join(clone, 'cdk.out')).filter((f) => f.startsWith('asset.')).length).toBeGreaterThanOrEqual(2);
+
+  const noAdmin = await run('npx', ['cdk', 'synth'], clone);
+  expect(noAdmin.status).not.toBe(0);
+  expect(noAdmin.stderr).toContain('lakec: context lakec:admins: no Lake Formation administrator given');
+  expect(noAdmin.stderr).not.toMatch(/^\s+at /m);
+
+  const after = await check();
+  expect(after.status, after.output).toBe(0);
+  // npm install, npm test and cdk synth changed no tracked file; npm wrote the lock (the team's).
+  const status = await run('git', ['status', '--porcelain'], clone);
+  expect(status.stdout.split('\n').filter((l) => l !== '')).toEqual(['?? package-lock.json']);
+}, 900_000);

@@ -61,6 +61,7 @@ export function readme(ctx: GenContext): string {
     acknowledgements: acknowledgementsMarkdown(),
     context: Object.keys(lakeContext).map((k) => `\`${k}\``).join(', '),
     bytesScannedGiB: defaultBytesScannedCutoff / 1024 ** 3,
+    bytesScanned: defaultBytesScannedCutoff,
     maintainerRole: N.tableMaintainerRoleName(lake),
   };
   return render('project/README.md.hbs', view);
