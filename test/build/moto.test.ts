@@ -1,0 +1,230 @@
+/**
+ * HEAVY (about half a minute): the reference lake's two Lambda functions, as `cdk synth` bundles
+ * them, against AWS APIs served by moto's server on 127.0.0.1 (Glue, Athena, S3, STS), run the way
+ * Lambda runs them: the catalog custom resources through create, update, drift and delete with
+ * the properties CloudFormation would pass them (taken from the synthesized template), and the
+ * catalog API end to end as an api persona (assume the persona's role, list, describe, start a
+ * manifest, fetch its pre-signed links).
+ *
+ * What moto does not serve, and so is not proven here: Lake Formation's enforcement (moto keeps
+ * grants as bookkeeping; no column or row filtering of GetTable or of query results), Athena's
+ * execution (queries succeed without running: the UNLOAD's files are put in S3 by the test), the
+ * Iceberg metadata Glue writes on CreateTable with an IcebergInput, and Glue UpdateTable with an
+ * UpdateOpenTableFormatInput (the `set-properties` change of an Iceberg property: moto requires a
+ * TableInput), which is covered by the generated project's tests on a fake.
+ */
+import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withoutHeader } from '../../compiler/codegen/files.ts';
+import { bundle, invoke, lambdaEnv, responseEndpoint, type FunctionBundle } from './support/functions.ts';
+import { motoAccount, startMoto, type Moto } from './support/moto.ts';
+import { buildExample, mergedTemplate, synthesize, type Template } from './support/out.ts';
+
+const region = 'us-east-1';
+let moto: Moto;
+let template: Template;
+let dir: string;
+let resources: FunctionBundle;
+let api: FunctionBundle;
+let glue: GlueClient;
+let s3: S3Client;
+let athena: AthenaClient;
+let endpoint: Awaited<ReturnType<typeof responseEndpoint>>;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  dir = buildExample('examples/audit-surveillance.lake').dir;
+  const s = await synthesize(dir, { outdir: 'cdk.out.moto' });
+  template = mergedTemplate(s);
+  resources = bundle(s, /^CatalogResourcesFunction/);
+  api = bundle(s, /^ConsumptionCatalogApiFunction/);
+  const client = { endpoint: moto.endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  glue = new GlueClient(client);
+  s3 = new S3Client({ ...client, forcePathStyle: true });
+  athena = new AthenaClient(client);
+  endpoint = await responseEndpoint();
+}, 180_000);
+
+afterAll(async () => {
+  await endpoint?.close();
+  await moto?.stop();
+});
+
+/** A template value as CloudFormation would resolve it in moto's account and the lake's region. */
+function resolve(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(resolve);
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o['Ref'] === 'string') {
+    const ref = o['Ref'];
+    const pseudo: Record<string, string> = { 'AWS::AccountId': motoAccount, 'AWS::Region': region, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+    if (ref in pseudo) return pseudo[ref];
+    const r = template.Resources[ref];
+    if (r?.Type === 'AWS::S3::Bucket') return resolve(r.Properties!['BucketName']);
+    if (r?.Type === 'AWS::IAM::Role') return resolve(r.Properties!['RoleName']);
+    throw new Error(`cannot resolve Ref ${ref}`);
+  }
+  if (Array.isArray(o['Fn::GetAtt'])) {
+    const [id, attr] = o['Fn::GetAtt'] as [string, string];
+    const r = template.Resources[id];
+    if (r?.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${resolve({ Ref: id }) as string}`;
+    if (r?.Type === 'AWS::IAM::Role' && attr === 'Arn') return `arn:aws:iam::${motoAccount}:role/${resolve(r.Properties!['RoleName']) as string}`;
+    throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
+  }
+  if (Array.isArray(o['Fn::Join'])) {
+    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+    return parts.map((p) => String(resolve(p))).join(sep);
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+}
+
+/** The custom resources of a type, with the properties CloudFormation would send (less the service token). */
+function customResources(type: string): { id: string; properties: Record<string, string> }[] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id, r]) => {
+    const { ServiceToken: _token, ...properties } = r.Properties!;
+    return { id, properties: resolve(properties) as Record<string, string> };
+  });
+}
+
+const env = (): Record<string, string> => lambdaEnv({ AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: region });
+
+let request = 0;
+async function cfn(type: string, requestType: 'Create' | 'Update' | 'Delete', id: string, properties: Record<string, string>, extra: Record<string, unknown> = {}): Promise<any> {
+  const requestId = `r${++request}`;
+  const event = { RequestType: requestType, ResourceType: type, ResponseURL: `${endpoint.url}/${requestId}`, StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/AuditSurveillanceLake/x', RequestId: requestId, LogicalResourceId: id, ResourceProperties: properties, ...extra };
+  const out = await invoke(resources, event, env());
+  expect(out.error, JSON.stringify(out)).toBeUndefined();
+  // The answer CloudFormation receives is the one the handler returns.
+  const sent = endpoint.responses.filter((r) => r.url === `/response/${requestId}`);
+  expect(sent.length).toBe(1);
+  expect(sent[0]).toMatchObject({ method: 'PUT', Status: out.result.Status, RequestId: requestId, LogicalResourceId: id });
+  return out.result;
+}
+
+describe('the catalog custom resources', () => {
+  it("Custom::AthenaDefaultDatabase creates Athena's default database when the account has none, finds it after, keeps it on delete", async () => {
+    const [db] = customResources('Custom::AthenaDefaultDatabase');
+    expect(db!.properties).toEqual({ Database: 'default' });
+    await expect(glue.send(new GetDatabaseCommand({ Name: 'default' }))).rejects.toThrow(/not found|EntityNotFound/i);
+    expect(await cfn('Custom::AthenaDefaultDatabase', 'Create', db!.id, db!.properties)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'default', Data: { Created: 'true' } });
+    const created = await glue.send(new GetDatabaseCommand({ Name: 'default' }));
+    expect(created.Database?.CreateTableDefaultPermissions).toEqual([]);
+    expect(await cfn('Custom::AthenaDefaultDatabase', 'Update', db!.id, db!.properties, { PhysicalResourceId: 'default', OldResourceProperties: db!.properties })).toMatchObject({ Status: 'SUCCESS', Data: { Created: 'false' } });
+    expect(await cfn('Custom::AthenaDefaultDatabase', 'Delete', db!.id, db!.properties, { PhysicalResourceId: 'default' })).toMatchObject({ Status: 'SUCCESS' });
+    await glue.send(new GetDatabaseCommand({ Name: 'default' }));
+  }, 60_000);
+
+  it('Custom::IcebergTable creates the table with Glue CreateTable, leaves it alone on update, fails on drift with the differences, keeps it on delete', async () => {
+    const [trades] = customResources('Custom::IcebergTable');
+    const p = trades!.properties;
+    expect([p['Database'], p['Table']]).toEqual(['audit_surveillance_curated', 'trades']);
+    const input = JSON.parse(p['Input']!) as { TableInput: { StorageDescriptor: { Columns: { Name: string; Type: string }[]; Location: string } }; OpenTableFormatInput: { IcebergInput: { CreateIcebergTableInput: { Location: string } } } };
+    expect(input.TableInput.StorageDescriptor.Location).toBe(`s3://audit-surveillance-curated-${motoAccount}-us-east-1/trades/`);
+    expect(input.OpenTableFormatInput.IcebergInput.CreateIcebergTableInput.Location).toBe(input.TableInput.StorageDescriptor.Location);
+    // CloudFormation creates the zone's database (AWS::Glue::Database) before the table.
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'audit_surveillance_curated' } }));
+
+    const created = await cfn('Custom::IcebergTable', 'Create', trades!.id, p);
+    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'audit_surveillance_curated.trades', Data: { Table: 'audit_surveillance_curated.trades' } });
+    const live = (await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table!;
+    expect(live.Parameters?.['table_type']).toBe('ICEBERG');
+    expect(live.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(input.TableInput.StorageDescriptor.Columns.map((c) => c.Name));
+
+    const update = { PhysicalResourceId: created.PhysicalResourceId, OldResourceProperties: p };
+    expect(await cfn('Custom::IcebergTable', 'Update', trades!.id, p, update)).toMatchObject({ Status: 'SUCCESS' });
+    expect((await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table?.VersionId).toBe(live.VersionId);
+
+    // Someone changed the live table: a column's type and a dropped column.
+    const columns = input.TableInput.StorageDescriptor.Columns.filter((c) => c.Name !== 'venue').map((c) => (c.Name === 'quantity' ? { ...c, Type: 'double' } : c));
+    await glue.send(new UpdateTableCommand({ DatabaseName: 'audit_surveillance_curated', TableInput: { Name: 'trades', TableType: 'EXTERNAL_TABLE', Parameters: live.Parameters, StorageDescriptor: { ...live.StorageDescriptor, Columns: columns } } }));
+    const drifted = await cfn('Custom::IcebergTable', 'Update', trades!.id, p, update);
+    expect(drifted.Status).toBe('FAILED');
+    expect(drifted.Reason).toContain('column quantity is double, the spec says decimal(18,4)');
+    expect(drifted.Reason).toContain('column venue is missing');
+    expect(drifted.Reason).toMatch(/migrate it first/);
+    // An update that fails keeps the physical id (CloudFormation then rolls back, deleting nothing).
+    expect(drifted.PhysicalResourceId).toBe('audit_surveillance_curated.trades');
+
+    // A create that finds a table with another schema fails, under an id rollback cannot reach.
+    const refused = await cfn('Custom::IcebergTable', 'Create', trades!.id, p);
+    expect(refused).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'failed:audit_surveillance_curated.trades' });
+
+    expect(await cfn('Custom::IcebergTable', 'Delete', trades!.id, p, { PhysicalResourceId: created.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS', Reason: 'the table and its data are kept' });
+    await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }));
+  }, 60_000);
+
+  it('a table that disappeared is not silently recreated by an update, and bad input is a FAILED answer', async () => {
+    const [trades] = customResources('Custom::IcebergTable');
+    const p = { ...trades!.properties, Table: 'gone' };
+    const input = trades!.properties['Input']!.replace('"Name":"trades"', '"Name":"gone"');
+    const gone = await cfn('Custom::IcebergTable', 'Update', trades!.id, { ...p, Input: input }, { PhysicalResourceId: 'audit_surveillance_curated.gone', OldResourceProperties: { ...p, Input: input } });
+    expect(gone.Status).toBe('FAILED');
+    expect(gone.Reason).toMatch(/no longer exists/);
+    const bad = await cfn('Custom::IcebergTable', 'Create', trades!.id, { ...trades!.properties, Input: '{not json' });
+    expect(bad).toMatchObject({ Status: 'FAILED' });
+    expect(bad.Reason).toMatch(/is not JSON/);
+  }, 60_000);
+});
+
+describe('the catalog API', () => {
+  const persona = 'audit_surveillance-compliance_service';
+  const caller = (role: string) => `arn:aws:sts::${motoAccount}:assumed-role/${role}/alice`;
+  const call = async (routeKey: string, role: string, pathParameters: Record<string, string> = {}): Promise<{ statusCode: number; body: any }> => {
+    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && /catalog and issues manifests/.test(String(r.Properties?.['Description'])))!;
+    const variables = resolve(fn.Properties!['Environment'].Variables) as Record<string, string>;
+    expect(Object.keys(variables).sort()).toEqual(['LINK_TTL_SECONDS', 'PERSONA_ROLES', 'RESULTS_BUCKET']);
+    const out = await invoke(api, { routeKey, pathParameters, requestContext: { requestId: `api-${++request}`, authorizer: { iam: { userArn: caller(role) } } } }, { ...env(), ...variables });
+    expect(out.error, JSON.stringify(out)).toBeUndefined();
+    return { statusCode: out.result.statusCode, body: JSON.parse(out.result.body) };
+  };
+
+  it('answers an api persona end to end as that persona: its datasets, a dataset\'s columns, a manifest of pre-signed links', async () => {
+    // What CloudFormation and the lake's writers would have made: the raw table, the results
+    // bucket and the workgroups.
+    const raw = withoutHeader(JSON.parse(readFileSync(join(dir, 'glue', 'raw.trade_events_raw.json'), 'utf8')) as Record<string, unknown>);
+    await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: raw['DatabaseName'] as string } })).catch(() => undefined);
+    await glue.send(new CreateTableCommand(JSON.parse(JSON.stringify(raw).split('${AWS::AccountId}').join(motoAccount))));
+    const results = resolve({ Ref: Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::S3::Bucket' && /lakec-results/.test(JSON.stringify(r.Properties?.['BucketName'])))![0] }) as string;
+    await s3.send(new CreateBucketCommand({ Bucket: results }));
+    for (const [, wg] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Athena::WorkGroup')) {
+      const name = resolve(wg.Properties!['Name']) as string;
+      const output = resolve(wg.Properties!['WorkGroupConfiguration'].ResultConfiguration.OutputLocation) as string;
+      await athena.send(new CreateWorkGroupCommand({ Name: name, Configuration: { ResultConfiguration: { OutputLocation: output } } }));
+    }
+
+    expect((await call('GET /datasets', 'someone-else')).statusCode).toBe(403);
+
+    // `trades` is in Glue: the custom resource created it above.
+
+    const list = await call('GET /datasets', persona);
+    expect(list.statusCode).toBe(200);
+    expect(list.body.persona).toBe('compliance_service');
+    expect(list.body.datasets.map((d: { dataset: string }) => d.dataset)).toEqual(['trades']);
+    expect(list.body.datasets[0].rowFilters).toEqual(["venue <> 'TEST'"]);
+
+    const described = await call('GET /datasets/{dataset}', persona, { dataset: 'trades' });
+    expect(described.statusCode).toBe(200);
+    // moto does not apply Lake Formation's column filtering to GetTable: it lists every column.
+    expect(described.body.columns.map((c: { name: string }) => c.name)).toContain('trade_id');
+    expect((await call('GET /datasets/{dataset}', persona, { dataset: 'accounts' })).statusCode).toBe(404);
+
+    const started = await call('POST /datasets/{dataset}/manifests', persona, { dataset: 'trades' });
+    expect(started.statusCode).toBe(202);
+    const [folder] = (started.body.manifest as string).split('.');
+    // Athena's UNLOAD is not run by moto: its output, as it would write it.
+    await s3.send(new PutObjectCommand({ Bucket: results, Key: `audit_surveillance-compliance_service/manifests/${folder}/part-00000.parquet`, Body: 'PAR1 rows' }));
+    const manifest = await call('GET /datasets/{dataset}/manifests/{manifest}', persona, { dataset: 'trades', manifest: started.body.manifest });
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.body).toMatchObject({ status: 'SUCCEEDED', dataset: 'trades', format: 'parquet', rowFilters: ["venue <> 'TEST'"] });
+    expect(manifest.body.files.map((f: { key: string }) => f.key)).toEqual(['part-00000.parquet']);
+    // The link is pre-signed for the persona's session and fetches the file.
+    const url = manifest.body.files[0].url as string;
+    expect(url).toContain('X-Amz-Signature=');
+    expect(url).toContain('X-Amz-Expires=900');
+    expect(await (await fetch(url)).text()).toBe('PAR1 rows');
+  }, 120_000);
+});
