@@ -57,6 +57,7 @@ export function readme(ctx: GenContext): string {
     maintenance: m.datasets.flatMap((d) => maintenanceJobs(lake, d)).map((j) => ({ name: j.name, schedule: j.schedule, query: j.query })),
     hasApi: m.personas.some((p) => p.access.includes('api')),
     hasQuickSight: m.personas.some((p) => p.access.includes('quicksight')),
+    hasSso: m.personas.some((p) => p.identity.kind === 'sso_group'),
     processed: m.datasets.filter((d) => d.source !== undefined).map((d) => ({ name: d.name, application: N.applicationName(lake, d.name) })),
     acknowledgements: acknowledgementsMarkdown(),
     context: Object.keys(lakeContext).map((k) => `\`${k}\``).join(', '),
