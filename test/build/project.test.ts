@@ -8,15 +8,19 @@
  * (type-check, synthesis with the functions bundled, cdk-nag, the handlers and processors) and
  * `npx cdk synth` through the real cdk CLI with the README's `--context lakec:admins=...`; only
  * `cdk deploy` is left out. Synthesis without an administrator fails with lakec's message and no
- * stack trace. Afterwards `--check` still passes and git sees no tracked file changed.
+ * stack trace. A processor runs on the vendored runtime into a DuckDB warehouse on two partition
+ * workers (lakec/worker.js), with the packages the project installed. Afterwards `--check` still
+ * passes and git sees no tracked file changed.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { root } from '../support/compile.ts';
+import { sampleEvents } from '../../compiler/codegen/processors/sample.ts';
+import { datasetSpec } from '../../compiler/codegen/processors/spec.ts';
+import { compileAt, root } from '../support/compile.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'lakec-project-'));
 afterAll(() => rm(work, { recursive: true, force: true }), 120_000);
@@ -95,6 +99,20 @@ it('a clone of the committed project passes --check; the README\'s steps install
   expect(noAdmin.status).not.toBe(0);
   expect(noAdmin.stderr).toContain('lakec: context lakec:admins: no Lake Formation administrator given');
   expect(noAdmin.stderr).not.toMatch(/^\s+at /m);
+
+  // The vendored runtime runs a processor from a file into a warehouse, on two partition workers.
+  const events = join(work, 'trades.jsonl');
+  writeFileSync(events, sampleEvents(datasetSpec(compileAt('examples/audit-surveillance.lake').model!.datasets.find((d) => d.name === 'trades')!)).events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('\n') + '\n');
+  const script = join(work, 'run-trades.mts');
+  writeFileSync(script, [
+    `import { Processor } from ${JSON.stringify(join(clone, 'lakec', 'runtime.js'))};`,
+    `import { trades } from ${JSON.stringify(join(clone, 'processors', 'trades.ts'))};`,
+    `const result = await trades.run(Processor.file(${JSON.stringify(events)}), { warehouse: ${JSON.stringify(join(work, 'warehouse'))}, partitions: 2 });`,
+    'process.stdout.write(JSON.stringify(result.run));',
+  ].join('\n'));
+  const ran = await run(join(clone, 'node_modules', '.bin', 'tsx'), [script], work);
+  expect(ran.status, ran.output).toBe(0);
+  expect(JSON.parse(ran.stdout)).toMatchObject({ recordsIn: 4, deadLetters: 1, duplicates: 1 });
 
   const after = await check();
   expect(after.status, after.output).toBe(0);
