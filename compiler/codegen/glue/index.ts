@@ -4,8 +4,8 @@
  *
  * An Iceberg table's input carries the full Iceberg definition (`OpenTableFormatInput`: schema
  * with field ids and identifier fields, partition spec with transforms, properties). The stack
- * itself creates Iceberg tables with the equivalent Athena DDL (see infra/constructs/catalog.ts);
- * this file is the same table for other tools and other accounts. A Parquet or JSON table's
+ * creates Iceberg tables from this input (Glue CreateTable through a custom resource: see
+ * infra/constructs/catalog.ts), and other tools and accounts can too. A Parquet or JSON table's
  * input is exactly what the stack's Glue table holds.
  */
 import type { DatasetModel, LakeModel } from '../../model/model.ts';

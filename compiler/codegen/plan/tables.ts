@@ -1,6 +1,6 @@
 /**
  * How a dataset is stored: its table's columns (the declared ones, then a bi-temporal table's
- * system-time interval), its partitioning, the Athena DDL that creates an Iceberg table, and the
+ * system-time interval), its partitioning, an Iceberg table's schema and properties, and the
  * Hive layout of a Parquet or JSON table. Every target (Glue JSON, CDK, docs) reads it from here.
  */
 import type { ColumnModel, DatasetModel, LakeModel, TypeModel, ZoneModel } from '../../model/model.ts';
