@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileText, root } from '../support/compile.ts';
 import { buildExample, buildModel, mergedTemplate, synthesize, type Template } from './support/out.ts';
@@ -80,6 +81,26 @@ describe('lakec:admins', () => {
     const [[, settings]] = ofType(s.template, 'AWS::LakeFormation::DataLakeSettings');
     expect((settings!.Properties!['Admins'] as { DataLakePrincipalIdentifier: unknown }[]).slice(1).map((a) => a.DataLakePrincipalIdentifier)).toEqual([admin, breakGlass]);
   }, 120_000);
+
+  it('on any value, returns IAM ARNs or refuses with a LakeContextError, never another error', () => {
+    const value = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.array(fc.oneof(fc.string(), fc.constant(admin), fc.constant(breakGlass), fc.integer())),
+      fc.constantFrom(undefined, null, true, 0, {}),
+      fc.array(fc.constantFrom(admin, breakGlass, 'arn:aws:iam::111122223333:role/cdk-hnb659fds-deploy-role-111122223333-us-east-1')).map((xs) => JSON.stringify(xs)),
+    );
+    fc.assert(fc.property(value, (v) => {
+      try {
+        const admins = context.parseAdmins(v);
+        expect(admins.length).toBeGreaterThan(0);
+        for (const a of admins) expect(a).toMatch(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\//);
+      } catch (e) {
+        expect(e).toBeInstanceOf(context.LakeContextError);
+        expect((e as Error).message).toMatch(/^context lakec:admins: /);
+      }
+    }), { numRuns: 2000 });
+  });
 
   it('checks the other keys too', () => {
     expect(context.parseBoolean('lakec:quicksight', 'true', false)).toBe(true);
