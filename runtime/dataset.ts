@@ -37,16 +37,28 @@ export interface ColumnSpec {
 
 export interface DatasetSpec {
   readonly name: string;
-  /** `bitemporal`: full history (DESIGN.md section 2); `append`: every event becomes one row. */
-  readonly mode: 'bitemporal' | 'append';
+  /**
+   * `bitemporal`: full history (DESIGN.md section 2); `current`: one row per key, upserted in
+   * arrival order (a `key` without `bitemporal`); `append`: every event becomes one row.
+   */
+  readonly mode: 'bitemporal' | 'current' | 'append';
   readonly columns: readonly ColumnSpec[];
-  /** Key column names in key order; may be empty for an append-only dataset. */
+  /** Key column names in key order; empty exactly for an append-only dataset. */
   readonly key: readonly string[];
+  /** Keyed modes: how many applied events each key remembers to recognize a redelivery (default 32). */
+  readonly dedupWindow?: number;
   readonly bitemporal?: {
     readonly validFrom: string;
     readonly validTo: string;
     readonly system: { readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' };
+    /** What a late event does (C-2); default `apply`. */
+    readonly late?: 'apply' | 'dead_letter';
   };
+}
+
+/** Whether the dataset keeps state per key (bi-temporal or current-state): keyed state, state files, restores. */
+export function isKeyed(spec: DatasetSpec): boolean {
+  return spec.mode !== 'append';
 }
 
 /** The stored system-time columns of a bi-temporal table (DESIGN.md section 2). */

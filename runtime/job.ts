@@ -17,8 +17,8 @@
  * on reading; checkpoint n + 1 commits only after n.
  */
 import { mkdirSync } from 'node:fs';
-import { CheckpointStore, STATE_FORMAT, type CheckpointManifest } from './checkpoint/store.ts';
-import type { DatasetSpec } from './dataset.ts';
+import { CheckpointStore, STATE_FORMAT, STATE_FORMAT_CHANGES, type CheckpointManifest } from './checkpoint/store.ts';
+import { isKeyed, type DatasetSpec } from './dataset.ts';
 import { removeQuietly } from './io/files.ts';
 import { addMetrics, emptyMetrics, type Lag, type Metrics } from './metrics.ts';
 import type { RestoredRows } from './operators/bitemporal.ts';
@@ -57,6 +57,7 @@ export interface JobOptions {
   readonly partitions?: number;
   /** Worker script and its Node options (parallel/pool.ts); set by the lakec CLI bundle. */
   readonly worker?: { readonly url: URL; readonly execArgv?: readonly string[] };
+  /** Applied events each key remembers (rule 4); default: the dataset's `dedup_window` (32 unless set). */
   readonly dedupWindow?: number;
   /** Stops the job cleanly (with a savepoint) once the current batch is done. */
   readonly signal?: AbortSignal;
@@ -64,7 +65,10 @@ export interface JobOptions {
   readonly progressEveryMs?: number;
   /** For tests of crash safety: stop right after this many events, without a last checkpoint. */
   readonly haltAfterEvents?: number;
-  /** Notices for the user (a restarted source, say). */
+  /**
+   * Notices for the user: a restarted source, late events (each checkpoint passes on its
+   * partitions' lines: the first ten late events per partition, then their count).
+   */
   readonly onNotice?: (message: string) => void;
 }
 
@@ -140,7 +144,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
   let restoredFrom: number | null = null;
   try {
     if (last !== undefined) {
-      if (spec.mode === 'bitemporal') {
+      if (isKeyed(spec)) {
         if (store !== null) {
           try {
             chain = store.chain(last.checkpoint);
@@ -153,8 +157,10 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
         }
         const old = chain.find((m) => (m.stateFormat ?? 1) !== STATE_FORMAT);
         if (old !== undefined) {
+          const format = old.stateFormat ?? 1;
+          const why = format < STATE_FORMAT ? ` (since format ${STATE_FORMAT}: ${STATE_FORMAT_CHANGES[STATE_FORMAT]})` : '';
           throw new WarehouseError(
-            `the keyed state of '${spec.name}' (checkpoint ${old.id}) was written by another version of lakec (state format ${old.stateFormat ?? 1}, this one reads ${STATE_FORMAT}); ` +
+            `the keyed state of '${spec.name}' (checkpoint ${old.id}) was written by another version of lakec (state format ${format}, this one reads ${STATE_FORMAT}${why}); ` +
               'replay the events into a new warehouse (--warehouse DIR) to continue with this version',
           );
         }
@@ -191,9 +197,10 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     const keysTotalBefore = chain.length > 0 ? chain[chain.length - 1]!.keysTotal : 0;
     const deltaKeys = chain.filter((m) => !m.full).reduce((n, m) => n + m.keysWritten, 0);
     const full = savepoint || chain.length === 0 || chain.length >= policy.maxChain || deltaKeys > keysTotalBefore;
-    const tmp = store !== null && spec.mode === 'bitemporal' ? store.begin(id) : null;
+    const tmp = store !== null && isKeyed(spec) ? store.begin(id) : null;
     const tc = performance.now();
     const parts = await engine.checkpoint(tmp, full);
+    for (const p of parts) for (const n of p.notices) o.onNotice?.(n);
     const position = source.offset();
     runMetrics = parts.reduce((m, p) => addMetrics(m, p.metrics), emptyMetrics());
     let manifest: CheckpointManifest | null = null;

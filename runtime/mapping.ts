@@ -6,7 +6,8 @@
  * the core needs: op, key, valid interval, system time and the payload key.
  *
  * `"op": "delete"` marks a delete; anything else, or no `op`, is a put. A delete needs only the
- * key, the valid interval and the system time: its payload columns are not read.
+ * key, the valid interval and the system time: its payload columns are not read. Only keyed
+ * datasets (bi-temporal and current-state) read `op`: an append-only dataset stores every event.
  */
 import { OPEN } from './bitemporal/index.ts';
 import { compileCheck, type Predicate } from './checks.ts';
@@ -78,6 +79,8 @@ export class RowMapper {
   private readonly columns: CompiledColumn[];
   private readonly checks: { column: string; text: string; test: Predicate }[];
   private readonly bitemporal: boolean;
+  /** Keyed datasets read `op` (a delete removes); an append-only one appends every event. */
+  private readonly readsOp: boolean;
   private readonly singleKey: number;
 
   constructor(readonly spec: DatasetSpec) {
@@ -94,6 +97,7 @@ export class RowMapper {
     });
     this.checks = spec.columns.flatMap((c) => c.checks.map((k) => ({ column: c.name, text: k.text, test: compileCheck(k.expr, spec.columns) })));
     this.bitemporal = spec.mode === 'bitemporal';
+    this.readsOp = spec.mode !== 'append';
     this.singleKey = this.layout.keyIndexes.length === 1 ? this.layout.keyIndexes[0]! : -1;
   }
 
@@ -112,7 +116,7 @@ export class RowMapper {
     }
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return rejection(`the event is ${describe(event)}, not a JSON object`);
     const e = event as Record<string, unknown>;
-    const op = this.bitemporal && e['op'] === 'delete' ? 'delete' : 'put';
+    const op = this.readsOp && e['op'] === 'delete' ? 'delete' : 'put';
     const columns = this.columns;
     const values = new Array<unknown>(columns.length);
     for (let i = 0; i < columns.length; i++) {

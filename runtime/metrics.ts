@@ -17,12 +17,18 @@ export interface Metrics {
   duplicates: number;
   /** Events whose system time was raised to keep a key's history monotonic (rule 5). */
   adjustedSystemTimes: number;
+  /**
+   * Late events (C-2): not recognized as duplicates, yet stated at or before a time their key's
+   * dedup window has forgotten. Counted whatever the dataset's `late` policy does with them
+   * (applied: also in changed or unchanged; dead-lettered: also in deadLetters).
+   */
+  lateEvents: number;
   /** Committed checkpoints. */
   checkpoints: number;
 }
 
 export function emptyMetrics(): Metrics {
-  return { recordsIn: 0, rowsOut: 0, deadLetters: 0, changed: 0, unchanged: 0, duplicates: 0, adjustedSystemTimes: 0, checkpoints: 0 };
+  return { recordsIn: 0, rowsOut: 0, deadLetters: 0, changed: 0, unchanged: 0, duplicates: 0, adjustedSystemTimes: 0, lateEvents: 0, checkpoints: 0 };
 }
 
 export function addMetrics(into: Metrics, from: Partial<Metrics>): Metrics {

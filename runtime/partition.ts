@@ -1,6 +1,7 @@
 /**
- * One partition of a processor: the row mapper, the operator with its keyed state (bi-temporal
- * or append-only), the dead-letter output and the metrics, for the keys that hash to it. A job
+ * One partition of a processor: the row mapper, the operator with its keyed state (bi-temporal,
+ * current-state or append-only), the dead-letter output and the metrics, for the keys that hash
+ * to it. A job
  * runs one partition on its own thread, or several on worker threads (parallel/); either way
  * the partition does the same work, and at a checkpoint writes its share: staged rows for the
  * table and a state file.
@@ -9,20 +10,26 @@ import { join } from 'node:path';
 import { CheckpointStore } from './checkpoint/store.ts';
 import type { DatasetSpec } from './dataset.ts';
 import { isRejection, RowMapper } from './mapping.ts';
+import { DEFAULT_DEDUP_WINDOW } from './bitemporal/key-state.ts';
 import { emptyMetrics, type Metrics } from './metrics.ts';
 import { AppendOperator } from './operators/append.ts';
-import { BitemporalOperator, type RestoredRows } from './operators/bitemporal.ts';
+import { BitemporalOperator, type LateEvent, type RestoredRows } from './operators/bitemporal.ts';
+import { CurrentOperator } from './operators/current.ts';
 import { csvQuote, StagedFile } from './sink/csv.ts';
 import type { Position, RecordBatch } from './sources/source.ts';
+import { formatTimestamp } from './time.ts';
 
 export interface PartitionOptions {
   readonly partition: number;
   readonly partitions: number;
   /** Folder of the staged files (written as events come, committed at each checkpoint). */
   readonly stagingDir: string;
-  /** Applied events remembered per key for duplicate detection (rule 4). */
+  /** Applied events remembered per key for duplicate detection (rule 4); default: the dataset's. */
   readonly dedupWindow?: number;
 }
+
+/** Late events logged one by one per partition and checkpoint interval; the others are counted. */
+export const LATE_EVENTS_LOGGED = 10;
 
 /** What a partition wrote for one checkpoint. */
 export interface PartitionCheckpoint {
@@ -42,6 +49,8 @@ export interface PartitionCheckpoint {
   readonly keysTotal: number;
   /** This partition's counters since the job started. */
   readonly metrics: Metrics;
+  /** Log lines of the interval: late events (at most `LATE_EVENTS_LOGGED`, then a count). */
+  readonly notices: readonly string[];
 }
 
 /** FNV-1a over the key's UTF-16 code units: which partition owns a key. */
@@ -59,15 +68,31 @@ export class Partition {
   readonly metrics: Metrics = emptyMetrics();
   private readonly mapper: RowMapper;
   private readonly bitemporal: BitemporalOperator | undefined;
+  private readonly current: CurrentOperator | undefined;
   private readonly append: AppendOperator | undefined;
+  /** The operator with keyed state, if any (bi-temporal or current-state). */
+  private readonly keyed: BitemporalOperator | CurrentOperator | undefined;
+  private readonly dedupWindow: number | undefined;
   private dead!: StagedFile;
   /** Checkpoint intervals so far: names this interval's staged files. */
   private interval = 0;
+  /** This interval's log lines, and the late events not logged one by one. */
+  private notices: string[] = [];
+  private lateNotLogged = 0;
 
   constructor(readonly spec: DatasetSpec, readonly options: PartitionOptions) {
     this.mapper = new RowMapper(spec);
+    this.dedupWindow = options.dedupWindow ?? spec.dedupWindow;
     if (spec.mode === 'bitemporal') {
-      this.bitemporal = new BitemporalOperator(this.mapper.layout, this.metrics, options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {});
+      const late = spec.bitemporal?.late;
+      this.bitemporal = new BitemporalOperator(this.mapper.layout, this.metrics, {
+        ...(this.dedupWindow !== undefined ? { dedupWindow: this.dedupWindow } : {}),
+        ...(late !== undefined ? { late } : {}),
+      });
+      this.keyed = this.bitemporal;
+    } else if (spec.mode === 'current') {
+      this.current = new CurrentOperator(this.mapper.layout, this.metrics, this.dedupWindow);
+      this.keyed = this.current;
     } else {
       this.append = new AppendOperator(this.mapper.layout, this.metrics);
     }
@@ -79,12 +104,13 @@ export class Partition {
     const n = ++this.interval;
     const file = (kind: string): StagedFile => new StagedFile(join(this.options.stagingDir, `p${this.options.partition}-${n}-${kind}.csv`));
     if (this.bitemporal !== undefined) this.bitemporal.stageTo(file('history'), file('current-deletes'), file('current-rows'));
+    else if (this.current !== undefined) this.current.stageTo(file('current-deletes'), file('current-rows'));
     else this.append!.stageTo(file('rows'));
     this.dead = file('dead');
   }
 
   get keyCount(): number {
-    return this.bitemporal?.keyCount ?? 0;
+    return this.keyed?.keyCount ?? 0;
   }
 
   /**
@@ -93,7 +119,7 @@ export class Partition {
    * step 3 builds the key states (`finishRestore`).
    */
   restoreState(store: CheckpointStore, id: number): void {
-    const op = this.bitemporal;
+    const op = this.keyed;
     if (op === undefined) return;
     const { partition, partitions } = this.options;
     store.forEachStateLine(id, (line) => op.restoreStateLine(line, (key) => partitionOf(key, partitions) === partition));
@@ -101,13 +127,11 @@ export class Partition {
 
   /** Restore, step 2: current rows as the warehouse returns them, in any order. */
   restoreRows(rows: RestoredRows): void {
-    const op = this.bitemporal;
-    if (op === undefined) return;
-    op.restoreRows(rows);
+    this.keyed?.restoreRows(rows);
   }
 
   finishRestore(): void {
-    this.bitemporal?.finishRestore();
+    this.keyed?.finishRestore();
   }
 
   process(batch: RecordBatch): void {
@@ -115,7 +139,8 @@ export class Partition {
     const values = batch.values;
     const times = batch.ingestionTime;
     const m = this.metrics;
-    const op = this.bitemporal ?? this.append!;
+    const op = this.bitemporal ?? this.current ?? this.append!;
+    const bitemporal = this.bitemporal;
     for (let i = 0; i < texts.length; i++) {
       m.recordsIn++;
       const raw = texts[i]!;
@@ -127,7 +152,26 @@ export class Partition {
       }
       const rejected = op.apply(mapped);
       if (rejected !== null) this.deadLetter(rejected, null, batch.position(i), raw);
+      if (bitemporal !== undefined && bitemporal.late !== null) this.logLate(bitemporal.late, batch.position(i));
     }
+  }
+
+  /** A late event's log line (C-2), or only its count once the interval has logged enough. */
+  private logLate(late: LateEvent, position: Position): void {
+    if (this.notices.length >= LATE_EVENTS_LOGGED) {
+      this.lateNotLogged++;
+      return;
+    }
+    const window = this.dedupWindow ?? DEFAULT_DEDUP_WINDOW;
+    const what =
+      late.appliedAt !== null
+        ? `applied at ${formatTimestamp(late.appliedAt)} (late = apply)`
+        : `rejected to the dead letters with the reason 'late' (late = dead_letter)`;
+    this.notices.push(
+      `late event for key ${JSON.stringify(late.key)} of '${this.spec.name}' (${positionText(position)}): it states system time ${formatTimestamp(late.stated)}, ` +
+        `at or before ${formatTimestamp(late.forgotten)}, the latest stated time of the events this key no longer remembers (dedup_window = ${window}), ` +
+        `so it may be a redelivery that cannot be recognized; ${what}`,
+    );
   }
 
   private deadLetter(reason: string, column: string | null, position: Position, raw: string): void {
@@ -146,13 +190,21 @@ export class Partition {
     let currentRows: string | null = null;
     let statePart: string | null = null;
     let keysWritten = 0;
-    if (this.bitemporal !== undefined) {
-      const t = this.bitemporal.drainTable();
-      rows = t.history;
-      currentDeletes = t.currentDeletes;
-      currentRows = t.currentRows;
+    const keyed = this.keyed;
+    if (keyed !== undefined) {
+      if (this.bitemporal !== undefined) {
+        const t = this.bitemporal.drainTable();
+        rows = t.history;
+        currentDeletes = t.currentDeletes;
+        currentRows = t.currentRows;
+      } else {
+        const t = this.current!.drainTable();
+        rows = null;
+        currentDeletes = t.currentDeletes;
+        currentRows = t.currentRows;
+      }
       if (checkpointTmp !== null) {
-        const lines = this.bitemporal.drainState(full);
+        const lines = keyed.drainState(full);
         const counted = (function* () {
           for (const l of lines) {
             keysWritten++;
@@ -161,13 +213,26 @@ export class Partition {
         })();
         statePart = join(checkpointTmp, CheckpointStore.writePart(checkpointTmp, p, counted).file);
       } else {
-        this.bitemporal.discardStateChanges();
+        keyed.discardStateChanges();
       }
     } else {
       rows = this.append!.drainTable().rows;
     }
     const deadLetters = this.dead.close();
     this.startInterval();
-    return { partition: p, rows, currentDeletes, currentRows, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics } };
+    const notices = this.notices;
+    if (this.lateNotLogged > 0) {
+      notices.push(`${this.lateNotLogged.toLocaleString('en-US')} more late events of '${this.spec.name}' in this checkpoint interval (partition ${p}) were not logged one by one; the lateEvents metric counts every one`);
+    }
+    this.notices = [];
+    this.lateNotLogged = 0;
+    return { partition: p, rows, currentDeletes, currentRows, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics }, notices };
   }
+}
+
+/** Where an event came from, for a log line. */
+function positionText(p: Position): string {
+  if ('file' in p) return `${p.file} line ${p.line}`;
+  if ('stream' in p) return `stream ${p.stream}, shard ${p.shard}, sequence number ${p.sequenceNumber}`;
+  return `event ${p.index + 1}`;
 }

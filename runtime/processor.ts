@@ -25,6 +25,8 @@ export interface RunOptions {
   readonly checkpoints?: CheckpointPolicy;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+  /** Notices for the user: a restarted source, late events (job.ts `JobOptions.onNotice`). */
+  readonly onNotice?: (message: string) => void;
 }
 
 /** A rejected event as `replay` returns it. */
@@ -41,6 +43,8 @@ export interface ReplayResult {
   readonly rows: Record<string, unknown>[];
   readonly deadLetters: DeadLetterRecord[];
   readonly metrics: Metrics;
+  /** What the run logged: late events (the first ten per checkpoint interval, then a count). */
+  readonly notices: string[];
 }
 
 export class Processor {
@@ -62,6 +66,7 @@ export class Processor {
         ...(options.checkpoints !== undefined ? { checkpoints: options.checkpoints } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+        ...(options.onNotice !== undefined ? { onNotice: options.onNotice } : {}),
       });
     } finally {
       warehouse.close();
@@ -81,7 +86,8 @@ export class Processor {
     const staging = mkdtempSync(join(tmpdir(), 'lakec-replay-'));
     const warehouse = await Warehouse.open(':memory:');
     try {
-      const result = await runJob({ spec: this.dataset, source, warehouse, checkpointDir: null, stagingDir: staging });
+      const notices: string[] = [];
+      const result = await runJob({ spec: this.dataset, source, warehouse, checkpointDir: null, stagingDir: staging, onNotice: (m) => notices.push(m) });
       const rows: Record<string, unknown>[] = [];
       for await (const chunk of warehouse.stream(warehouse.rowsSql(this.dataset))) {
         for (const r of chunk.rows) {
@@ -96,7 +102,7 @@ export class Processor {
           deadLetters.push({ reason: String(reason), ...(column !== null ? { column: String(column) } : {}), position: JSON.parse(String(position)) as Position, event: String(event) });
         }
       }
-      return { rows, deadLetters, metrics: result.metrics };
+      return { rows, deadLetters, metrics: result.metrics, notices };
     } finally {
       warehouse.close();
       removeQuietly(staging);

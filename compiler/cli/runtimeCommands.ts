@@ -148,7 +148,7 @@ function summary(dataset: string, m: Metrics, run: Metrics, elapsedMs: number): 
   return (
     `${dataset}: ${fmt(run.recordsIn)} events read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s), ` +
     `${fmt(run.changed)} changed the table, ${fmt(run.unchanged)} changed nothing, ${fmt(run.duplicates)} duplicates, ` +
-    `${fmt(run.deadLetters)} dead letters, ${fmt(run.adjustedSystemTimes)} adjusted system times; ` +
+    `${fmt(run.deadLetters)} dead letters, ${fmt(run.adjustedSystemTimes)} adjusted system times, ${fmt(run.lateEvents)} late events; ` +
     `${fmt(run.rowsOut)} row writes. Table totals: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} dead letters, ${fmt(m.checkpoints)} checkpoints.`
   );
 }
@@ -244,7 +244,10 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
   const staging = mkdtempSync(join(tmpdir(), 'lakec-replay-'));
   const warehouse = await openWarehouse(':memory:', false);
   try {
-    const result = await runJob({ spec, source: new FileSource(events), warehouse, checkpointDir: null, stagingDir: staging, partitions, ...workerOption() });
+    const result = await runJob({
+      spec, source: new FileSource(events), warehouse, checkpointDir: null, stagingDir: staging, partitions, ...workerOption(),
+      onNotice: (m) => process.stderr.write(`lakec replay: ${m}\n`),
+    });
     for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
       let text = '';
       for (const row of chunk.rows) {
@@ -265,7 +268,7 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
     }
     const m = result.run;
     process.stderr.write(
-      `${spec.name}: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} rejected${m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : ''}, ${fmt(m.duplicates)} duplicates, ${fmt(m.adjustedSystemTimes)} adjusted system times\n`,
+      `${spec.name}: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} rejected${m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : ''}, ${fmt(m.duplicates)} duplicates, ${fmt(m.adjustedSystemTimes)} adjusted system times, ${fmt(m.lateEvents)} late events\n`,
     );
     return 0;
   } finally {

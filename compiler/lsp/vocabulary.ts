@@ -2,7 +2,7 @@
  * What the editor offers and explains: the attributes of each block with a line of
  * documentation (DESIGN.md section 1 in the user's words) and the values each one takes.
  */
-import { partitionTransforms, primitiveTypes } from '../semantic/symbols.ts';
+import { latePolicies, partitionTransforms, primitiveTypes } from '../semantic/symbols.ts';
 
 export interface Attribute {
   readonly name: string;
@@ -48,8 +48,9 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
     a('owner', 'The team that owns the dataset, in double quotes; becomes catalog metadata.'),
     a('tags', 'Catalog tags: `{ key: "value", ... }`.'),
     { name: 'columns', doc: 'The columns: `name TYPE [= SOURCE] [@classification] [@check(CONDITION)]`, one per line.', assign: false, block: true },
-    { name: 'key', doc: 'The business key: `key (column, ...)`. Required for bi-temporal datasets.', assign: false },
-    { name: 'bitemporal', doc: 'Keep the full history: `valid = FROM .. TO` (valid time) and `system = COLUMN | ingestion` (system time).', assign: false, block: true },
+    { name: 'key', doc: 'The business key: `key (column, ...)`. With `bitemporal`, the full history of each key; without it, one row per key (a current-state table, upserted in arrival order). Without a key a stream dataset appends every event.', assign: false },
+    a('dedup_window', 'How many applied events each key remembers to recognize a redelivery (default 32, from 0 to 1024). A copy older than that is applied again; on a bi-temporal dataset it is reported as a late event.'),
+    { name: 'bitemporal', doc: 'Keep the full history: `valid = FROM .. TO` (valid time), `system = COLUMN | ingestion` (system time) and `late = apply | dead_letter`.', assign: false, block: true },
     { name: 'partition', doc: 'Iceberg partitioning: `partition by day(column), bucket(16, column), ...`.', assign: false, values: ['by'] },
     { name: 'sla', doc: 'Throughput and latency targets: `burst = N records within DURATION` and `freshness = DURATION`.', assign: false, block: true },
     { name: 'scaling', doc: 'Scheduled scaling of the Flink job: `baseline = N kpu` and `peak "CRON" for DURATION at N kpu`.', assign: false, block: true },
@@ -58,6 +59,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
   bitemporal: [
     a('valid', 'Valid time, when a fact is true in the world: `valid_from .. valid_to` (two timestamp columns, the second optional).'),
     a('system', 'System time, when the lake learned a fact: a timestamp column, or `ingestion` for the ingestion time.', { values: ['ingestion'] }),
+    a('late', 'What a late event does: one not recognized as a duplicate that states a system time at or before one its key\'s dedup window has forgotten. `apply` (default): applied and counted; `dead_letter`: rejected with the reason `late`.', { values: latePolicies }),
   ],
   sla: [
     a('burst', 'The peak the pipeline must absorb: `N records within DURATION`; checked against the stream\'s write capacity.'),

@@ -5,6 +5,7 @@ import type * as S from '../semantic/symbols.ts';
 import { writeCapacity } from './capacity.ts';
 import { modelVersion, type ColumnModel, type DatasetModel, type GrantModel, type LakeModel, type TypeModel } from './model.ts';
 import { glueType } from './glue.ts';
+import { DEFAULT_DEDUP_WINDOW } from '../../runtime/bitemporal/key-state.ts';
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const dayDefault = { seconds: 86_400, text: '24 hours' };
@@ -60,7 +61,8 @@ function tagMap(tags: readonly S.TagSymbol[]): Record<string, string> {
 }
 
 function dataset(d: S.DatasetSymbol, lakeName: string): DatasetModel {
-  const mode = d.source === undefined ? 'external' : d.bitemporal !== undefined ? 'bitemporal' : 'append';
+  const mode = d.source === undefined ? 'external' : d.bitemporal !== undefined ? 'bitemporal' : d.key !== undefined ? 'current' : 'append';
+  const keyed = mode === 'bitemporal' || mode === 'current';
   const b = d.bitemporal;
   const burst = d.sla?.burst?.value;
   return {
@@ -72,7 +74,10 @@ function dataset(d: S.DatasetSymbol, lakeName: string): DatasetModel {
     tags: tagMap(d.tags),
     columns: d.columns.map(column),
     key: d.key?.value.map((k) => k.value) ?? [],
-    ...(b !== undefined ? { bitemporal: { validFrom: b.validFrom!.value, validTo: b.validTo!.value, system: b.system!.value, systemFrom: 'system_from' as const, systemTo: 'system_to' as const } } : {}),
+    ...(keyed ? { dedupWindow: d.dedupWindow?.value ?? DEFAULT_DEDUP_WINDOW } : {}),
+    ...(b !== undefined
+      ? { bitemporal: { validFrom: b.validFrom!.value, validTo: b.validTo!.value, system: b.system!.value, systemFrom: 'system_from' as const, systemTo: 'system_to' as const, late: b.late?.value ?? 'apply' } }
+      : {}),
     partitioning: d.partitions.map((p) => ({ transform: p.transform.value, column: p.column.value, ...(p.width !== undefined ? { width: p.width.value } : {}) })),
     ...(d.sla !== undefined
       ? {

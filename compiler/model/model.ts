@@ -96,18 +96,32 @@ export interface DatasetModel {
   /** The Glue database and table the dataset becomes. */
   readonly database: string;
   readonly table: string;
-  /** `bitemporal`: full history from a stream; `append`: a stream appended as is; `external`: loaded by other tools. */
-  readonly mode: 'bitemporal' | 'append' | 'external';
+  /**
+   * `bitemporal`: full history from a stream; `current`: one row per key from a stream, upserted
+   * in arrival order (a `key` without `bitemporal`); `append`: every event of a stream appended
+   * (no key); `external`: loaded by other tools (no stream).
+   */
+  readonly mode: 'bitemporal' | 'current' | 'append' | 'external';
   readonly source?: { readonly stream: string };
   readonly format: 'iceberg' | 'parquet' | 'json';
   readonly owner?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly columns: readonly ColumnModel[];
   readonly key: readonly string[];
+  /**
+   * `bitemporal` and `current` datasets (absent otherwise): how many applied events each key
+   * remembers to recognize a redelivery (`dedup_window`, default 32; 0 turns it off).
+   */
+  readonly dedupWindow?: number;
   readonly bitemporal?: {
     readonly validFrom: string;
     readonly validTo: string;
     readonly system: { readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' };
+    /**
+     * What a late event does (`late`, default `apply`): an event that is not recognized as a
+     * duplicate but states a system time at or before the latest one its key has forgotten.
+     */
+    readonly late: 'apply' | 'dead_letter';
     /**
      * The system-time interval `[systemFrom, systemTo)` the table stores after the declared
      * columns (DESIGN.md section 2): timestamps, `systemTo` null while the row is current.

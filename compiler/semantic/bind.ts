@@ -8,7 +8,7 @@ import type * as A from '../syntax/ast.ts';
 import { BlockReader, codes, Decoder, describeTerms, termsSpan } from './decode.ts';
 import { decodeType } from './types.ts';
 import {
-  partitionTransforms,
+  latePolicies, MAX_DEDUP_WINDOW, partitionTransforms,
   type Access, type BitemporalSymbol, type BoundLake, type ClassificationSymbol, type ColumnSourceSymbol, type ColumnSymbol,
   type DatasetSymbol, type Frequency, type GrantSymbol, type GrantTargetSymbol, type LakeSymbol, type Layer, type Located,
   type MaintenanceSymbol, type PartitionField, type PartitionTransform, type PersonaSymbol, type Privilege, type Reference,
@@ -232,7 +232,7 @@ class Binder {
     const generic: A.Item[] = [];
     const columnBlocks: A.ColumnsBlock[] = [];
     for (const item of decl.items) (item.kind === 'Columns' ? columnBlocks : generic).push(item as never);
-    const r = new BlockReader(this.bag, 'dataset', ['from', 'format', 'owner', 'tags', 'key', 'bitemporal', 'partition', 'sla', 'scaling', 'maintenance', 'columns']);
+    const r = new BlockReader(this.bag, 'dataset', ['from', 'format', 'owner', 'tags', 'key', 'dedup_window', 'bitemporal', 'partition', 'sla', 'scaling', 'maintenance', 'columns']);
     const items = r.accept(generic);
     const source = opt(r.single(items, 'from'), (i) => this.source(i, name));
     const formatLoc = opt(r.single(items, 'format'), (i) => this.d.choice(i, formats));
@@ -247,6 +247,7 @@ class Binder {
     }
     const columns = this.columns(name, columnBlocks[0]);
     const key = opt(r.single(items, 'key'), (i) => this.key(i, name));
+    const dedupWindow = opt(r.single(items, 'dedup_window'), (i) => this.dedupWindow(i));
     const bitemporal = opt(r.single(items, 'bitemporal'), (i) => this.bitemporal(i, name));
     const partitionItem = r.single(items, 'partition');
     const partitions = partitionItem !== undefined ? this.partitions(partitionItem, name) : [];
@@ -261,7 +262,7 @@ class Binder {
       format, tags, columns, partitions, hasSyntaxErrors: decl.hasSyntaxErrors === true,
       ...def({
         zone: decl.zone && { value: decl.zone.name, span: decl.zone.span },
-        source, owner, key, bitemporal, sla, scaling, maintenance,
+        source, owner, key, dedupWindow, bitemporal, sla, scaling, maintenance,
         columnsSpan: columnBlocks[0]?.span, partitionSpan: partitionItem?.span,
       }),
     };
@@ -360,7 +361,7 @@ class Binder {
     if (item.block === undefined) {
       return this.d.invalid(item.span, `'bitemporal' takes a block`, 'write it as: bitemporal { valid = valid_from .. valid_to; system = recorded_at }');
     }
-    const r = new BlockReader(this.bag, 'bitemporal', ['valid', 'system']);
+    const r = new BlockReader(this.bag, 'bitemporal', ['valid', 'system', 'late']);
     const items = r.accept(item.block.items);
     const out: { -readonly [K in keyof BitemporalSymbol]: BitemporalSymbol[K] } = { span: item.span };
     const valid = r.single(items, 'valid');
@@ -393,7 +394,30 @@ class Binder {
     } else if (system === undefined) {
       this.d.missing(item.name.span, 'bitemporal', 'system', 'system = recorded_at   (or: system = ingestion)');
     }
+    const late = r.single(items, 'late');
+    if (late !== undefined && this.d.requireAssign(late, 'late = dead_letter')) {
+      const policy = this.d.choiceTerms(late.terms.slice(0, 1), latePolicies, 'late policy', late.terms[0]!.span);
+      if (policy !== undefined) {
+        out.late = policy;
+        this.d.noMore(late.terms, 1, 'late');
+      }
+    }
     return out;
+  }
+
+  /** `dedup_window = 64`: a whole number from 0 (no duplicate detection) to MAX_DEDUP_WINDOW. */
+  private dedupWindow(item: A.Item): Located<number> | undefined {
+    if (!this.d.requireAssign(item, 'dedup_window = 64')) return undefined;
+    const t = item.terms[0]!;
+    if (t.kind !== 'Number' || !Number.isInteger(t.value) || t.value < 0 || t.value > MAX_DEDUP_WINDOW) {
+      return this.d.invalid(
+        t.span,
+        `'dedup_window' takes a whole number of events from 0 to ${MAX_DEDUP_WINDOW}, not ${describeTerms([t])}`,
+        'write it as: dedup_window = 64   (the default is 32; 0 turns duplicate detection off)',
+      );
+    }
+    this.d.noMore(item.terms, 1, 'dedup_window');
+    return { value: t.value, span: t.span };
   }
 
   /** `partition by day(valid_from), bucket(16, trade_id)`. */

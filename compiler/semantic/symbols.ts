@@ -127,12 +127,20 @@ export interface PartitionField {
   readonly span: Span;
 }
 
+/** What a bi-temporal dataset does with a late event (docs/language.md, "bitemporal"). */
+export const latePolicies = ['apply', 'dead_letter'] as const;
+export type LatePolicy = (typeof latePolicies)[number];
+
 export interface BitemporalSymbol {
   readonly validFrom?: Located<string>;
   readonly validTo?: Located<string>;
   readonly system?: Located<{ readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' }>;
+  readonly late?: Located<LatePolicy>;
   readonly span: Span;
 }
+
+/** The largest `dedup_window`: events remembered per key, each compared with every new event. */
+export const MAX_DEDUP_WINDOW = 1024;
 
 export interface SlaSymbol {
   readonly burst?: Located<{ readonly records: number; readonly within: Duration }>;
@@ -171,6 +179,8 @@ export interface DatasetSymbol extends SymbolBase {
   readonly columns: readonly ColumnSymbol[];
   readonly columnsSpan?: Span;
   readonly key?: Located<readonly Located<string>[]>;
+  /** `dedup_window = N`: applied events each key remembers to recognize a redelivery. */
+  readonly dedupWindow?: Located<number>;
   readonly bitemporal?: BitemporalSymbol;
   readonly partitions: readonly PartitionField[];
   readonly partitionSpan?: Span;

@@ -45,6 +45,16 @@ export function writtenItems(lake: BoundLake, dataset: DatasetSymbol): ReadonlyS
   return byDecl.get(`${dataset.span.file}:${dataset.span.start}`) ?? new Set();
 }
 
+/**
+ * A current-state dataset (model mode `current`): fed by a stream, with a key and no
+ * `bitemporal` block, so one row per key, upserted. False when the binder rejected one of those
+ * items: whatever the dataset was meant to be is unclear, and the mistake is reported already.
+ */
+export function isCurrentState(lake: BoundLake, ds: DatasetSymbol): boolean {
+  if (ds.source === undefined || ds.key === undefined || ds.bitemporal !== undefined || ds.hasSyntaxErrors) return false;
+  return !writtenItems(lake, ds).has('bitemporal');
+}
+
 const columnIndexCache = new WeakMap<DatasetSymbol, Map<string, ColumnSymbol>>();
 
 /** Column lookup by name in constant time (the first declaration of a name wins). */

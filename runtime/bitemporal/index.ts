@@ -23,6 +23,7 @@ export {
   type CurrentRowSnapshot,
   type DeleteEvent,
   type KeyStateSnapshot,
+  type LatePolicy,
   type Op,
   type PutEvent,
   type Version,

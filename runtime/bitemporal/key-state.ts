@@ -5,6 +5,7 @@ import {
   type AppliedEventSnapshot,
   type BitemporalEvent,
   type KeyStateSnapshot,
+  type LatePolicy,
   type Version,
 } from './types.ts';
 
@@ -18,7 +19,12 @@ export const DEFAULT_DEDUP_WINDOW = 32;
 export interface KeyStateOptions {
   /** Applied events remembered per key for rule 4; 0 turns duplicate detection off. */
   readonly dedupWindow?: number;
+  /** What a late event does (C-2, README.md "Late events"); default `apply`. */
+  readonly late?: LatePolicy;
 }
+
+/** nums[0]: the key's clock (rule 5); nums[1]: maxStated; nums[2]: forgottenStated (C-2). */
+const HEAD = 3;
 
 function isMillis(t: number): boolean {
   return Number.isSafeInteger(t);
@@ -51,7 +57,8 @@ function stage<P>(n: number, validFrom: number, validTo: number, systemFrom: num
 }
 
 /**
- * The bi-temporal state of one key: its current rows plus what rules 4 and 5 need.
+ * The bi-temporal state of one key: its current rows plus what rules 4 and 5 and late events
+ * (C-2) need.
  *
  * Closed rows are not kept: once its system_to is set a row never changes again (history is
  * append-only), so it goes to the sink in `ApplyResult.closed` and is forgotten. The state (a
@@ -61,12 +68,15 @@ function stage<P>(n: number, validFrom: number, validTo: number, systemFrom: num
  * allocating and then garbage-collecting each key's objects, and every epoch-ms number in an
  * object field would be one more heap object while a number array keeps doubles unboxed:
  *
- *   nums = [latest, maxStated, (validFrom, validTo, stated) per ring slot,
+ *   nums = [clock, maxStated, forgottenStated, (validFrom, validTo, stated) per ring slot,
  *           (validFrom, validTo, systemFrom) per current row]
  *   refs = [payloadKey (null for a delete) per ring slot, (payload, payloadKey) per current row]
  *
  * Current rows are sorted by validFrom and pairwise disjoint. The remembered events (rule 4) are
- * a ring in front of the rows, grown by doubling up to `dedupWindow` slots.
+ * a ring in front of the rows, grown by doubling up to `dedupWindow` slots. The clock is the
+ * system time of the last applied event, whether or not it changed a row (rule 5), so a key
+ * with no rows keeps one; forgottenStated is the latest stated time of an event the ring
+ * overwrote (-Infinity while none).
  */
 export class BitemporalKeyState<P> {
   private readonly nums: number[];
@@ -79,14 +89,19 @@ export class BitemporalKeyState<P> {
   /** Next slot to overwrite once the ring is full. */
   private ringNext = 0;
   private readonly window: number;
+  private readonly deadLetterLate: boolean;
 
   constructor(options: KeyStateOptions = {}) {
     const window = options.dedupWindow ?? DEFAULT_DEDUP_WINDOW;
     if (!Number.isInteger(window) || window < 0) throw new RangeError(`dedupWindow must be a non-negative integer, got ${window}`);
+    const late = options.late ?? 'apply';
+    if (late !== 'apply' && late !== 'dead_letter') throw new RangeError(`late must be 'apply' or 'dead_letter', got ${String(late)}`);
     this.window = window;
-    // latest: last system time at which the rows changed (rule 5). maxStated: at least the
+    this.deadLetterLate = late === 'dead_letter';
+    // clock: the system time of the last applied event (rule 5). maxStated: at least the
     // greatest stated time among remembered events, so a later one is new without a lookup.
-    this.nums = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    // forgottenStated: the latest stated time the ring has overwritten (C-2).
+    this.nums = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   }
 
   get rowCount(): number {
@@ -102,8 +117,8 @@ export class BitemporalKeyState<P> {
 
   /** The current row valid at `validTime`, if any. */
   currentAt(validTime: number): Version<P> | undefined {
-    const i = this.firstEndingAfter(validTime, 2 + 3 * this.ring);
-    return i < this.rows && this.nums[2 + 3 * this.ring + 3 * i]! <= validTime ? this.row(i) : undefined;
+    const i = this.firstEndingAfter(validTime, HEAD + 3 * this.ring);
+    return i < this.rows && this.nums[HEAD + 3 * this.ring + 3 * i]! <= validTime ? this.row(i) : undefined;
   }
 
   /**
@@ -113,7 +128,7 @@ export class BitemporalKeyState<P> {
    */
   rowTimes(): number[] {
     // slice copies a packed double array with one memcpy (a typed array costs more to allocate).
-    const at = 2 + 3 * this.ring;
+    const at = HEAD + 3 * this.ring;
     return this.nums.slice(at, at + 3 * this.rows);
   }
 
@@ -125,29 +140,42 @@ export class BitemporalKeyState<P> {
 
   /** Current row `i`'s validFrom (rows in valid-time order; no allocation, for sinks). */
   validFromAt(i: number): number {
-    return this.nums[2 + 3 * this.ring + 3 * i]!;
+    return this.nums[HEAD + 3 * this.ring + 3 * i]!;
   }
 
   validToAt(i: number): number {
-    return this.nums[2 + 3 * this.ring + 3 * i + 1]!;
+    return this.nums[HEAD + 3 * this.ring + 3 * i + 1]!;
   }
 
   systemFromAt(i: number): number {
-    return this.nums[2 + 3 * this.ring + 3 * i + 2]!;
+    return this.nums[HEAD + 3 * this.ring + 3 * i + 2]!;
   }
 
   payloadAt(i: number): P {
     return this.refs[this.ring + 2 * i] as P;
   }
 
-  /** Latest system time at which this key's rows changed, or null. */
+  /**
+   * The key's clock (rule 5): the system time the last applied event was applied at, whether
+   * or not it changed a row; null before the first. No later event is applied before it, so
+   * what the key's rows answer as of any earlier system time never changes again.
+   */
   latestSystemTime(): number | null {
     const latest = this.nums[0]!;
     return latest === Number.NEGATIVE_INFINITY ? null : latest;
   }
 
+  /**
+   * The latest stated system time among the events the dedup window has forgotten (C-2), or
+   * null: an event stated at or before it that is not recognized as a duplicate is late.
+   */
+  forgottenStated(): number | null {
+    const forgotten = this.nums[2]!;
+    return forgotten === Number.NEGATIVE_INFINITY ? null : forgotten;
+  }
+
   private row(i: number): Version<P> {
-    const at = 2 + 3 * this.ring + 3 * i;
+    const at = HEAD + 3 * this.ring + 3 * i;
     const ref = this.ring + 2 * i;
     return {
       validFrom: this.nums[at]!,
@@ -160,9 +188,9 @@ export class BitemporalKeyState<P> {
   }
 
   /**
-   * Applies one event (DESIGN.md section 2, rules 1-6). Pass `out` to reuse one result object
-   * across calls in a hot loop; it is reset first. Never throws on a bad event: it comes back
-   * with `rejected` set and the state unchanged.
+   * Applies one event (DESIGN.md section 2, rules 1-6, and late events, C-2). Pass `out` to
+   * reuse one result object across calls in a hot loop; it is reset first. Never throws on a
+   * bad event: it comes back with `rejected` set and the state unchanged.
    */
   apply(event: BitemporalEvent<P>, out: ApplyResult<P> = new ApplyResult<P>()): ApplyResult<P> {
     out.reset();
@@ -179,15 +207,24 @@ export class BitemporalKeyState<P> {
     const nums = this.nums;
 
     // Rule 4. Every remembered event stated a time <= maxStated, so a later one is new.
-    if (this.window > 0) {
-      if (stated <= nums[1]! && this.remembers(vf, vt, stated, payloadKey)) {
-        out.duplicate = true;
+    if (this.window > 0 && stated <= nums[1]! && this.remembers(vf, vt, stated, payloadKey)) {
+      out.duplicate = true;
+      return out;
+    }
+    // C-2: the window cannot tell whether an event stated at or before a forgotten one is a
+    // redelivery of it.
+    if (stated <= nums[2]!) {
+      out.late = true;
+      if (this.deadLetterLate) {
+        out.rejected = BadEventReason.late;
         return out;
       }
-      this.remember(vf, vt, stated, payloadKey);
     }
+    if (this.window > 0) this.remember(vf, vt, stated, payloadKey);
+    else if (stated > nums[2]!) nums[2] = stated; // a window of 0 forgets every event at once
 
-    // Rule 5: never write a system time earlier than one already written for this key.
+    // Rule 5: never apply an event before the key's clock; every applied event moves the
+    // clock to its time, whether or not it changes a row (C12, C13).
     const latest = nums[0]!;
     let t = stated;
     if (stated < latest) {
@@ -195,9 +232,10 @@ export class BitemporalKeyState<P> {
       out.adjustedSystemTime = true;
     }
     out.systemTime = t;
+    nums[0] = t;
 
     const refs = this.refs;
-    const base = 2 + 3 * this.ring; // first row in nums
+    const base = HEAD + 3 * this.ring; // first row in nums
     const refBase = this.ring; // first row in refs
     const first = this.firstEndingAfter(vf, base);
     let end = first;
@@ -266,10 +304,7 @@ export class BitemporalKeyState<P> {
       out.added.append(vt, tailTo, tailSystemFrom, OPEN, payload, tailKey);
     }
     if (out.removed.length > 0) dropReAdded(out);
-    if (changed) {
-      this.replaceRows(first, end, n);
-      nums[0] = t;
-    }
+    if (changed) this.replaceRows(first, end, n);
     return out;
   }
 
@@ -290,7 +325,7 @@ export class BitemporalKeyState<P> {
   private replaceRows(from: number, to: number, n: number): void {
     const nums = this.nums;
     const refs = this.refs;
-    const base = 2 + 3 * this.ring;
+    const base = HEAD + 3 * this.ring;
     const refBase = this.ring;
     const count = this.rows;
     const delta = n - (to - from);
@@ -326,7 +361,7 @@ export class BitemporalKeyState<P> {
     const nums = this.nums;
     const refs = this.refs;
     for (let k = 0; k < this.ringUsed; k++) {
-      const at = 2 + 3 * k;
+      const at = HEAD + 3 * k;
       if (nums[at + 2] === stated && nums[at] === vf && nums[at + 1] === vt && refs[k] === payloadKey) return true;
     }
     return false;
@@ -343,24 +378,27 @@ export class BitemporalKeyState<P> {
     } else {
       slot = this.ringNext;
       this.ringNext = slot + 1 === this.window ? 0 : slot + 1;
+      // C-2: the overwritten event is forgotten; remember how late a forgotten one was.
+      const evicted = nums[HEAD + 3 * slot + 2]!;
+      if (evicted > nums[2]!) nums[2] = evicted;
     }
-    nums[2 + 3 * slot] = vf;
-    nums[2 + 3 * slot + 1] = vt;
-    nums[2 + 3 * slot + 2] = stated;
+    nums[HEAD + 3 * slot] = vf;
+    nums[HEAD + 3 * slot + 1] = vt;
+    nums[HEAD + 3 * slot + 2] = stated;
     refs[slot] = payloadKey;
   }
 
   /** Makes room for `slots` ring entries in front of the rows, moving the rows up. */
   private growRing(slots: number): void {
     const more = slots - this.ring;
-    openGap(this.nums, 2 + 3 * this.ring, 3 * more, 0);
+    openGap(this.nums, HEAD + 3 * this.ring, 3 * more, 0);
     openGap(this.refs, this.ring, more, null);
     this.ring = slots;
   }
 
   /** Index of the current row starting at `validFrom`, or -1 (rows are sorted and disjoint). */
   rowStartingAt(validFrom: number): number {
-    const base = 2 + 3 * this.ring;
+    const base = HEAD + 3 * this.ring;
     const i = this.firstEndingAfter(validFrom, base);
     return i < this.rows && this.nums[base + 3 * i] === validFrom ? i : -1;
   }
@@ -378,7 +416,7 @@ export class BitemporalKeyState<P> {
     const nums = this.nums;
     for (let j = 0; j < this.ringUsed; j++) {
       const k = (this.ringNext + j) % this.ringUsed;
-      visit(nums[2 + 3 * k]!, nums[2 + 3 * k + 1]!, nums[2 + 3 * k + 2]!, this.refs[k] as string | null);
+      visit(nums[HEAD + 3 * k]!, nums[HEAD + 3 * k + 1]!, nums[HEAD + 3 * k + 2]!, this.refs[k] as string | null);
     }
   }
 
@@ -404,12 +442,12 @@ export class BitemporalKeyState<P> {
     for (let j = 0; j < this.ringUsed; j++) {
       const k = (this.ringNext + j) % this.ringUsed;
       const key = this.refs[k] as string | null;
-      const validTo = nums[2 + 3 * k + 1]!;
+      const validTo = nums[HEAD + 3 * k + 1]!;
       recent.push({
         op: key === null ? 'delete' : 'put',
-        validFrom: nums[2 + 3 * k]!,
+        validFrom: nums[HEAD + 3 * k]!,
         validTo: validTo === OPEN ? null : validTo,
-        systemTime: nums[2 + 3 * k + 2]!,
+        systemTime: nums[HEAD + 3 * k + 2]!,
         payloadKey: key ?? '',
       });
     }
@@ -420,19 +458,22 @@ export class BitemporalKeyState<P> {
       payload: r.payload,
       payloadKey: r.payloadKey,
     }));
-    return { latestSystemTime: this.latestSystemTime(), rows, recent };
+    return { latestSystemTime: this.latestSystemTime(), forgottenStated: this.forgottenStated(), rows, recent };
   }
 
   /**
    * Rebuilds a state from `toSnapshot()` output (possibly through JSON). With a smaller
-   * `dedupWindow` than the snapshot was taken with, the oldest remembered events are dropped.
+   * `dedupWindow` than the snapshot was taken with, the oldest remembered events are dropped,
+   * and so forgotten (C-2): the latest of their stated times counts as forgotten.
    */
   static fromSnapshot<P>(snapshot: KeyStateSnapshot<P>, options: KeyStateOptions = {}): BitemporalKeyState<P> {
     const state = new BitemporalKeyState<P>(options);
-    if (state.window > 0) {
-      for (const e of snapshot.recent.slice(Math.max(0, snapshot.recent.length - state.window))) {
-        state.remember(e.validFrom, e.validTo ?? OPEN, e.systemTime, e.op === 'put' ? e.payloadKey : null);
-      }
+    const dropped = Math.max(0, snapshot.recent.length - state.window);
+    let forgotten = snapshot.forgottenStated ?? Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < snapshot.recent.length; i++) {
+      const e = snapshot.recent[i]!;
+      if (i < dropped) forgotten = Math.max(forgotten, e.systemTime);
+      else state.remember(e.validFrom, e.validTo ?? OPEN, e.systemTime, e.op === 'put' ? e.payloadKey : null);
     }
     for (const r of snapshot.rows) {
       state.nums.push(r.validFrom, r.validTo ?? OPEN, r.systemFrom);
@@ -440,6 +481,7 @@ export class BitemporalKeyState<P> {
     }
     state.rows = snapshot.rows.length;
     state.nums[0] = snapshot.latestSystemTime ?? Number.NEGATIVE_INFINITY;
+    state.nums[2] = forgotten;
     return state;
   }
 }

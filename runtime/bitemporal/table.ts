@@ -27,8 +27,11 @@ export interface TableMetrics {
   /** Well-formed, new events that changed nothing (e.g. a put of the value already current). */
   unchanged: number;
   duplicates: number;
+  /** Rejected events: bad ones (rule 6) and, under `late = dead_letter`, late ones. */
   rejected: number;
   adjustedSystemTimes: number;
+  /** Late events (C-2), applied or rejected as the policy says. */
+  lateEvents: number;
 }
 
 /** JSON form of a stored row: open ends are null. */
@@ -61,7 +64,7 @@ export class BitemporalTable<P> {
   private readonly stored = new Map<string, Map<string, Version<P>>>();
   private readonly result = new ApplyResult<P>();
   readonly deadLetters: DeadLetter[] = [];
-  readonly metrics: TableMetrics = { events: 0, changed: 0, unchanged: 0, duplicates: 0, rejected: 0, adjustedSystemTimes: 0 };
+  readonly metrics: TableMetrics = { events: 0, changed: 0, unchanged: 0, duplicates: 0, rejected: 0, adjustedSystemTimes: 0, lateEvents: 0 };
 
   constructor(private readonly options: KeyStateOptions = {}) {}
 
@@ -77,6 +80,7 @@ export class BitemporalTable<P> {
       this.states.set(key, state);
     }
     const out = state.apply(event, this.result);
+    if (out.late) this.metrics.lateEvents++;
     if (out.rejected !== null) {
       this.metrics.rejected++;
       this.deadLetters.push({ event: this.metrics.events, key, reason: out.rejected });

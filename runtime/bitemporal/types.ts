@@ -12,6 +12,15 @@ export const OPEN = Number.POSITIVE_INFINITY;
 export type Op = 'put' | 'delete';
 
 /**
+ * What a key does with a late event (C-2, README.md "Late events"): an event that is not
+ * recognized as a duplicate although it states a system time at or before the latest stated
+ * time the key's dedup window has forgotten, so the window cannot tell whether it is a
+ * redelivery. `apply` (the default) applies it like any event and counts it; `dead_letter`
+ * rejects it with the reason `late` and changes nothing.
+ */
+export type LatePolicy = 'apply' | 'dead_letter';
+
+/**
  * One stored row of a key, without the key itself (the caller knows which key it applied):
  * valid time `[validFrom, validTo)` and system time `[systemFrom, systemTo)`, both closed-open.
  * A plain value: the core never mutates one it handed out, so a sink may keep it.
@@ -70,6 +79,8 @@ export const BadEventReason = {
   invalidValidTo: 'valid_to is not a millisecond timestamp',
   invalidSystemTime: 'system time is not a millisecond timestamp',
   unknownOp: 'op is neither put nor delete',
+  /** A late event under `late = dead_letter` (C-2). */
+  late: 'late',
 } as const;
 export type BadEventReason = (typeof BadEventReason)[keyof typeof BadEventReason];
 
@@ -176,7 +187,15 @@ export class ApplyResult<P> {
   adjustedSystemTime = false;
   /** Rule 4: the event was already applied; nothing changed. */
   duplicate = false;
-  /** Rule 6 and malformed times: the event is bad, nothing changed; the reason for the dead letter. */
+  /**
+   * C-2: the event was late (not a duplicate, but stated at or before the latest stated time
+   * the key has forgotten). Set whether it was applied (`late = apply`) or rejected.
+   */
+  late = false;
+  /**
+   * Rule 6 and malformed times, or a late event under `late = dead_letter`: the event is
+   * rejected, nothing changed (not even the key's clock); the reason for the dead letter.
+   */
   rejected: BadEventReason | null = null;
 
   /** True when the table changed (something for the sink to write). */
@@ -192,6 +211,7 @@ export class ApplyResult<P> {
     this.systemTime = Number.NaN;
     this.adjustedSystemTime = false;
     this.duplicate = false;
+    this.late = false;
     this.rejected = null;
     return this;
   }
@@ -218,8 +238,16 @@ export interface AppliedEventSnapshot {
 
 /** JSON-able snapshot of one key's state, for checkpoints. `P` must itself be JSON-able. */
 export interface KeyStateSnapshot<P> {
-  /** Latest system time at which this key's rows changed; null before the first change. */
+  /**
+   * The key's clock (rule 5): the system time the last applied event was applied at, whether
+   * or not it changed a row; null before the first applied event.
+   */
   latestSystemTime: number | null;
+  /**
+   * The latest stated system time among the events the key's dedup window has forgotten
+   * (C-2); null while it has forgotten none.
+   */
+  forgottenStated: number | null;
   /** Current rows, sorted by validFrom, pairwise disjoint. */
   rows: CurrentRowSnapshot<P>[];
   /** The remembered applied events, oldest first. */

@@ -14,11 +14,21 @@ import { join } from 'node:path';
 import { forEachLine, publishDir, removeQuietly, writeDurably, writeFileAtomic } from '../io/files.ts';
 
 /**
- * The layout of the state files (operators/bitemporal.ts `StateLine`: since format 2 a
- * remembered payload key is a csv.ts template prefix, since 3 an event that opened a current
- * row is written as the row's index). A chain in another format is not restored.
+ * The layout and meaning of the state files (operators/bitemporal.ts and operators/current.ts
+ * `StateLine`): since format 2 a remembered payload key is a csv.ts template prefix, since 3 an
+ * event that opened a current row is written as the row's index, since 4 a key's time is its
+ * clock (the time of its last applied event, not of its last row change: rule 5, C-1) and a
+ * line may end with the latest stated time the key has forgotten (late events, C-2). A chain in
+ * another format is not restored (job.ts says why, from `STATE_FORMAT_CHANGES`).
  */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
+
+/** What each format changed, for the message that refuses an older chain. */
+export const STATE_FORMAT_CHANGES: Readonly<Record<number, string>> = {
+  2: 'remembered payloads as row templates',
+  3: 'remembered events written by row index',
+  4: "each key's clock moves with every applied event, even one that changes no row, and keys remember what their dedup window forgot; the older state cannot tell when a key's events stopped changing rows, so continuing from it could apply a later event before a time already read",
+};
 
 export interface CheckpointManifest {
   readonly id: number;

@@ -16,11 +16,13 @@
  *
  * Its state has two parts. The current rows are the table's own current rows: a restore reads
  * them back from the warehouse, which committed them with the checkpoint. What the table does
- * not hold, each key's latest system time and the events it remembers for rule 4, goes to the
- * checkpoint's state files (`StateLine`), with a remembered payload written as the index of the
- * current row that holds it when there is one (nearly always), so a key costs a few dozen bytes.
+ * not hold, each key's clock (rule 5), the events it remembers for rule 4 and the latest stated
+ * time it has forgotten (late events), goes to the checkpoint's state files (`StateLine`), with
+ * a remembered payload written as the index of the current row that holds it when there is one
+ * (nearly always), so a key costs a few dozen bytes. A key with no current rows (after a delete,
+ * even a delete of nothing) has a state line and no row, and is restored from it alone.
  */
-import { ApplyResult, BitemporalKeyState, OPEN, type AppliedEventSnapshot, type CurrentRowSnapshot } from '../bitemporal/index.ts';
+import { ApplyResult, BitemporalKeyState, OPEN, type AppliedEventSnapshot, type CurrentRowSnapshot, type LatePolicy } from '../bitemporal/index.ts';
 import type { DatasetLayout } from '../dataset.ts';
 import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
@@ -56,14 +58,17 @@ interface KeyEntry {
 const NEW: readonly never[] = [];
 
 /**
- * One line of a state file: key, key values, latest system time, and the remembered events
- * (rule 4), oldest first. Most remembered events are the event that opened a current row (same
- * valid_from, the stated time is the row's system_from, same payload), so such an event is
- * written as the row's index `n` (its valid_to open) or `[n, valid_to]`; any other event in full,
- * `[valid_from, valid_to (null: open), stated system time, payload]`, where the payload is the
- * index of a current row holding it, its payload key as a string, or null for a delete.
+ * One line of a state file (state format 4, checkpoint/store.ts): key, key values, the key's
+ * clock (rule 5: the time of its last applied event), the remembered events (rule 4), oldest
+ * first, and, once the key has forgotten an event, the latest stated time it forgot (late
+ * events; absent while it forgot none). Most remembered events are the event that opened a
+ * current row (same valid_from, the stated time is the row's system_from, same payload), so such
+ * an event is written as the row's index `n` (its valid_to open) or `[n, valid_to]`; any other
+ * event in full, `[valid_from, valid_to (null: open), stated system time, payload]`, where the
+ * payload is the index of a current row holding it, its payload key as a string, or null for a
+ * delete.
  */
-export type StateLine = [key: string, keyValues: unknown[], latest: number | null, recent: RememberedEntry[]];
+export type StateLine = [key: string, keyValues: unknown[], clock: number | null, recent: RememberedEntry[], forgottenStated?: number];
 type RememberedEntry = number | [row: number, validTo: number] | [number, number | null, number, number | string | null];
 
 /**
@@ -87,6 +92,18 @@ export function restoredKey(rows: RestoredRows, i: number): string {
 
 export interface OperatorOptions {
   readonly dedupWindow?: number;
+  readonly late?: LatePolicy;
+}
+
+/** A late event (C-2) as the operator saw it, for the partition's log. */
+export interface LateEvent {
+  readonly key: string;
+  /** The system time the event states. */
+  readonly stated: number;
+  /** The latest stated time the key had forgotten: the event states this time or an earlier one. */
+  readonly forgotten: number;
+  /** When it was applied (`late = apply`), or null when it was rejected. */
+  readonly appliedAt: number | null;
 }
 
 export class BitemporalOperator {
@@ -117,7 +134,10 @@ export class BitemporalOperator {
     return this.keys.size;
   }
 
-  /** Applies one event; returns the reason when the core rejects it (rule 6), else null. */
+  /** Set by `apply` when the event it applied or rejected was late, else null. */
+  late: LateEvent | null = null;
+
+  /** Applies one event; returns the reason when the core rejects it (rule 6, a late event under `late = dead_letter`), else null. */
   apply(ev: MappedEvent): string | null {
     let entry = this.keys.get(ev.key);
     let created = false;
@@ -140,6 +160,11 @@ export class BitemporalOperator {
       out = entry.state.apply({ op: 'delete', validFrom: ev.validFrom, validTo: ev.validTo, systemTime: ev.systemTime }, this.result);
     }
     const m = this.metrics;
+    this.late = null;
+    if (out.late) {
+      m.lateEvents++;
+      this.late = { key: ev.key, stated: ev.systemTime, forgotten: entry.state.forgottenStated()!, appliedAt: out.rejected === null ? out.systemTime : null };
+    }
     if (out.rejected !== null) {
       // A bad event changes nothing, so a key it created is not kept.
       if (created) this.keys.delete(ev.key);
@@ -242,7 +267,7 @@ export class BitemporalOperator {
     // The key is the line's first field: read it without parsing a line another partition owns.
     const key = leadingKey(line);
     if (key !== undefined && !accept(key)) return;
-    const [parsedKey, keyValues, latest, recent] = JSON.parse(line) as StateLine;
+    const [parsedKey, keyValues, latest, recent, forgotten] = JSON.parse(line) as StateLine;
     if (key === undefined && !accept(parsedKey)) return;
     this.restoring ??= new Map();
     const had = this.restoring.get(parsedKey);
@@ -250,9 +275,10 @@ export class BitemporalOperator {
       had.keyValues = keyValues;
       had.latest = latest;
       had.recent = recent;
+      had.forgotten = forgotten ?? null;
       had.stated = true;
     } else {
-      this.restoring.set(parsedKey, { keyValues, latest, recent, stated: true, first: -1, last: -1 });
+      this.restoring.set(parsedKey, { keyValues, latest, recent, forgotten: forgotten ?? null, stated: true, first: -1, last: -1 });
     }
   }
 
@@ -268,7 +294,7 @@ export class BitemporalOperator {
       let r = restoring.get(key);
       if (r === undefined) {
         // A key whose state line is missing cannot have rows; keep them rather than lose them.
-        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], stated: false, first: -1, last: -1 };
+        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], forgotten: null, stated: false, first: -1, last: -1 };
         restoring.set(key, r);
       }
       const row = list.add(rows.templates[i]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
@@ -325,7 +351,7 @@ export class BitemporalOperator {
       const [validFrom, validTo, systemTime, p] = e;
       return { op: p === null ? 'delete' : 'put', validFrom, validTo, systemTime, payloadKey: p === null ? '' : typeof p === 'number' ? rowAt(p).payloadKey : p };
     });
-    const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, rows, recent }, this.options);
+    const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, forgottenStated: g.forgotten, rows, recent }, this.options);
     this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined, committedPayloads: undefined });
   }
 }
@@ -335,6 +361,7 @@ interface Restoring {
   keyValues: unknown[];
   latest: number | null;
   recent: StateLine[3];
+  forgotten: number | null;
   /** Whether the key has a state line. */
   stated: boolean;
   first: number;
@@ -375,7 +402,7 @@ class RestoredRowList {
  * The key of a state line (its first field, a JSON string) read without parsing the line;
  * undefined when it holds an escape (then the line is parsed).
  */
-function leadingKey(line: string): string | undefined {
+export function leadingKey(line: string): string | undefined {
   if (line.charCodeAt(0) !== 91 || line.charCodeAt(1) !== 34) return undefined;
   const end = line.indexOf('"', 2);
   if (end < 0) return undefined;
@@ -390,6 +417,7 @@ function leadingKey(line: string): string | undefined {
 function stateLine(e: KeyEntry): string {
   const state = e.state;
   const latest = state.latestSystemTime();
+  const forgotten = state.forgottenStated();
   let text = '[' + JSON.stringify(e.key) + ',' + JSON.stringify(e.keyValues) + ',' + (latest === null ? 'null' : latest) + ',[';
   let first = true;
   let next = 0;
@@ -413,5 +441,5 @@ function stateLine(e: KeyEntry): string {
     text += first ? entry : ',' + entry;
     first = false;
   });
-  return text + ']]';
+  return text + (forgotten === null ? ']]' : '],' + forgotten + ']');
 }

@@ -126,7 +126,8 @@ class RestoredRowsBuilder {
     for (let c = 0; c < k.length; c++) this.keyColumns[c]!.push(k[c]![i]);
     this.templates.push(from.templates[i]!);
     const t = from.times;
-    this.times.push(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!);
+    // A current-state table's rows have no times.
+    if (t.length > 0) this.times.push(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!);
     this.count++;
   }
 

@@ -7,7 +7,8 @@
  * - `lakec.d_current`: current rows (system_to null), rewritten per key that changed.
  * - view `d` = both; table macros `d_as_of(system_time, valid_time)` and `d_known_at(system_time)`.
  *
- * An append-only dataset is the table `d` itself. Rejected events are in `dead_letters.d`, and
+ * An append-only dataset is the table `d` itself, and so is a current-state dataset (a `key`
+ * without `bitemporal`), which holds one row per key. Rejected events are in `dead_letters.d`, and
  * `lakec.checkpoints` records each commit with its source position: the rows, the dead letters
  * and the position are committed in one transaction (exactly-once, see job.ts).
  *
@@ -129,9 +130,12 @@ export interface StagedFiles {
    * append-only: the new rows, in column order.
    */
   readonly rows: readonly string[];
-  /** Bi-temporal: current rows to delete, by identity: `key columns, valid_from, system_from`. */
+  /**
+   * Current rows to delete, by identity: bi-temporal `key columns, valid_from, system_from`;
+   * current-state `key columns`.
+   */
   readonly currentDeletes: readonly string[];
-  /** Bi-temporal: current rows to insert (after the deletes), in the staged row layout. */
+  /** Current rows to insert (after the deletes), in the staged row layout (current-state: key columns, then the template). */
   readonly currentRows: readonly string[];
   readonly deadLetters: readonly string[];
 }
@@ -220,7 +224,13 @@ export class Warehouse {
    * Throws when the warehouse holds the dataset with other columns (no schema evolution here).
    */
   async ensureDataset(spec: DatasetSpec): Promise<void> {
-    const definition = JSON.stringify({ mode: spec.mode, columns: spec.columns.map((c) => ({ name: c.name, type: c.type })), key: spec.key, bitemporal: spec.bitemporal ?? null });
+    // What the stored tables depend on. The dedup window and the late policy are not part of
+    // it: they may change between runs (a restore with a smaller window forgets the oldest events).
+    const b = spec.bitemporal;
+    const definition = JSON.stringify({
+      mode: spec.mode, columns: spec.columns.map((c) => ({ name: c.name, type: c.type })), key: spec.key,
+      bitemporal: b !== undefined ? { validFrom: b.validFrom, validTo: b.validTo, system: b.system } : null,
+    });
     const existing = await this.connection.runAndReadAll(`SELECT definition FROM lakec.datasets WHERE dataset = ${sqlString(spec.name)}`);
     const rows = existing.getRows();
     if (rows.length > 0) {
@@ -299,6 +309,22 @@ export class Warehouse {
       }
       if (files.currentRows.length > 0) statements.push(`INSERT INTO ${n.current} SELECT ${select} FROM ${read(files.currentRows, rowFields)}`);
       if (files.rows.length > 0) statements.push(`INSERT INTO ${n.history} SELECT ${select} FROM ${read(files.rows, rowFields)}`);
+    } else if (spec.mode === 'current') {
+      // A staged row: key columns, then the payload columns (csv.ts RowTemplates); a staged
+      // delete: the key columns. The key's old row goes first, then its new one.
+      const order = RowTemplates.columnOrder(layoutOf(spec), spec.columns.length);
+      const keyFields = order.key.map((i) => cols[i]!);
+      if (files.currentDeletes.length > 0) {
+        const keys = spec.key.map(ident);
+        statements.push(
+          `DELETE FROM ${n.view} USING (SELECT ${keyFields.map((f, k) => `${f.expr} AS ${keys[k]}`).join(', ')} FROM ${read(files.currentDeletes, keyFields)}) AS gone ` +
+            `WHERE ${keys.map((c) => `${n.view}.${c} = gone.${c}`).join(' AND ')}`,
+        );
+      }
+      if (files.currentRows.length > 0) {
+        const rowFields = [...keyFields, ...order.payload.map((i) => cols[i]!)];
+        statements.push(`INSERT INTO ${n.view} SELECT ${cols.map((f) => f.expr).join(', ')} FROM ${read(files.currentRows, rowFields)}`);
+      }
     } else if (files.rows.length > 0) {
       statements.push(`INSERT INTO ${n.view} SELECT ${cols.map((f) => f.expr).join(', ')} FROM ${read(files.rows, cols)}`);
     }
@@ -324,9 +350,9 @@ export class Warehouse {
   }
 
   /**
-   * The current rows of a bi-temporal dataset, for a restore, in batches (`RestoredRows`): each
-   * row's key values, its payload template as the operator builds it (csv.ts `RowTemplates.of`)
-   * and its times. DuckDB writes a template's fields itself for the column types whose text it
+   * The current rows of a keyed dataset, for a restore, in batches (`RestoredRows`): each row's
+   * key values, its payload template as the operator builds it (csv.ts `RowTemplates.of`) and,
+   * bi-temporal, its times (a current-state table's rows have none: `times` is empty). DuckDB writes a template's fields itself for the column types whose text it
    * prints exactly as `fieldEncoder` encodes the runtime's value (`templateFieldSql`); the other
    * fields are read as values and encoded here. Rows come in no particular order (a key's rows
    * are put in valid_from order by the operator): no sort, and DuckDB scans in parallel.
@@ -365,13 +391,13 @@ export class Warehouse {
       }
     }
     endRun();
-    const b = spec.bitemporal!;
+    const b = spec.bitemporal;
     // Times as doubles (exact: epoch milliseconds of the years 0001-9999), an open valid_to as +infinity.
-    select.push(`epoch_ms(${ident(b.validFrom)})::DOUBLE`, `coalesce(epoch_ms(${ident(b.validTo)})::DOUBLE, 'infinity'::DOUBLE)`, `epoch_ms(${SYSTEM_FROM})::DOUBLE`);
+    if (b !== undefined) select.push(`epoch_ms(${ident(b.validFrom)})::DOUBLE`, `coalesce(epoch_ms(${ident(b.validTo)})::DOUBLE, 'infinity'::DOUBLE)`, `epoch_ms(${SYSTEM_FROM})::DOUBLE`);
     const keyCount = order.key.length;
     const timeAt = keyCount + pieces.length;
     const onlyText = pieces.length === 1 && pieces[0]!.text;
-    const result = await this.connection.stream(`SELECT ${select.join(', ')} FROM ${n.current}`);
+    const result = await this.connection.stream(`SELECT ${select.join(', ')} FROM ${b !== undefined ? n.current : n.view}`);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -403,8 +429,8 @@ export class Warehouse {
           templates[i] = parts.join('');
         }
       }
-      const times = new Float64Array(3 * count);
-      for (let t = 0; t < 3; t++) {
+      const times = new Float64Array(b !== undefined ? 3 * count : 0);
+      for (let t = 0; t < (b !== undefined ? 3 : 0); t++) {
         const v = chunk.getColumnVector(timeAt + t);
         for (let i = 0; i < count; i++) times[3 * i + t] = v.getItem(i) as number;
       }

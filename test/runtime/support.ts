@@ -37,7 +37,8 @@ stream events {
 
 /**
  * A spec for a vector: its key and payload columns (strings stay strings, numbers become longs),
- * the valid interval and the stated system time as timestamps, `system = system_time`.
+ * the valid interval and the stated system time as timestamps, `system = system_time`, and the
+ * vector's options as `dedup_window` and `late`.
  */
 export function vectorSpecText(v: Vector): string {
   const typeOf = (column: string, where: 'key' | 'payload'): string => {
@@ -62,10 +63,12 @@ export function vectorSpecText(v: Vector): string {
 ${columns.join('\n')}
   }
   key (${v.key.join(', ')})
-  bitemporal {
+${v.options?.dedupWindow !== undefined ? `  dedup_window = ${v.options.dedupWindow}
+` : ''}  bitemporal {
     valid = valid_from .. valid_to
     system = system_time
-  }
+${v.options?.late !== undefined ? `    late = ${v.options.late}
+` : ''}  }
 }
 `;
 }

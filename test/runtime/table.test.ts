@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { STATE_FORMAT } from '../../runtime/checkpoint/store.ts';
 import { removeQuietly } from '../../runtime/io/files.ts';
 import { Processor } from '../../runtime/processor.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
@@ -195,14 +196,20 @@ dataset landed in landing {
     );
   }
 
-  // Keyed state written in another layout (an older lakec) is refused, not misread.
-  const old = join(work, 'old-state');
-  await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: old });
-  const checkpoints = join(old, 'checkpoints', 'everything');
-  for (const chk of readdirSync(checkpoints)) {
-    const manifest = join(checkpoints, chk, 'manifest.json');
-    const { stateFormat: _dropped, ...older } = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
-    writeFileSync(manifest, JSON.stringify(older));
+  // Keyed state written in another layout or meaning (an older lakec) is refused, not misread:
+  // with no format at all (format 1), and with format 3, whose key times were the last row
+  // change rather than the key's clock.
+  for (const format of [undefined, 3]) {
+    const old = join(work, `old-state-${format ?? 1}`);
+    await p.run(new ArraySource([event('k', '2024-01-02T00:00:00Z')]), { warehouse: old });
+    const checkpoints = join(old, 'checkpoints', 'everything');
+    for (const chk of readdirSync(checkpoints)) {
+      const manifest = join(checkpoints, chk, 'manifest.json');
+      const { stateFormat: _dropped, ...older } = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+      writeFileSync(manifest, JSON.stringify(format === undefined ? older : { ...older, stateFormat: format }));
+    }
+    await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: old })).rejects.toThrow(
+      new RegExp(`state format ${format ?? 1}, this one reads ${STATE_FORMAT} \\(since format ${STATE_FORMAT}: each key's clock moves with every applied event.*\\); replay the events into a new warehouse`),
+    );
   }
-  await expect(p.run(new ArraySource([event('k', '2024-01-03T00:00:00Z')]), { warehouse: old })).rejects.toThrow(/state format 1, this one reads 3\); replay the events into a new warehouse/);
 });

@@ -131,12 +131,17 @@ export function icebergSchema(d: DatasetModel): { fields: unknown[]; identifierF
 }
 
 /**
- * Iceberg identifier fields: the upsert key. A bi-temporal table upserts on
- * (key, valid_from, system_from); another table with a key on its key.
+ * Iceberg identifier fields: the upsert key (contract C-3). A bi-temporal table upserts on
+ * (key, valid_from, system_from); a current-state table (a key without `bitemporal`) on its key;
+ * an append-only table declares none (every event is a new row); an external table with a key
+ * declares it for the tools that load it.
  */
 export function identifierFields(d: DatasetModel): string[] {
-  if (d.bitemporal !== undefined) return [...d.key, d.bitemporal.validFrom, d.bitemporal.systemFrom];
-  return [...d.key];
+  switch (d.mode) {
+    case 'bitemporal': return [...d.key, d.bitemporal!.validFrom, d.bitemporal!.systemFrom];
+    case 'append': return [];
+    case 'current': case 'external': return [...d.key];
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,8 +33,10 @@ function headerDoc(d: DatasetModel): string {
     ...(d.description !== undefined ? ['', d.description] : []),
     '',
     d.mode === 'bitemporal'
-      ? `Each event becomes a row by the column sources below, is validated (required columns, types, checks) and is applied with full history keyed by ${d.key.join(', ')}: valid time ${d.bitemporal!.validFrom} .. ${d.bitemporal!.validTo}, system time ${d.bitemporal!.system.kind === 'column' ? d.bitemporal!.system.column : 'the arrival time'}. Bad events go to the dead-letter table with their reason.`
-      : 'Each event becomes one appended row by the column sources below, once validated (required columns, types, checks). Bad events go to the dead-letter table with their reason.',
+      ? `Each event becomes a row by the column sources below, is validated (required columns, types, checks) and is applied with full history keyed by ${d.key.join(', ')}: valid time ${d.bitemporal!.validFrom} .. ${d.bitemporal!.validTo}, system time ${d.bitemporal!.system.kind === 'column' ? d.bitemporal!.system.column : 'the arrival time'}. Bad events go to the dead-letter table with their reason${d.bitemporal!.late === 'dead_letter' ? ', and so do late events (late = dead_letter)' : ''}.`
+      : d.mode === 'current'
+        ? `Each event becomes a row by the column sources below, once validated (required columns, types, checks), and the table keeps one row per ${d.key.join(', ')}: a put replaces the key's row, "op": "delete" removes it, in arrival order; a redelivery of one of the key's last ${d.dedupWindow} applied events is a duplicate and changes nothing. Bad events go to the dead-letter table with their reason.`
+        : 'Each event becomes one appended row by the column sources below, once validated (required columns, types, checks). Bad events go to the dead-letter table with their reason.',
     '',
     `Run it locally with \`lakec run SPEC --dataset ${d.name} --events FILE.jsonl\`, or from code on a stream: \`${camel(d.name)}.run(Processor.kinesis({ stream }), { warehouse })\`. See lakec's docs/runtime.md.`,
   ];
@@ -81,7 +83,13 @@ export const processorsTarget: Target = {
         exportName: camel(d.name),
         file: fileOf(d),
         key: /^[A-Za-z_$][\w$]*$/.test(d.name) ? d.name : tsString(d.name),
-        story: d.mode === 'bitemporal' ? `a put, a correction${s.expect.duplicates > 0 ? ', a redelivery' : ''} and a bad event` : 'two events appended, a bad one rejected',
+        story:
+          d.mode === 'bitemporal'
+            ? `a put, a correction${s.expect.duplicates > 0 ? ', a redelivery' : ''} and a bad event`
+            : d.mode === 'current'
+              ? `a put${c !== undefined ? ', an update of the row' : ''}, a redelivery and a bad event`
+              : 'two events appended, a bad one rejected',
+        current: d.mode === 'current',
         events: tsLiteral(s.events, '  ', 17),
         rows: s.expect.rows,
         duplicates: s.expect.duplicates,

@@ -1,8 +1,9 @@
 /**
  * Sample events for a generated processor's own test: a put, a correction of one payload column
- * from a later valid time, a redelivery of the first event and a bad event (a required field
- * missing). Values fit each column's type and pass its `@check`s, which the runtime's own
- * evaluator judges, so the test exercises the same rules the processor applies.
+ * (bi-temporal: from a later valid time; current-state: an update of the key's row), a
+ * redelivery of the first event and a bad event (a required field missing). Values fit each
+ * column's type and pass its `@check`s, which the runtime's own evaluator judges, so the test
+ * exercises the same rules the processor applies.
  */
 import { compileCheck, type CheckExpr } from '../../../runtime/checks.ts';
 import { coercer, Invalid } from '../../../runtime/coerce.ts';
@@ -119,11 +120,12 @@ export function sampleEvents(spec: DatasetSpec): SampleEvents {
   };
   const first = build(chosen);
   const bitemporal = spec.mode === 'bitemporal';
+  const current = spec.mode === 'current';
 
   // The correction: the first payload column that has another valid value.
   let corrected: SampleEvents['expect']['corrected'];
   const second = [...chosen];
-  if (bitemporal) {
+  if (bitemporal || current) {
     for (const i of layout.payloadIndexes) {
       const c = cols[i]!;
       if (c.type.kind !== 'primitive' && c.type.kind !== 'decimal') continue;
@@ -135,6 +137,8 @@ export function sampleEvents(spec: DatasetSpec): SampleEvents {
       row[i] = before;
       break;
     }
+  }
+  if (bitemporal) {
     second[layout.validFromIndex] = T2;
     if (layout.systemIndex >= 0) second[layout.systemIndex] = T2;
   }
@@ -153,12 +157,25 @@ export function sampleEvents(spec: DatasetSpec): SampleEvents {
 
   // A redelivery is recognized by the system time it states; with `system = ingestion` a copy
   // arrives at another time and is a new event (runtime/bitemporal/README.md), so none is sent.
-  const redeliver = bitemporal && layout.systemIndex >= 0;
-  const events = bitemporal ? (redeliver ? [first, correction, first, bad] : [first, correction, bad]) : [first, correction, bad];
-  const rows = bitemporal ? (corrected !== undefined ? 3 : 1) : 2;
+  // A current-state table recognizes one by its payload (its arrival time does not count).
+  const redeliver = (bitemporal && layout.systemIndex >= 0) || current;
+  let events: SampleEvents['events'];
+  let rows: number;
+  const duplicates = redeliver ? 1 : 0;
+  if (current) {
+    // One row per key: the update replaces it, the redelivered first event changes nothing.
+    events = corrected !== undefined ? [first, correction, first, bad] : [first, first, bad];
+    rows = 1;
+  } else if (bitemporal) {
+    events = redeliver ? [first, correction, first, bad] : [first, correction, bad];
+    rows = corrected !== undefined ? 3 : 1;
+  } else {
+    events = [first, correction, bad];
+    rows = 2;
+  }
   return {
     events,
-    expect: { rows, duplicates: redeliver ? 1 : 0, deadLetters: 1, deadLetterReason: reason, ...(corrected !== undefined ? { corrected } : {}) },
+    expect: { rows, duplicates, deadLetters: 1, deadLetterReason: reason, ...(corrected !== undefined ? { corrected } : {}) },
   };
 }
 

@@ -12,7 +12,7 @@ import { parseFile } from '../../syntax/parse.ts';
 
 /** Datasets a processor runs for: those fed by a stream. */
 export function streamDatasets(model: LakeModel): DatasetModel[] {
-  return model.datasets.filter((d) => d.mode === 'bitemporal' || d.mode === 'append');
+  return model.datasets.filter((d) => d.mode !== 'external');
 }
 
 export function datasetSpec(d: DatasetModel): DatasetSpec {
@@ -28,7 +28,8 @@ export function datasetSpec(d: DatasetModel): DatasetSpec {
       checks: c.checks.map((text) => ({ text, expr: checkExpr(text) })),
     })),
     key: [...d.key],
-    ...(d.bitemporal !== undefined ? { bitemporal: { validFrom: d.bitemporal.validFrom, validTo: d.bitemporal.validTo, system: d.bitemporal.system } } : {}),
+    ...(d.dedupWindow !== undefined ? { dedupWindow: d.dedupWindow } : {}),
+    ...(d.bitemporal !== undefined ? { bitemporal: { validFrom: d.bitemporal.validFrom, validTo: d.bitemporal.validTo, system: d.bitemporal.system, late: d.bitemporal.late } } : {}),
   };
 }
 

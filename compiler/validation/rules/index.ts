@@ -22,6 +22,9 @@ import { bitemporalPartition } from './bitemporalPartition.ts';
 import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
 import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
 import { burstCapacity } from './burstCapacity.ts';
+import { currentStateFormat } from './currentStateFormat.ts';
+import { currentStatePartition } from './currentStatePartition.ts';
+import { dedupWindowWithoutKeyedState } from './dedupWindowWithoutKeyedState.ts';
 import { emptyColumnSelection } from './emptyColumnSelection.ts';
 import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
 import { invalidCron } from './invalidCron.ts';
@@ -65,6 +68,9 @@ export const rules: readonly Rule[] = [
   bitemporalWithoutKey,
   bitemporalWithoutStream,
   burstCapacity,
+  currentStateFormat,
+  currentStatePartition,
+  dedupWindowWithoutKeyedState,
   emptyColumnSelection,
   exceptWithoutEffect,
   invalidCron,

@@ -5,10 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  BadEventReason,
+  BitemporalKeyState,
   BitemporalTable,
   OPEN,
   type ApplyResult,
   type BitemporalEvent,
+  type LatePolicy,
   type TableSnapshot,
 } from '../../../runtime/bitemporal/index.ts';
 import { ReferenceModel, type ModelEvent } from './reference-model.ts';
@@ -100,13 +103,25 @@ const id = (r: { validFrom: number; systemFrom: number }): string => `${r.validF
  */
 class CheckedRun {
   readonly systemTimes = new Set<number>([0]);
+  /**
+   * Each key's clock as rule 5 defines it (C-1), kept here from the results rather than read
+   * from the core: the time the key's last applied event was applied at, changed rows or not.
+   */
+  readonly clocks = new Map<string, number>();
   private readonly closedIds = new Map<string, Set<string>>();
 
   constructor(readonly table: BitemporalTable<string>) {}
 
   apply(e: ModelEvent): ApplyResult<string> {
+    const before = this.clocks.get(e.key) ?? -Infinity;
     const out = this.table.apply(e.key, toCore(e));
-    if (!Number.isNaN(out.systemTime)) this.systemTimes.add(out.systemTime);
+    if (!Number.isNaN(out.systemTime)) {
+      this.systemTimes.add(out.systemTime);
+      expect(out.systemTime, 'an applied event is never applied before the key\'s clock').toBeGreaterThanOrEqual(before);
+      this.clocks.set(e.key, out.systemTime);
+    }
+    if (out.duplicate || out.rejected !== null) expect(Number.isNaN(out.systemTime)).toBe(true);
+    expect(this.table.state(e.key)?.latestSystemTime() ?? -Infinity).toBe(this.clocks.get(e.key) ?? -Infinity);
     const closedIds = this.closedIds.get(e.key) ?? new Set<string>();
     this.closedIds.set(e.key, closedIds);
     const closed = out.closed.toArray();
@@ -149,17 +164,21 @@ function asOfGrid(table: BitemporalTable<string>, key: string, probes: number[],
 describe('bi-temporal core properties', () => {
   it('answers every as-of query like the reference model, with the same metrics', () => {
     fc.assert(
-      fc.property(sequence, fc.constantFrom(0, 1, 3, 32), (events, dedupWindow) => {
-        const run = new CheckedRun(new BitemporalTable<string>({ dedupWindow }));
-        const model = new ReferenceModel(GRID, dedupWindow);
+      fc.property(sequence, fc.constantFrom(0, 1, 3, 32), fc.constantFrom<LatePolicy>('apply', 'dead_letter'), (events, dedupWindow, late) => {
+        const run = new CheckedRun(new BitemporalTable<string>({ dedupWindow, late }));
+        const model = new ReferenceModel(GRID, dedupWindow, late);
+        let lateEvents = 0;
         for (const e of events) {
           const before = model.currentView(e.key);
           const expected = model.apply(e);
           const out = run.apply(e);
+          if (expected.kind !== 'duplicate' && expected.late) lateEvents++;
+          expect(out.late).toBe(expected.kind !== 'duplicate' && expected.late);
           if (expected.kind === 'rejected') {
-            expect(out.rejected).not.toBeNull();
+            expect(out.rejected).toBe(expected.late ? BadEventReason.late : BadEventReason.invertedValidInterval);
             continue;
           }
+          expect(out.rejected).toBeNull();
           expect(out.duplicate).toBe(expected.kind === 'duplicate');
           if (expected.kind !== 'applied') continue;
           expect(out.systemTime).toBe(expected.systemTime);
@@ -172,6 +191,7 @@ describe('bi-temporal core properties', () => {
             for (let v = r.validFrom; v < Math.min(r.validTo, GRID); v++) expect(before[v]).not.toBe(e.payload);
           }
         }
+        expect(run.table.metrics.lateEvents).toBe(lateEvents);
         const probes = run.probes();
         for (const key of KEYS) {
           const got: (string | null)[] = [];
@@ -215,18 +235,21 @@ describe('bi-temporal core properties', () => {
     );
   }, TIMEOUT);
 
-  it('never changes what was known as of an earlier system time', () => {
+  it('never changes what was known as of any system instant before the key\'s clock', () => {
     fc.assert(
-      fc.property(sequence, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), (events, cutPicks) => {
+      fc.property(sequence, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.constantFrom(1, 3, 32), (events, cutPicks, dedupWindow) => {
         const cuts = new Set(cutPicks.map((c) => c % (events.length + 1)));
-        const run = new CheckedRun(new BitemporalTable<string>());
+        const run = new CheckedRun(new BitemporalTable<string>({ dedupWindow }));
         const earlier: { key: string; below: number; probes: number[]; answers: (string | null)[] }[] = [];
         const capture = (): void => {
-          const probes = run.probes();
           for (const key of KEYS) {
-            // Rows opened at the key's latest system time may still be cut by another event at
-            // that same time (rule 3); everything before it is settled.
-            const below = run.table.state(key)?.latestSystemTime() ?? -Infinity;
+            // Rule 5: no later event is applied before the key's clock, whether or not the
+            // events that moved it changed a row (C12, C13). Rows opened at the clock itself may
+            // still be cut by another event at that time (rule 3); every instant before it is
+            // settled, so every one of them is probed.
+            const below = run.clocks.get(key) ?? -Infinity;
+            const probes: number[] = [];
+            for (let s = 0; s < below; s++) probes.push(s);
             earlier.push({ key, below, probes, answers: asOfGrid(run.table, key, probes, below) });
           }
         };
@@ -261,15 +284,16 @@ describe('bi-temporal core properties', () => {
 
   it('gives the same state and table when checkpointed through JSON midway', () => {
     fc.assert(
-      fc.property(sequence, fc.nat(), fc.constantFrom(1, 3, 32), (events, cutPick, dedupWindow) => {
+      fc.property(sequence, fc.nat(), fc.constantFrom(0, 1, 3, 32), fc.constantFrom<LatePolicy>('apply', 'dead_letter'), (events, cutPick, dedupWindow, late) => {
         const cut = cutPick % (events.length + 1);
-        const straight = new BitemporalTable<string>({ dedupWindow });
+        const options = { dedupWindow, late };
+        const straight = new BitemporalTable<string>(options);
         for (const e of events) straight.apply(e.key, toCore(e));
 
-        const first = new BitemporalTable<string>({ dedupWindow });
+        const first = new BitemporalTable<string>(options);
         for (const e of events.slice(0, cut)) first.apply(e.key, toCore(e));
         const snapshot = JSON.parse(JSON.stringify(first.toSnapshot())) as TableSnapshot<string>;
-        const resumed = BitemporalTable.fromSnapshot(snapshot, { dedupWindow });
+        const resumed = BitemporalTable.fromSnapshot(snapshot, options);
         for (const e of events.slice(cut)) resumed.apply(e.key, toCore(e));
 
         expect(resumed.toSnapshot()).toEqual(straight.toSnapshot());
@@ -277,4 +301,99 @@ describe('bi-temporal core properties', () => {
       params,
     );
   }, TIMEOUT);
+
+  // ---- late events (C-2) ----------------------------------------------------------------------
+
+  it('takes a redelivery for late once the key has applied dedupWindow newer events', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.constantFrom<LatePolicy>('apply', 'dead_letter'),
+        fc.array(fc.tuple(fc.constantFrom('b', 'c'), fc.integer({ min: 0, max: 12 })), { maxLength: 10 }),
+        (dedupWindow, extra, late, noise) => {
+          const table = new BitemporalTable<string>({ dedupWindow, late });
+          const original: ModelEvent = { key: 'a', op: 'put', validFrom: 0, validTo: null, systemTime: 10, payload: 'p1' };
+          const events: ModelEvent[] = [original];
+          // dedupWindow + extra newer, distinct events of the key (later stated times), with
+          // other keys' events in between: they push the original out of the key's window.
+          for (let i = 0; i < dedupWindow + extra; i++) {
+            const [key, validFrom] = noise[i % Math.max(1, noise.length)] ?? ['b', 0];
+            if (noise.length > 0) events.push({ key, op: 'put', validFrom, validTo: null, systemTime: 5 + i, payload: 'p2' });
+            events.push({ key: 'a', op: 'put', validFrom: 1 + i, validTo: null, systemTime: 11 + i, payload: i % 2 === 0 ? 'p2' : 'p3' });
+          }
+          for (const e of events) expect(table.apply(e.key, toCore(e)).duplicate).toBe(false);
+          const forgotten = table.state('a')!.forgottenStated();
+          expect(forgotten).not.toBeNull();
+          expect(forgotten!).toBeGreaterThanOrEqual(original.systemTime);
+          const clock = table.state('a')!.latestSystemTime()!;
+          const rowsBefore = table.rows();
+          const out = table.apply('a', toCore(original));
+          expect(out.duplicate).toBe(false);
+          expect(out.late).toBe(true);
+          if (late === 'dead_letter') {
+            expect(out.rejected).toBe(BadEventReason.late);
+            expect(table.rows()).toEqual(rowsBefore);
+            expect(table.state('a')!.latestSystemTime()).toBe(clock);
+          } else {
+            expect(out.rejected).toBeNull();
+            expect(out.systemTime).toBe(clock + 1);
+          }
+          expect(table.metrics.lateEvents).toBe(1);
+        },
+      ),
+      params,
+    );
+  }, TIMEOUT);
+
+  it('never takes an event for late when it states a later time than every event of its key so far', () => {
+    fc.assert(
+      fc.property(sequence, fc.constantFrom(0, 1, 3, 32), fc.constantFrom<LatePolicy>('apply', 'dead_letter'), (events, dedupWindow, late) => {
+        const table = new BitemporalTable<string>({ dedupWindow, late });
+        const seen = new Map<string, number>();
+        for (const e of events) {
+          const out = table.apply(e.key, toCore(e));
+          if (e.systemTime > (seen.get(e.key) ?? -Infinity)) expect(out.late, `${JSON.stringify(e)} is new`).toBe(false);
+          seen.set(e.key, Math.max(seen.get(e.key) ?? -Infinity, e.systemTime));
+        }
+      }),
+      params,
+    );
+  }, TIMEOUT);
+
+  it('with late = dead_letter, gives the table the same events without the late ones give', () => {
+    fc.assert(
+      fc.property(sequence, fc.constantFrom(0, 1, 2, 3), (events, dedupWindow) => {
+        const options = { dedupWindow, late: 'dead_letter' as const };
+        const withLate = new BitemporalTable<string>(options);
+        const kept: ModelEvent[] = [];
+        for (const e of events) {
+          const out = withLate.apply(e.key, toCore(e));
+          if (out.late) expect(out.rejected).toBe(BadEventReason.late);
+          else kept.push(e);
+        }
+        const without = new BitemporalTable<string>(options);
+        for (const e of kept) without.apply(e.key, toCore(e));
+        expect(without.rows()).toEqual(withLate.rows());
+        expect(without.metrics.lateEvents).toBe(0);
+        expect(withLate.metrics.rejected).toBe(without.metrics.rejected + withLate.metrics.lateEvents);
+        expect(withLate.metrics.adjustedSystemTimes).toBe(without.metrics.adjustedSystemTimes);
+        // A late event changes nothing, so each key's state is the same too.
+        expect(withLate.keys()).toEqual(without.keys());
+        for (const key of withLate.keys()) expect(withLate.state(key)!.toSnapshot()).toEqual(without.state(key)!.toSnapshot());
+      }),
+      params,
+    );
+  }, TIMEOUT);
+
+  it('counts the events a smaller window drops on restore as forgotten', () => {
+    const state = new BitemporalKeyState<string>({ dedupWindow: 4 });
+    for (let i = 0; i < 4; i++) state.apply({ op: 'put', validFrom: i, validTo: OPEN, systemTime: 10 + i, payload: `p${i}`, payloadKey: `p${i}` });
+    expect(state.forgottenStated()).toBeNull();
+    const restored = BitemporalKeyState.fromSnapshot(JSON.parse(JSON.stringify(state.toSnapshot())), { dedupWindow: 1 });
+    expect(restored.forgottenStated()).toBe(12);
+    // The newest event is still remembered; one the restore dropped is late.
+    expect(restored.apply({ op: 'put', validFrom: 3, validTo: OPEN, systemTime: 13, payload: 'p3', payloadKey: 'p3' }).duplicate).toBe(true);
+    expect(restored.apply({ op: 'put', validFrom: 2, validTo: OPEN, systemTime: 12, payload: 'p2', payloadKey: 'p2' }).late).toBe(true);
+  });
 });

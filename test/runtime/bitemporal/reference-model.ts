@@ -17,16 +17,19 @@ export interface ModelEvent {
 }
 
 export type ModelOutcome =
-  | { kind: 'rejected' }
+  | { kind: 'rejected'; late: boolean }
   | { kind: 'duplicate' }
-  | { kind: 'applied'; systemTime: number; adjusted: boolean; changed: boolean };
+  | { kind: 'applied'; systemTime: number; adjusted: boolean; changed: boolean; late: boolean };
 
 interface KeyModel {
   view: (string | null)[];
   history: { systemTime: number; view: (string | null)[] }[];
+  /** The system time of the last applied event (rule 5), changed rows or not. */
   latest: number;
-  /** Remembered applied events, oldest first (at most `dedupWindow`). */
-  applied: string[];
+  /** Remembered applied events, oldest first (at most `dedupWindow`), with their stated times. */
+  applied: { fingerprint: string; stated: number }[];
+  /** The latest stated time of an event pushed out of `applied` (C-2). */
+  forgotten: number;
 }
 
 export class ReferenceModel {
@@ -36,16 +39,18 @@ export class ReferenceModel {
    * @param grid valid instants 0..grid-1 are modelled; every finite valid time must be < grid,
    *   and instants from the largest finite time on all behave alike.
    * @param dedupWindow how many applied events per key count for rule 4 (Infinity = all).
+   * @param late what a late event does (C-2).
    */
   constructor(
     readonly grid: number,
     readonly dedupWindow: number,
+    readonly late: 'apply' | 'dead_letter' = 'apply',
   ) {}
 
   private model(key: string): KeyModel {
     let m = this.keys.get(key);
     if (m === undefined) {
-      m = { view: new Array<string | null>(this.grid).fill(null), history: [], latest: -Infinity, applied: [] };
+      m = { view: new Array<string | null>(this.grid).fill(null), history: [], latest: -Infinity, applied: [], forgotten: -Infinity };
       this.keys.set(key, m);
     }
     return m;
@@ -58,17 +63,20 @@ export class ReferenceModel {
 
   apply(e: ModelEvent): ModelOutcome {
     const end = e.validTo ?? this.grid;
-    if (e.validTo !== null && e.validFrom >= e.validTo) return { kind: 'rejected' };
+    if (e.validTo !== null && e.validFrom >= e.validTo) return { kind: 'rejected', late: false };
     if (e.validTo !== null && e.validTo >= this.grid) throw new Error('valid time outside the model grid');
     const m = this.model(e.key);
     const fingerprint = JSON.stringify([e.op, e.validFrom, e.validTo, e.systemTime, e.op === 'put' ? e.payload : '']);
-    if (this.dedupWindow > 0 && m.applied.includes(fingerprint)) return { kind: 'duplicate' };
-    if (this.dedupWindow > 0) {
-      m.applied.push(fingerprint);
-      if (m.applied.length > this.dedupWindow) m.applied.shift();
-    }
+    if (m.applied.some((a) => a.fingerprint === fingerprint)) return { kind: 'duplicate' };
+    const late = e.systemTime <= m.forgotten;
+    if (late && this.late === 'dead_letter') return { kind: 'rejected', late };
+    // Remember it; what no longer fits in the window is forgotten (all of it with a window of 0).
+    m.applied.push({ fingerprint, stated: e.systemTime });
+    while (m.applied.length > this.dedupWindow) m.forgotten = Math.max(m.forgotten, m.applied.shift()!.stated);
     const adjusted = e.systemTime < m.latest;
     const t = adjusted ? m.latest + 1 : e.systemTime;
+    // Rule 5: every applied event is known at t, changed rows or not.
+    m.latest = t;
     let changed = false;
     for (let v = e.validFrom; v < end; v++) {
       const next = e.op === 'put' ? e.payload : null;
@@ -78,12 +86,11 @@ export class ReferenceModel {
       }
     }
     if (changed) {
-      m.latest = t;
       const last = m.history[m.history.length - 1];
       if (last !== undefined && last.systemTime === t) last.view = [...m.view];
       else m.history.push({ systemTime: t, view: [...m.view] });
     }
-    return { kind: 'applied', systemTime: t, adjusted, changed };
+    return { kind: 'applied', systemTime: t, adjusted, changed, late };
   }
 
   /** Payload known at system time `s` as true at valid instant `v`, or null. */

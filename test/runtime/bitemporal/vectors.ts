@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { BitemporalTable, OPEN, payloadKeyOfRecord, type BitemporalEvent, type DeadLetter } from '../../../runtime/bitemporal/index.ts';
+import { BitemporalTable, OPEN, payloadKeyOfRecord, type BitemporalEvent, type DeadLetter, type KeyStateOptions, type LatePolicy } from '../../../runtime/bitemporal/index.ts';
 
 export const VECTOR_DIR = fileURLToPath(new URL('../../vectors/bitemporal/', import.meta.url));
 
@@ -25,12 +25,16 @@ export interface Vector {
   description: string;
   key: string[];
   payloadColumns: string[];
+  /** Absent: the defaults (a window of 32, late = apply). */
+  options?: { dedupWindow?: number; late?: LatePolicy };
   events: VectorEvent[];
   expected: {
     rows: Record_[];
     deadLetters: { event: number; reason: string }[];
     adjustedSystemTimes: number;
     duplicateEvents: number;
+    /** Absent: 0. */
+    lateEvents?: number;
   };
 }
 
@@ -39,6 +43,17 @@ export interface VectorOutcome {
   deadLetters: { event: number; reason: string }[];
   adjustedSystemTimes: number;
   duplicateEvents: number;
+  lateEvents: number;
+}
+
+/** The vector's options for the core (its dedup window and late policy). */
+export function optionsOf(v: Vector): KeyStateOptions {
+  return { ...(v.options?.dedupWindow !== undefined ? { dedupWindow: v.options.dedupWindow } : {}), ...(v.options?.late !== undefined ? { late: v.options.late } : {}) };
+}
+
+/** What a run of the vector must give: its `expected`, with the counts it may leave out. */
+export function expectedOutcome(v: Vector): VectorOutcome {
+  return { ...v.expected, lateEvents: v.expected.lateEvents ?? 0 };
 }
 
 const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -73,7 +88,7 @@ export function toEvent(v: Vector, e: VectorEvent): BitemporalEvent<Record_> {
 }
 
 /** Runs a vector's events in order through a fresh table. */
-export function runVector(v: Vector, table = new BitemporalTable<Record_>()): VectorOutcome {
+export function runVector(v: Vector, table = new BitemporalTable<Record_>(optionsOf(v))): VectorOutcome {
   for (const e of v.events) table.apply(keyString(v, e.key), toEvent(v, e));
   return outcome(v, table);
 }
@@ -95,5 +110,6 @@ export function outcome(v: Vector, table: BitemporalTable<Record_>): VectorOutco
     deadLetters: table.deadLetters.map((d: DeadLetter) => ({ event: d.event, reason: d.reason })),
     adjustedSystemTimes: table.metrics.adjustedSystemTimes,
     duplicateEvents: table.metrics.duplicates,
+    lateEvents: table.metrics.lateEvents,
   };
 }
