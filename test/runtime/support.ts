@@ -73,6 +73,35 @@ ${v.options?.late !== undefined ? `    late = ${v.options.late}
 `;
 }
 
+/**
+ * A spec for a current-state vector (test/vectors/current): its key and payload columns, a key
+ * and no bitemporal block, the vector's window as `dedup_window`; with `ingestedAt`, also an
+ * `ingested_at timestamp = ingestion_time()` column.
+ */
+export function currentSpecText(v: { key: string[]; payloadColumns: string[]; options?: { dedupWindow?: number }; events: { key: Record<string, unknown>; payload: Record<string, unknown> | null }[] }, ingestedAt = false): string {
+  const typeOf = (column: string, where: 'key' | 'payload'): string => {
+    for (const e of v.events) {
+      const x = where === 'key' ? e.key[column] : e.payload?.[column];
+      if (x === null || x === undefined) continue;
+      return typeof x === 'number' ? 'long' : typeof x === 'boolean' ? 'boolean' : 'string';
+    }
+    return 'string';
+  };
+  const columns = [
+    ...v.key.map((k) => `    ${k} ${typeOf(k, 'key')}`),
+    ...v.payloadColumns.map((p) => `    ${p} ${typeOf(p, 'payload')}?`),
+    ...(ingestedAt ? ['    ingested_at timestamp = ingestion_time()'] : []),
+  ];
+  return `${specHeader}dataset members in curated {
+  from stream events
+  columns {
+${columns.join('\n')}
+  }
+  key (${v.key.join(', ')})
+${v.options?.dedupWindow !== undefined ? `  dedup_window = ${v.options.dedupWindow}\n` : ''}}
+`;
+}
+
 /** A vector event as published to the stream: one flat JSON object, `"op": "delete"` for a delete. */
 export function publishedEvent(e: VectorEvent): Record<string, unknown> {
   return {
@@ -83,6 +112,11 @@ export function publishedEvent(e: VectorEvent): Record<string, unknown> {
     valid_to: e.valid_to,
     system_time: e.system_time,
   };
+}
+
+/** A current-state vector event as published: the key and payload fields, `"op": "delete"` for a delete. */
+export function publishedCurrentEvent(e: { op: 'put' | 'delete'; key: Record<string, unknown>; payload: Record<string, unknown> | null }): Record<string, unknown> {
+  return { ...(e.op === 'delete' ? { op: 'delete' } : {}), ...e.key, ...(e.payload ?? {}) };
 }
 
 export function tempDir(prefix: string): string {
