@@ -215,6 +215,7 @@ export class BitemporalKeyState<P> {
     // redelivery of it.
     if (stated <= nums[2]!) {
       out.late = true;
+      out.forgottenStated = nums[2]!;
       if (this.deadLetterLate) {
         out.rejected = BadEventReason.late;
         return out;

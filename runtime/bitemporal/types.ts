@@ -192,6 +192,8 @@ export class ApplyResult<P> {
    * the key has forgotten). Set whether it was applied (`late = apply`) or rejected.
    */
   late = false;
+  /** When `late`: the latest forgotten stated time the event was found at or before (else NaN). */
+  forgottenStated = Number.NaN;
   /**
    * Rule 6 and malformed times, or a late event under `late = dead_letter`: the event is
    * rejected, nothing changed (not even the key's clock); the reason for the dead letter.
@@ -212,6 +214,7 @@ export class ApplyResult<P> {
     this.adjustedSystemTime = false;
     this.duplicate = false;
     this.late = false;
+    this.forgottenStated = Number.NaN;
     this.rejected = null;
     return this;
   }

@@ -163,7 +163,7 @@ export class BitemporalOperator {
     this.late = null;
     if (out.late) {
       m.lateEvents++;
-      this.late = { key: ev.key, stated: ev.systemTime, forgotten: entry.state.forgottenStated()!, appliedAt: out.rejected === null ? out.systemTime : null };
+      this.late = { key: ev.key, stated: ev.systemTime, forgotten: out.forgottenStated, appliedAt: out.rejected === null ? out.systemTime : null };
     }
     if (out.rejected !== null) {
       // A bad event changes nothing, so a key it created is not kept.

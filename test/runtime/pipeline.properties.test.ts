@@ -17,7 +17,8 @@ import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BitemporalTable, OPEN, payloadKeyOf } from '../../runtime/bitemporal/index.ts';
+import { BitemporalTable, OPEN, payloadKeyOf, type KeyStateOptions } from '../../runtime/bitemporal/index.ts';
+import type { DatasetSpec } from '../../runtime/dataset.ts';
 import { removeQuietly } from '../../runtime/io/files.ts';
 import { runJob } from '../../runtime/job.ts';
 import { Warehouse } from '../../runtime/sink/duckdb.ts';
@@ -46,6 +47,30 @@ const spec = specOf(
   bitemporal {
     valid = valid_from .. valid_to
     system = system_time
+  }
+}
+`,
+  'history',
+);
+
+/** The same dataset with a window of 2 and late events dead-lettered (C-2). */
+const lateSpec = specOf(
+  `${specHeader}dataset history in curated {
+  from stream events
+  format = iceberg
+  columns {
+    id          string
+    p           string?
+    valid_from  timestamp
+    valid_to    timestamp?
+    system_time timestamp
+  }
+  key (id)
+  dedup_window = 2
+  bitemporal {
+    valid  = valid_from .. valid_to
+    system = system_time
+    late   = dead_letter
   }
 }
 `,
@@ -104,8 +129,8 @@ function published(e: Event): Record<string, unknown> {
 type Row = [key: string, payload: string | null, validFrom: number, validTo: number | null, systemFrom: number, systemTo: number | null];
 
 /** The rows the core's in-memory table holds for the same events. */
-function coreRows(events: Event[]): Row[] {
-  const table = new BitemporalTable<string>();
+function coreRows(events: Event[], options: KeyStateOptions = {}): Row[] {
+  const table = new BitemporalTable<string>(options);
   for (const e of events) {
     const times = { validFrom: e.validFrom, validTo: e.validTo ?? OPEN, systemTime: e.systemTime };
     table.apply(e.key, e.op === 'put' ? { op: 'put', ...times, payload: e.payload, payloadKey: payloadKeyOf([e.payload]) } : { op: 'delete', ...times });
@@ -120,13 +145,13 @@ async function tableRows(w: Warehouse): Promise<Row[]> {
   return r.rows as Row[];
 }
 
-async function pipeline(events: Event[], options: { partitions?: number; dir?: string; checkpointEvery?: number; haltAfter?: number } = {}): Promise<Row[]> {
+async function pipeline(events: Event[], options: { partitions?: number; dir?: string; checkpointEvery?: number; haltAfter?: number; spec?: DatasetSpec } = {}): Promise<Row[]> {
   const dir = options.dir ?? tempDir('props');
   mkdirSync(dir, { recursive: true });
   const warehouse = await Warehouse.open(options.dir !== undefined ? join(dir, 'lake.duckdb') : ':memory:');
   try {
     await runJob({
-      spec,
+      spec: options.spec ?? spec,
       source: new ArraySource(events.map(published), { batchSize: 1 }),
       warehouse,
       checkpointDir: options.dir !== undefined ? join(dir, 'checkpoints') : null,
@@ -241,6 +266,38 @@ describe('the pipeline on random event sequences', () => {
         removeQuietly(dir);
       }),
       { seed: SEED, numRuns: RUNS },
+    );
+  }, TIMEOUT * 2);
+
+  it('with dedup_window = 2 and late = dead_letter, stores the core\'s rows and dead-letters its late events, across stops and restarts', async () => {
+    await fc.assert(
+      fc.asyncProperty(sequence, fc.nat(), fc.integer({ min: 1, max: 4 }), fc.constantFrom(1, 2), async (drawn, cut, every, partitions) => {
+        // Each event again three events later: with a window of 2 many copies are late.
+        const events = drawn.flatMap((e, i) => (i >= 3 ? [e, drawn[i - 3]!] : [e]));
+        const options = { dedupWindow: 2, late: 'dead_letter' as const };
+        const core = new BitemporalTable<string>(options);
+        const late: number[] = [];
+        events.forEach((e, i) => {
+          const times = { validFrom: e.validFrom, validTo: e.validTo ?? OPEN, systemTime: e.systemTime };
+          const out = core.apply(e.key, e.op === 'put' ? { op: 'put', ...times, payload: e.payload, payloadKey: payloadKeyOf([e.payload]) } : { op: 'delete', ...times });
+          if (out.late) late.push(i);
+        });
+        const dir = join(work, `late-${runId++}`);
+        const haltAfter = events.length === 0 ? 0 : cut % (events.length + 1);
+        await pipeline(events, { dir, checkpointEvery: every, haltAfter, partitions, spec: lateSpec });
+        expect(await pipeline(events, { dir, checkpointEvery: every, partitions, spec: lateSpec })).toEqual(coreRows(events, options));
+        const w = await Warehouse.open(join(dir, 'lake.duckdb'));
+        try {
+          const dead = await w.query(`SELECT (position->>'index')::INTEGER FROM dead_letters.history WHERE reason = 'late' ORDER BY 1`);
+          expect(dead.rows.map((r) => r[0])).toEqual(late);
+          const m = await w.lastCommit('history');
+          expect(m?.metrics.lateEvents).toBe(late.length);
+        } finally {
+          w.close();
+        }
+        removeQuietly(dir);
+      }),
+      { seed: SEED, numRuns: Math.max(10, Math.floor(RUNS / 2)) },
     );
   }, TIMEOUT * 2);
 

@@ -121,6 +121,10 @@ class CheckedRun {
       this.clocks.set(e.key, out.systemTime);
     }
     if (out.duplicate || out.rejected !== null) expect(Number.isNaN(out.systemTime)).toBe(true);
+    // A late event states a time at or before what its key had forgotten, a duplicate never is late.
+    if (out.late) expect(out.forgottenStated).toBeGreaterThanOrEqual(e.systemTime);
+    else expect(Number.isNaN(out.forgottenStated)).toBe(true);
+    if (out.duplicate) expect(out.late).toBe(false);
     expect(this.table.state(e.key)?.latestSystemTime() ?? -Infinity).toBe(this.clocks.get(e.key) ?? -Infinity);
     const closedIds = this.closedIds.get(e.key) ?? new Set<string>();
     this.closedIds.set(e.key, closedIds);
