@@ -60,6 +60,47 @@ describe('the lake model', () => {
     expect(m.streams[0]?.readers).toEqual(['trade_events_raw', 'trades']);
   });
 
+  it('names each dataset\'s mode and gives keyed ones their dedup window and late policy (C-2, C-3)', () => {
+    const m = compileAt('examples/audit-surveillance.lake').model!;
+    const by = (name: string) => m.datasets.find((d) => d.name === name)!;
+    // Defaults: a window of 32 and late = apply on the keyed datasets, nothing on the others.
+    expect(by('trades')).toMatchObject({ mode: 'bitemporal', dedupWindow: 32, bitemporal: { late: 'apply' } });
+    expect(by('trade_events_raw').dedupWindow).toBeUndefined();
+    expect(by('accounts').dedupWindow).toBeUndefined();
+    // A key without bitemporal, fed by a stream: one row per key.
+    const iot = compileAt('examples/iot-telemetry').model!;
+    expect(iot.datasets.find((d) => d.name === 'readings')).toMatchObject({ mode: 'current', key: ['device_id', 'measured_at'], dedupWindow: 32 });
+    expect(iot.datasets.find((d) => d.name === 'readings')!.bitemporal).toBeUndefined();
+    // Written out.
+    const c = compileText(`lake x { region = "eu-west-1" }
+zone curated { layer = curated }
+stream s { shards = 1 }
+persona p {
+  access   = [athena]
+  identity = sso_group "P"
+}
+dataset h in curated {
+  from stream s
+  columns { id string; valid_from timestamp; valid_to timestamp?; at timestamp }
+  key (id)
+  dedup_window = 5
+  bitemporal { valid = valid_from .. valid_to; system = at; late = dead_letter }
+}
+dataset c in curated {
+  from stream s
+  columns { id string; v long }
+  key (id)
+  dedup_window = 0
+}
+grant select on h to p
+grant select on c to p
+`);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(validateModel(c.model)).toBe(true);
+    expect(c.model!.datasets.find((d) => d.name === 'h')).toMatchObject({ mode: 'bitemporal', dedupWindow: 5, bitemporal: { late: 'dead_letter' } });
+    expect(c.model!.datasets.find((d) => d.name === 'c')).toMatchObject({ mode: 'current', dedupWindow: 0 });
+  });
+
   it('is not produced for a spec with errors', () => {
     const c = compileText('lake x { region = "eu-west-1" }\nzone raw { layer = bronze }');
     expect(c.diagnostics.some((d) => d.severity === 'error')).toBe(true);
