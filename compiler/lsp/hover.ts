@@ -95,7 +95,8 @@ export function symbolHover(lake: BoundLake, s: SymbolBase): string {
       details.push(`${d.format.value}${d.format.defaulted ? ' (default)' : ''}`);
       details.push(`${d.columns.length} column${d.columns.length === 1 ? '' : 's'}`);
       if (d.key !== undefined) details.push(`key (${d.key.value.map((k) => k.value).join(', ')})`);
-      if (d.bitemporal !== undefined) details.push('bi-temporal');
+      if (d.bitemporal !== undefined) details.push(d.bitemporal.late?.value === 'dead_letter' ? 'bi-temporal, late events dead-lettered' : 'bi-temporal');
+      else if (d.source !== undefined) details.push(d.key !== undefined ? 'one row per key' : 'append-only');
       if (d.sla?.burst !== undefined) {
         if (s.doc !== undefined) parts.push(s.doc);
         parts.push(details.join(' · '), burstText(lake, d));

@@ -105,6 +105,7 @@ describe('hover', () => {
     expect(h).toContain('dataset trades in curated');
     expect(h).toContain('Executed trades with their full valid-time and system-time history.');
     expect(h).toContain('from stream `trade_events`');
+    expect(h).toContain('bi-temporal');
   });
 
   it('shows the type and the doc of a column', async () => {
@@ -153,7 +154,7 @@ describe('completion', () => {
     ['zone layers', '\nzone z {\n  layer = <|>\n}', ['raw', 'transformed', 'curated'], []],
     ['duration units', '\nzone z {\n  retention = 30 <|>\n}', ['days', 'years'], []],
     ['zones after dataset NAME in', '\ndataset d in <|>', ['raw', 'curated'], ['trades']],
-    ['dataset attributes', '\ndataset d in raw {\n  <|>\n}', ['from', 'columns', 'key', 'bitemporal', 'partition', 'sla'], ['layer']],
+    ['dataset attributes', '\ndataset d in raw {\n  <|>\n}', ['from', 'columns', 'key', 'dedup_window', 'bitemporal', 'partition', 'sla'], ['layer', 'late']],
     ['streams after from stream', '\ndataset d in raw {\n  from stream <|>\n}', ['trade_events'], []],
     ['types of a column', '\ndataset d in raw {\n  columns {\n    id <|>\n  }\n}', ['string', 'decimal', 'timestamp', 'struct'], ['raw']],
     ['types inside list<', '\ndataset d in raw {\n  columns {\n    tags list<<|>\n  }\n}', ['string', 'long'], []],
@@ -164,6 +165,8 @@ describe('completion', () => {
     ['sla attributes', '\ndataset d in raw {\n  sla {\n    <|>\n  }\n}', ['burst', 'freshness'], ['compact']],
     ['records after a burst count', '\ndataset d in raw {\n  sla {\n    burst = 1000 <|>\n  }\n}', ['records'], []],
     ['maintenance frequencies', '\ndataset d in raw {\n  maintenance {\n    compact = <|>\n  }\n}', ['hourly', 'daily', 'weekly'], []],
+    ['bitemporal attributes', '\ndataset d in raw {\n  bitemporal {\n    <|>\n  }\n}', ['valid', 'system', 'late'], ['dedup_window']],
+    ['late policies', '\ndataset d in raw {\n  bitemporal {\n    late = <|>\n  }\n}', ['apply', 'dead_letter'], []],
     ['nothing inside a comment', '\n// grant <|>', [], ['select', 'zone']],
     ['nothing inside a string', '\npersona p {\n  identity = sso_group "Ana<|>\n}', [], ['access']],
   ];
