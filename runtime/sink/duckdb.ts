@@ -234,8 +234,13 @@ export class Warehouse {
     const existing = await this.connection.runAndReadAll(`SELECT definition FROM lakec.datasets WHERE dataset = ${sqlString(spec.name)}`);
     const rows = existing.getRows();
     if (rows.length > 0) {
-      if (JSON.stringify(JSON.parse(String(rows[0]![0]))) !== definition) {
-        throw new WarehouseError(`the warehouse holds dataset '${spec.name}' with a different definition; use another --warehouse (the local runtime does not evolve schemas)`);
+      const stored = JSON.parse(String(rows[0]![0])) as { mode?: string };
+      if (JSON.stringify(stored) !== definition) {
+        // A keyed dataset without bitemporal appended every event before lakec kept one row per key.
+        const why = stored.mode === 'append' && spec.mode === 'current'
+          ? ` (it was stored append-only, every event a row; a dataset with a key and no bitemporal block now keeps one row per key)`
+          : '';
+        throw new WarehouseError(`the warehouse holds dataset '${spec.name}' with a different definition${why}; use another --warehouse (the local runtime does not evolve schemas)`);
       }
       return;
     }

@@ -208,3 +208,21 @@ describe('a current-state table with a column the runtime fills', () => {
     expect(result.rows).toEqual([{ id: 'm1', tier: 'silver', ingested_at: '2024-01-01T00:03:00.000Z' }]);
   });
 });
+
+describe('a warehouse written before keys meant one row per key', () => {
+  it('is refused with the reason, not misread', async () => {
+    const spec = specOf(currentSpecText(vectors[0]!.vector), 'members');
+    const dir = join(work, 'old-append');
+    mkdirSync(dir, { recursive: true });
+    const warehouse = await Warehouse.open(join(dir, 'lake.duckdb'));
+    try {
+      // What an older lakec stored for the same dataset: append-only.
+      await warehouse.ensureDataset({ ...spec, mode: 'append' });
+      await expect(runJob({ spec, source: new ArraySource([]), warehouse, checkpointDir: join(dir, 'checkpoints'), stagingDir: join(dir, 'staging') })).rejects.toThrow(
+        /^the warehouse holds dataset 'members' with a different definition \(it was stored append-only, every event a row; a dataset with a key and no bitemporal block now keeps one row per key\); use another --warehouse/,
+      );
+    } finally {
+      warehouse.close();
+    }
+  });
+});
