@@ -1,10 +1,9 @@
 /**
  * One partition of a processor: the row mapper, the operator with its keyed state (bi-temporal,
  * current-state or append-only), the dead-letter output and the metrics, for the keys that hash
- * to it. A job
- * runs one partition on its own thread, or several on worker threads (parallel/); either way
- * the partition does the same work, and at a checkpoint writes its share: staged rows for the
- * table and a state file.
+ * to it. A job runs one partition on its own thread, or several on worker threads (parallel/);
+ * either way the partition does the same work, and at a checkpoint writes its share: staged
+ * rows for the table and a state file.
  */
 import { join } from 'node:path';
 import { CheckpointStore } from './checkpoint/store.ts';
@@ -168,7 +167,8 @@ export class Partition {
         ? `applied at ${formatTimestamp(late.appliedAt)} (late = apply)`
         : `rejected to the dead letters with the reason 'late' (late = dead_letter)`;
     this.notices.push(
-      `late event for key ${JSON.stringify(late.key)} of '${this.spec.name}' (${positionText(position)}): it states system time ${formatTimestamp(late.stated)}, ` +
+      // A key of several columns is already a JSON array (mapping.ts keyOf).
+      `late event for key ${this.spec.key.length === 1 ? JSON.stringify(late.key) : late.key} of '${this.spec.name}' (${positionText(position)}): it states system time ${formatTimestamp(late.stated)}, ` +
         `at or before ${formatTimestamp(late.forgotten)}, the latest stated time of the events this key no longer remembers (dedup_window = ${window}), ` +
         `so it may be a redelivery that cannot be recognized; ${what}`,
     );
