@@ -410,9 +410,12 @@ class Binder {
     if (!this.d.requireAssign(item, 'dedup_window = 64')) return undefined;
     const t = item.terms[0]!;
     if (t.kind !== 'Number' || !Number.isInteger(t.value) || t.value < 0 || t.value > MAX_DEDUP_WINDOW) {
+      const next = item.terms[1];
+      // A negative number is two terms, `-` and the digits.
+      const written = t.kind === 'Punct' && t.text === '-' && next?.kind === 'Number' ? `-${next.text}` : describeTerms([t]);
       return this.d.invalid(
         t.span,
-        `'dedup_window' takes a whole number of events from 0 to ${MAX_DEDUP_WINDOW}, not ${describeTerms([t])}`,
+        `'dedup_window' takes a whole number of events from 0 to ${MAX_DEDUP_WINDOW}, not ${written}`,
         'write it as: dedup_window = 64   (the default is 32; 0 turns duplicate detection off)',
       );
     }

@@ -101,6 +101,34 @@ grant select on c to p
     expect(c.model!.datasets.find((d) => d.name === 'c')).toMatchObject({ mode: 'current', dedupWindow: 0 });
   });
 
+  it('rejects a late policy or a dedup window outside its choices, with a suggestion', () => {
+    const c = compileText(`lake x { region = "eu-west-1" }
+zone curated { layer = curated }
+stream s { shards = 1 }
+dataset h in curated {
+  from stream s
+  columns { id string; valid_from timestamp; valid_to timestamp?; at timestamp }
+  key (id)
+  dedup_window = 4096
+  bitemporal { valid = valid_from .. valid_to; system = at; late = deadletter }
+}
+dataset c in curated {
+  from stream s
+  columns { id string }
+  key (id)
+  dedup_window = -1
+  dedup_windw = 3
+}
+`);
+    const found = c.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.message, d.hint]);
+    expect(found).toEqual([
+      ['LAKE1010', "'dedup_window' takes a whole number of events from 0 to 1024, not 4096", 'write it as: dedup_window = 64   (the default is 32; 0 turns duplicate detection off)'],
+      ['LAKE1010', "'deadletter' is not a valid late policy", "did you mean 'dead_letter'?"],
+      ['LAKE1010', "'dedup_window' takes a whole number of events from 0 to 1024, not -1", 'write it as: dedup_window = 64   (the default is 32; 0 turns duplicate detection off)'],
+      ['LAKE1008', "unknown dataset item 'dedup_windw'", "did you mean 'dedup_window'?"],
+    ]);
+  });
+
   it('is not produced for a spec with errors', () => {
     const c = compileText('lake x { region = "eu-west-1" }\nzone raw { layer = bronze }');
     expect(c.diagnostics.some((d) => d.severity === 'error')).toBe(true);
