@@ -166,7 +166,7 @@ public final class Coercion {
             BigInteger b = new BigInteger(s);
             if (b.compareTo(INT64_MIN) < 0 || b.compareTo(INT64_MAX) > 0) return expected(t, v, "out of the 64-bit range");
             long n = b.longValue();
-            return Math.abs(n) <= 9007199254740991L ? (Object) (double) n : b.toString();
+            return n >= -9007199254740991L && n <= 9007199254740991L ? (Object) (double) n : b.toString();
           }
           return expected(t, v, null);
         };
