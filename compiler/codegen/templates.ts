@@ -2,7 +2,7 @@
  * Handlebars templates from `templates/<target>/`: compiled once per process, with a few small
  * helpers and no logic beyond them (the generators prepare view models).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -18,6 +18,25 @@ function findPackageRoot(from: string): string {
     if (existsSync(join(dir, 'templates')) && existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`lakec's templates/ folder is missing (looked upwards from ${from})`);
   }
+}
+
+/**
+ * The files under a folder of lakec's package (`runtime/java/src/main/java`, `templates/flink/java`),
+ * as paths relative to it with forward slashes, sorted: code a target writes into generated
+ * projects as it is (the Java runtime lives once in runtime/, STYLE.md).
+ */
+export function packageFiles(folder: string): { path: string; content: string }[] {
+  const root = join(templatesRoot, '..', folder);
+  const out: { path: string; content: string }[] = [];
+  const walk = (dir: string, rel: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      if (statSync(abs).isDirectory()) walk(abs, `${rel}${name}/`);
+      else out.push({ path: `${rel}${name}`, content: readFileSync(abs, 'utf8') });
+    }
+  };
+  walk(root, '');
+  return out;
 }
 
 const hb = Handlebars.create();

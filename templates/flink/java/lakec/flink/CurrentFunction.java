@@ -1,0 +1,74 @@
+package lakec.flink;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import lakec.runtime.bitemporal.CurrentKeyState;
+import lakec.runtime.bitemporal.Op;
+import lakec.runtime.bitemporal.PayloadCodec;
+import lakec.runtime.mapping.DatasetSpec;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.types.RowKind;
+import org.apache.flink.util.Collector;
+
+/**
+ * A current-state table (a key without {@code bitemporal}, contract C-3): one row per key, upserted
+ * by key in arrival order, removed by {@code "op": "delete"}; an exact redelivery of one of the
+ * key's last events is a duplicate. One packed value per key.
+ */
+public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, RowData> {
+  private static final long serialVersionUID = 1L;
+
+  private final String specJson;
+  private transient DatasetSpec spec;
+  private transient Rows rows;
+  private transient PayloadCodec<Object[]> codec;
+  private transient ValueState<byte[]> state;
+  private transient Counter duplicates;
+  private transient LongCounter duplicateTotal;
+
+  public CurrentFunction(String specJson) {
+    this.specJson = specJson;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    spec = DatasetSpec.parse(specJson);
+    rows = new Rows(spec);
+    codec = rows.codec();
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("current", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    duplicates = Metrics.group(getRuntimeContext()).counter(Metrics.DUPLICATE_EVENTS);
+    duplicateTotal = new LongCounter();
+    getRuntimeContext().addAccumulator(Metrics.DUPLICATES, duplicateTotal);
+  }
+
+  @Override
+  public void processElement(Mapped m, Context ctx, Collector<RowData> out) throws IOException {
+    byte[] bytes = state.value();
+    CurrentKeyState<Object[]> s = bytes == null ? new CurrentKeyState<>(spec.dedupWindow) : CurrentKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), codec, spec.dedupWindow);
+    Object[] values = rows.fromJson(m.values);
+    CurrentKeyState.Outcome o = s.apply(m.delete ? Op.DELETE : Op.PUT, values, m.delete ? null : m.payloadKey);
+    switch (o) {
+      case DUPLICATE -> {
+        duplicates.inc();
+        duplicateTotal.add(1);
+        return;
+      }
+      case UPSERTED -> out.collect(rows.row(values, RowKind.INSERT));
+      case DELETED -> out.collect(rows.deleteOf(values, 0, 0));
+      case UNCHANGED -> {}
+    }
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    s.writeTo(new DataOutputStream(buffer), codec);
+    state.update(buffer.toByteArray());
+  }
+}

@@ -1,0 +1,71 @@
+package lakec.flink;
+
+import lakec.runtime.bitemporal.Op;
+import lakec.runtime.mapping.DatasetSpec;
+import lakec.runtime.mapping.MappedEvent;
+import lakec.runtime.mapping.Rejection;
+import lakec.runtime.mapping.RowMapper;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Row mapping and validation (lakec.runtime.mapping.RowMapper: the TypeScript runtime's rules
+ * and reasons): a good event goes on as {@link Mapped}, a bad one to the dead-letter side output
+ * with its raw text, reason and position. Stateless; runs before the shuffle by key.
+ */
+public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
+    private static final long serialVersionUID = 1L;
+  };
+
+  private final String specJson;
+  private transient RowMapper mapper;
+  private transient Counter deadLetters;
+  private transient LongCounter recordsIn;
+  private transient LongCounter rejected;
+
+  public MapEvents(String specJson) {
+    this.specJson = specJson;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    mapper = new RowMapper(DatasetSpec.parse(specJson));
+    deadLetters = Metrics.group(getRuntimeContext()).counter(Metrics.DEAD_LETTER_RECORDS);
+    recordsIn = new LongCounter();
+    rejected = new LongCounter();
+    getRuntimeContext().addAccumulator(Metrics.RECORDS_IN, recordsIn);
+    getRuntimeContext().addAccumulator(Metrics.DEAD_LETTERS_MAPPED, rejected);
+  }
+
+  @Override
+  public void processElement(RawEvent e, Context ctx, Collector<Mapped> out) {
+    recordsIn.add(1);
+    Object result = mapper.map(e.text, e.ingestionTime);
+    if (result instanceof Rejection r) {
+      deadLetters.inc();
+      rejected.add(1);
+      ctx.output(DEAD_LETTERS, new DeadLetter(r.reason(), r.column(), e.position, e.text));
+      return;
+    }
+    MappedEvent m = (MappedEvent) result;
+    Mapped x = new Mapped();
+    x.key = m.key();
+    x.delete = m.op() == Op.DELETE;
+    x.values = Rows.toJson(m.values());
+    x.payloadKey = mapper.payloadKey(m.values());
+    x.validFrom = m.validFrom();
+    x.validTo = m.validTo();
+    x.systemTime = m.systemTime();
+    x.ingestionTime = e.ingestionTime;
+    x.raw = e.text;
+    x.position = e.position;
+    out.collect(x);
+  }
+}
