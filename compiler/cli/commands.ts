@@ -282,23 +282,26 @@ const replayFlags: FlagSpec[] = [
   { name: 'dataset', short: 'd', value: true, description: 'the dataset (one fed by a stream)' },
   { name: 'events', short: 'e', value: true, description: 'a JSON-lines file: one event per line, as published to the stream' },
   { name: 'dead-letter', value: true, description: 'write each rejected event, with the reason, as a JSON line to this file' },
-  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads (default auto, as for lakec run)' },
+  { name: 'partitions', short: 'p', value: true, description: 'partitions on worker threads (default auto, as for lakec run); with --engine flink the job\'s parallelism (default 2)' },
+  { name: 'engine', value: true, choices: ['runtime', 'flink'], description: 'runtime (default): lakec\'s runtime; flink: the generated Flink job in a local MiniCluster (needs Java 17 and Maven)' },
 ];
 
 const replay: Command = {
   summary: 'apply events to an empty table and print its rows as JSON lines',
-  help: () => helpText('lakec replay PATH --dataset NAME --events FILE.jsonl [--dead-letter FILE]',
+  help: () => helpText('lakec replay PATH --dataset NAME --events FILE.jsonl [--dead-letter FILE] [--engine runtime|flink]',
     'Applies the events of FILE to an empty, throw-away table and prints every stored row as one JSON\n' +
     'line: the dataset\'s columns (plus system_from and system_to when bi-temporal), timestamps as\n' +
     'ISO-8601 UTC with milliseconds, decimals as exact strings, open ends as null; sorted by the key\n' +
-    'columns, then the valid-from column, then system_from.\n' +
+    'columns, then the valid-from column, then system_from. With --engine flink the generated Flink\n' +
+    'job (lakec build\'s flink/) is built with Maven, cached, and run in a local MiniCluster: the same\n' +
+    'rows and dead letters. See docs/build.md.\n' +
     'Exit code: 0 done, 1 the spec has errors, 2 usage error.', replayFlags),
   run(argv) {
     const { positionals, flags } = parseArgs(argv, replayFlags);
     const path = onePath(positionals, 'replay');
     const get = (n: string): string | undefined => flags.get(n) as string | undefined;
     return runtimeCommand('replay', (m) => m.replayCommand(path, {
-      dataset: get('dataset'), events: get('events'), deadLetter: get('dead-letter'), partitions: get('partitions'),
+      dataset: get('dataset'), events: get('events'), deadLetter: get('dead-letter'), partitions: get('partitions'), engine: get('engine'),
     }));
   },
 };

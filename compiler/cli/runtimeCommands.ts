@@ -214,6 +214,8 @@ export interface ReplayFlags {
   readonly events?: string;
   readonly deadLetter?: string;
   readonly partitions?: string;
+  /** `runtime` (default): lakec's TypeScript runtime; `flink`: the generated Flink job in a MiniCluster. */
+  readonly engine?: string;
 }
 
 /** Writes to stdout, waiting when the pipe is full. */
@@ -229,8 +231,6 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
   if (typeof model === 'number') return model;
   const spec = streamDataset(model, flags.dataset);
   const events = readableFile(flags.events, '--events');
-  const partitions = partitionsFor(flags.partitions, events);
-  tuneHeap();
   if (flags.deadLetter !== undefined) {
     try {
       writeFileSync(flags.deadLetter, '');
@@ -238,6 +238,13 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
       throw new UsageError(`cannot write the dead-letter file '${flags.deadLetter}': ${(e as Error).message}`);
     }
   }
+  if (flags.engine === 'flink') {
+    const { flinkReplay } = await import('./flinkEngine.ts');
+    const { version } = await import('./commands.ts');
+    return flinkReplay(model, path, version, { dataset: spec.name, events, ...(flags.deadLetter !== undefined ? { deadLetter: flags.deadLetter } : {}), ...(flags.partitions !== undefined ? { partitions: flags.partitions } : {}) });
+  }
+  const partitions = partitionsFor(flags.partitions, events);
+  tuneHeap();
   const { runJob } = await import('../../runtime/job.ts');
   const { FileSource } = await import('../../runtime/sources/file.ts');
   const { removeQuietly } = await import('../../runtime/io/files.ts');
