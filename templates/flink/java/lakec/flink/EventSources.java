@@ -20,7 +20,7 @@ public final class EventSources {
     String kind = settings.get("lakec.source", "kind", settings.local ? "file" : "kinesis");
     switch (kind) {
       case "file":
-        return file(env, settings.require("lakec.source", "path"), limiter);
+        return file(env, settings.require("lakec.source", "path"), settings.getLong("lakec.source", "ticking.from", -1), limiter);
       case "kinesis":
         EventSource kinesis;
         try {
@@ -39,17 +39,18 @@ public final class EventSources {
   /**
    * A JSON-lines file, one event per line, its position {@code {"file", "line"}}, read by one
    * reader in order (a parallel source would reorder a key's events) and resumable from a
-   * checkpoint (the split remembers the next line).
+   * checkpoint (the split remembers the next line). Arrival times are the wall clock, or (property
+   * {@code ticking.from}, epoch milliseconds) that instant plus a minute per line, for tests.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static DataStream<RawEvent> file(StreamExecutionEnvironment env, String path, RateLimiterStrategy<?> limiter) {
+  static DataStream<RawEvent> file(StreamExecutionEnvironment env, String path, long tickingFrom, RateLimiterStrategy<?> limiter) {
     long lines;
     try {
       lines = LinesGenerator.countLines(path);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the events file " + path + ": " + e.getMessage(), e);
     }
-    DataGeneratorSource<RawEvent> source = new DataGeneratorSource<>(new LinesGenerator(path), lines, (RateLimiterStrategy) limiter, TypeInformation.of(RawEvent.class));
+    DataGeneratorSource<RawEvent> source = new DataGeneratorSource<>(new LinesGenerator(path, tickingFrom), lines, (RateLimiterStrategy) limiter, TypeInformation.of(RawEvent.class));
     return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events " + path).setParallelism(1).uid("source");
   }
 }

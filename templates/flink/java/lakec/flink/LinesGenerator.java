@@ -18,6 +18,8 @@ public final class LinesGenerator implements GeneratorFunction<Long, RawEvent> {
   private static final long serialVersionUID = 1L;
 
   private final String path;
+  /** Arrival times: the wall clock when negative, else this instant plus a minute per line (tests). */
+  private final long tickingFrom;
   private transient long[] offsets;
   private transient RandomAccessFile file;
   private transient byte[] buffer;
@@ -27,8 +29,9 @@ public final class LinesGenerator implements GeneratorFunction<Long, RawEvent> {
   private transient long next;
   private transient String positionPrefix;
 
-  public LinesGenerator(String path) {
+  public LinesGenerator(String path, long tickingFrom) {
     this.path = path;
+    this.tickingFrom = tickingFrom;
   }
 
   /** How many lines (events) the file holds. */
@@ -85,7 +88,8 @@ public final class LinesGenerator implements GeneratorFunction<Long, RawEvent> {
     if (i != next) seek(offsets[(int) i]);
     next = i + 1;
     String text = readLine();
-    return new RawEvent(text, positionPrefix + (i + 1) + "}", System.currentTimeMillis());
+    long arrival = tickingFrom < 0 ? System.currentTimeMillis() : tickingFrom + 60_000L * (i + 1);
+    return new RawEvent(text, positionPrefix + (i + 1) + "}", arrival);
   }
 
   private void seek(long offset) throws IOException {

@@ -37,6 +37,7 @@ import org.apache.iceberg.Table;
  * <pre>
  * LocalRunner --dataset NAME --events FILE --work DIR [--dead-letter FILE] [--rows FILE]
  *             [--parallelism N] [--checkpoint-ms N]
+ *             [--ticking-from MS]    arrival times MS + 1 min per line instead of the wall clock
  *             [--stop-after N]        stop with a savepoint after N events (prints its path)
  *             [--from-savepoint PATH] resume a stopped run (same --work)
  * LocalRunner --batch FILE            one JSON object of the flags above per line, run in turn
@@ -146,6 +147,7 @@ public final class LocalRunner {
 
     Map<String, Properties> groups = new HashMap<>();
     groups.put("lakec.source", props("kind", "file", "path", events));
+    if (f.containsKey("ticking-from")) groups.get("lakec.source").setProperty("ticking.from", f.get("ticking-from"));
     groups.put("lakec.sink", props("catalog", "hadoop", "warehouse", warehouse.toUri().toString()));
     groups.put("lakec.deadletters", props("path", deadLetters.toUri().toString()));
     Settings settings = Settings.of(groups, true);
