@@ -66,7 +66,7 @@ function mavenArgs(): string[] {
  * path of its runner. Builds in a fresh folder renamed into place, so two runs never share a
  * half-built project.
  */
-export function ensureFlinkBuild(model: LakeModel, specName: string, lakecVersion: string, notice: (m: string) => void): FlinkBuild {
+export async function ensureFlinkBuild(model: LakeModel, specName: string, lakecVersion: string, notice: (m: string) => void): Promise<FlinkBuild> {
   const { files, hash } = flinkProject(model, specName, lakecVersion);
   const dir = join(cacheRoot(), 'flink', `${model.lake.name}-${hash}`);
   const classpathFile = join(dir, 'target', 'lakec-classpath.txt');
@@ -81,9 +81,9 @@ export function ensureFlinkBuild(model: LakeModel, specName: string, lakecVersio
     writeFileSync(join(building, f.path), f.content);
   }
   notice(`building the Flink job of lake ${model.lake.name} with Maven (the first build downloads about 400 MB into ~/.m2 and takes a few minutes; later builds of this spec are cached in ${dirname(dir)})`);
-  const r = spawnSync('mvn', [...mavenArgs(), '-Dmaven.test.skip=true', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/lakec-classpath.txt', '-Dmdep.includeScope=test'], { cwd: building, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.error !== undefined || r.status !== 0) {
-    const output = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+  const r = await capture('mvn', [...mavenArgs(), '-Dmaven.test.skip=true', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/lakec-classpath.txt', '-Dmdep.includeScope=test'], building);
+  if (r.code !== 0) {
+    const output = r.output.trim().split('\n').slice(-25).join('\n');
     rmSync(building, { recursive: true, force: true });
     throw new CommandFailure(`building the Flink job failed (mvn compile in the generated project):\n${output}`);
   }
@@ -97,9 +97,21 @@ export function ensureFlinkBuild(model: LakeModel, specName: string, lakecVersio
   return { dir, classpath: `${join(dir, 'target', 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}` };
 }
 
+/** Runs a command to its end without blocking the event loop; its output, interleaved. */
+export function capture(command: string, args: readonly string[], cwd?: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => chunks.push(b));
+    child.stderr.on('data', (b: Buffer) => chunks.push(b));
+    child.on('error', (e) => resolveRun({ code: null, output: e.message }));
+    child.on('close', (code) => resolveRun({ code, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
 /** The java command line of the local runner. */
 export function runnerCommand(build: FlinkBuild, args: readonly string[]): string[] {
-  return [...addOpens(), '-Dorg.slf4j.simpleLogger.defaultLogLevel=error', '-cp', build.classpath, 'lakec.flink.LocalRunner', ...args];
+  return [...addOpens(), '-Dorg.slf4j.simpleLogger.defaultLogLevel=off', '-cp', build.classpath, 'lakec.flink.LocalRunner', ...args];
 }
 
 export interface FlinkReplayFlags {
@@ -126,7 +138,7 @@ export async function flinkReplay(model: LakeModel, specPath: string, lakecVersi
   if (flags.partitions !== undefined && flags.partitions !== 'auto' && !/^[1-9]\d*$/.test(flags.partitions)) {
     throw new UsageError(`--partitions takes a positive whole number or auto, not '${flags.partitions}'`);
   }
-  const build = ensureFlinkBuild(model, basename(specPath.replace(/[\\/]+$/, '')), lakecVersion, (m) => process.stderr.write(`lakec replay: ${m}\n`));
+  const build = await ensureFlinkBuild(model, basename(specPath.replace(/[\\/]+$/, '')), lakecVersion, (m) => process.stderr.write(`lakec replay: ${m}\n`));
   const work = mkdtempSync(join(tmpdir(), 'lakec-flink-'));
   try {
     const args = ['--dataset', d.name, '--events', flags.events, '--work', work];

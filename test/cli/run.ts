@@ -13,6 +13,7 @@ export function lakec(args: readonly string[], options: { cwd?: string; input?: 
   const r = spawnSync(process.execPath, [join(root, 'compiler/dist/lakec.js'), ...args], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined },
     ...(options.input !== undefined ? { input: options.input } : {}),
   });

@@ -10,20 +10,19 @@
  * trades file and one vector, which go through the CLI as a user runs it. Events are fed in order
  * from one reader, so each key's events keep their order.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureFlinkBuild, runnerCommand, type FlinkBuild } from '../../compiler/cli/flinkEngine.ts';
+import { capture, ensureFlinkBuild, runnerCommand, type FlinkBuild } from '../../compiler/cli/flinkEngine.ts';
 import { version } from '../../compiler/cli/commands.ts';
 import { removeQuietly } from '../../runtime/io/files.ts';
-import { lakec } from '../cli/run.ts';
 import { loadVectors } from '../runtime/bitemporal/vectors.ts';
-import { published, sequence } from '../runtime/bitemporal/sequences.ts';
+import { historyDataset, published, sequence } from '../runtime/bitemporal/sequences.ts';
 import { tradesSpec, writeTradesFile } from '../runtime/bench/trades.ts';
 import { publishedEvent, specHeader, tempDir, vectorSpecText } from '../runtime/support.ts';
 import { compileText } from '../support/compile.ts';
+import { lakecAsync } from './support.ts';
 
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_241_204;
 const SEQUENCES = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 8;
@@ -45,23 +44,7 @@ const lake = [
   specHeader.replace('lake vectors', 'lake differential'),
   'stream trade_events {\n  format = json\n  partition_key = trade_id\n  shards = 4\n}\n',
   ...vectors.map(({ file, vector }) => datasetBlock(vectorSpecText(vector), 'dataset history in curated', vectorName(file))),
-  datasetBlock(`${specHeader}dataset history in curated {
-  from stream events
-  format = iceberg
-  columns {
-    id          string
-    p           string?
-    valid_from  timestamp
-    valid_to    timestamp?
-    system_time timestamp
-  }
-  key (id)
-  bitemporal {
-    valid = valid_from .. valid_to
-    system = system_time
-  }
-}
-`, 'dataset history in curated', 'history'),
+  historyDataset,
   datasetBlock(tradesSpec, 'dataset trades in curated', 'trades'),
 ].join('\n');
 
@@ -88,7 +71,7 @@ function deadLetters(file: string): unknown[] {
 
 let build: FlinkBuild;
 
-beforeAll(() => {
+beforeAll(async () => {
   writeFileSync(specPath, lake);
   const c = compileText(lake, specPath);
   if (c.model === undefined) throw new Error(`the differential lake has errors: ${c.diagnostics.map((d) => d.message).join('; ')}`);
@@ -105,34 +88,34 @@ beforeAll(() => {
     writeFileSync(file, text.join('\n') + '\n');
     cases.push({ name: `random sequence ${i} (${events.length} events)`, dataset: 'history', events: file });
   });
-  build = ensureFlinkBuild(c.model, 'differential.lake', version, () => {});
+  build = await ensureFlinkBuild(c.model, 'differential.lake', version, () => {});
 }, 1_800_000);
 
 describe('lakec replay --engine flink equals lakec replay', () => {
-  it('on every shared vector and random sequence (one JVM for all)', () => {
+  it('on every shared vector and random sequence (one JVM for all)', async () => {
     const batch = cases.map((k, i) => JSON.stringify({ dataset: k.dataset, events: k.events, work: join(work, `run-${i}`), rows: join(work, `run-${i}.rows`), 'dead-letter': join(work, `run-${i}.dead`), print: 'false' }));
     writeFileSync(join(work, 'batch.jsonl'), batch.join('\n') + '\n');
-    const r = spawnSync('java', runnerCommand(build, ['--batch', join(work, 'batch.jsonl')]), { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    expect(r.status, r.stderr.slice(-4000)).toBe(0);
+    const r = await capture('java', runnerCommand(build, ['--batch', join(work, 'batch.jsonl')]));
+    expect(r.code, r.output.slice(-4000)).toBe(0);
     const failures: string[] = [];
-    cases.forEach((k, i) => {
+    for (const [i, k] of cases.entries()) {
       const dead = join(work, `ts-${i}.dead`);
-      const ts = lakec(['replay', specPath, '--dataset', k.dataset, '--events', k.events, '--dead-letter', dead]);
+      const ts = await lakecAsync(['replay', specPath, '--dataset', k.dataset, '--events', k.events, '--dead-letter', dead]);
       expect(ts.code, ts.stderr).toBe(0);
       const flinkRows = lines(readFileSync(join(work, `run-${i}.rows`), 'utf8'));
       if (JSON.stringify(flinkRows) !== JSON.stringify(lines(ts.stdout))) failures.push(`${k.name}: rows differ\n  runtime: ${lines(ts.stdout).join('\n           ')}\n  flink:   ${flinkRows.join('\n           ')}`);
       if (JSON.stringify(deadLetters(join(work, `run-${i}.dead`))) !== JSON.stringify(deadLetters(dead))) failures.push(`${k.name}: dead letters differ`);
-    });
+    }
     expect(failures, failures.join('\n')).toEqual([]);
   }, 1_800_000);
 
-  it(`on a generated trades file of ${TRADES} events, through the CLI`, () => {
+  it(`on a generated trades file of ${TRADES} events, through the CLI`, async () => {
     const events = join(work, 'trades.jsonl');
     const summary = writeTradesFile(events, { events: TRADES, seed: 7, bad: 0.01 });
     expect(summary.bad).toBeGreaterThan(0);
-    const flink = lakec(['replay', specPath, '--dataset', 'trades', '--events', events, '--engine', 'flink', '--dead-letter', join(work, 'trades.flink.dead')], { cwd: work });
+    const flink = await lakecAsync(['replay', specPath, '--dataset', 'trades', '--events', events, '--engine', 'flink', '--dead-letter', join(work, 'trades.flink.dead')], { cwd: work });
     expect(flink.code, flink.stderr).toBe(0);
-    const ts = lakec(['replay', specPath, '--dataset', 'trades', '--events', events, '--dead-letter', join(work, 'trades.ts.dead')], { cwd: work });
+    const ts = await lakecAsync(['replay', specPath, '--dataset', 'trades', '--events', events, '--dead-letter', join(work, 'trades.ts.dead')], { cwd: work });
     expect(ts.code, ts.stderr).toBe(0);
     expect(lines(flink.stdout).length).toBeGreaterThan(TRADES / 2);
     expect(lines(flink.stdout)).toEqual(lines(ts.stdout));

@@ -2,12 +2,14 @@
  * Helpers of the Flink tests: the generated flink/ project of a spec, written to a folder, and
  * Maven runs. These tests need Java 17 and Maven (test/setup.sh installs them and warms ~/.m2).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generate } from '../../compiler/codegen/generate.ts';
 import type { LakeModel } from '../../compiler/model/model.ts';
 import { version } from '../../compiler/cli/commands.ts';
+import { capture } from '../../compiler/cli/flinkEngine.ts';
+import { root } from '../support/compile.ts';
 
 /** Writes the flink/ files of a lake's build into `dir` (which becomes the Maven project). */
 export function writeFlinkProject(model: LakeModel, specName: string, dir: string): number {
@@ -26,12 +28,25 @@ export interface MavenRun {
   readonly seconds: number;
 }
 
-/** Runs Maven in `cwd` (batch mode); the whole output is kept for the failure message. */
-export function mvn(cwd: string, args: readonly string[]): MavenRun {
+/** Runs Maven in `cwd` (batch mode, without blocking the test worker); the output is kept for failure messages. */
+export async function mvn(cwd: string, args: readonly string[]): Promise<MavenRun> {
   const started = Date.now();
-  const r = spawnSync('mvn', ['-B', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.error !== undefined) throw new Error(`cannot run Maven (test/setup.sh installs it): ${r.error.message}`);
-  return { code: r.status, output: `${r.stdout}${r.stderr}`, seconds: (Date.now() - started) / 1000 };
+  const r = await capture('mvn', ['-B', ...args], cwd);
+  if (r.code === null) throw new Error(`cannot run Maven (test/setup.sh installs it): ${r.output}`);
+  return { code: r.code, output: r.output, seconds: (Date.now() - started) / 1000 };
+}
+
+/** `lakec ARGS` as a real process (the built CLI), without blocking the test worker. */
+export function lakecAsync(args: readonly string[], options: { cwd?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [join(root, 'compiler/dist/lakec.js'), ...args], { cwd: options.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => resolveRun({ code: null, stdout: '', stderr: e.message }));
+    child.on('close', (code) => resolveRun({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
 }
 
 /** The end of a Maven output and its test summary lines, for an assertion message. */

@@ -24,7 +24,7 @@ import { runJob } from '../../runtime/job.ts';
 import { Warehouse } from '../../runtime/sink/duckdb.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
 import { ReferenceModel } from './bitemporal/reference-model.ts';
-import { KEYS, published, sequence, type SequenceEvent as Event } from './bitemporal/sequences.ts';
+import { historyDataset, KEYS, published, sequence, type SequenceEvent as Event } from './bitemporal/sequences.ts';
 import { specHeader, specOf, tempDir } from './support.ts';
 
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_611;
@@ -32,26 +32,7 @@ const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS'
 const TIMEOUT = Math.max(120_000, RUNS * 3000);
 const GRID = 20;
 
-const spec = specOf(
-  `${specHeader}dataset history in curated {
-  from stream events
-  format = iceberg
-  columns {
-    id          string
-    p           string?
-    valid_from  timestamp
-    valid_to    timestamp?
-    system_time timestamp
-  }
-  key (id)
-  bitemporal {
-    valid = valid_from .. valid_to
-    system = system_time
-  }
-}
-`,
-  'history',
-);
+const spec = specOf(`${specHeader}${historyDataset}`, 'history');
 
 /** The same dataset with a window of 2 and late events dead-lettered (C-2). */
 const lateSpec = specOf(

@@ -1,6 +1,6 @@
 /**
- * Random event sequences for property tests of a bi-temporal dataset `history` (columns id, p,
- * valid_from, valid_to, system_time): corrections, deletes, open, closed and inverted intervals,
+ * Random event sequences for property tests of the bi-temporal dataset `history` below:
+ * corrections, deletes, open, closed and inverted intervals,
  * same-time and backwards system times, and redeliveries a little later. Times are epoch
  * milliseconds on a small grid. Shared by the pipeline's property tests and the Flink
  * differential test (test/flink/differential.test.ts).
@@ -8,6 +8,25 @@
 import fc from 'fast-check';
 
 export const KEYS = ['a', 'b', 'c'];
+
+/** The dataset the sequences are for (after runtime/support.ts's specHeader: zone curated, stream events). */
+export const historyDataset = `dataset history in curated {
+  from stream events
+  format = iceberg
+  columns {
+    id          string
+    p           string?
+    valid_from  timestamp
+    valid_to    timestamp?
+    system_time timestamp
+  }
+  key (id)
+  bitemporal {
+    valid = valid_from .. valid_to
+    system = system_time
+  }
+}
+`;
 
 export interface SequenceEvent {
   key: string;

@@ -6,7 +6,9 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
 
-/** An append-only dataset: every valid event is one new row; no keyed state, no identifier fields. */
+/**
+ * An append-only dataset: every valid event is one new row; no keyed state, no identifier fields.
+ */
 public final class AppendRows extends RichMapFunction<Mapped, RowData> {
   private static final long serialVersionUID = 1L;
 

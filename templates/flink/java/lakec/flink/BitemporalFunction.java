@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * field costs about twice the CPU on RocksDB). Emits the rows to upsert on (key, valid_from,
  * system_from), and deletes for rows rule 3 removed; rejected events go to the dead-letter output.
  */
-public final class BitemporalFunction extends KeyedProcessFunction<String, Mapped, RowData> implements CheckpointListener {
+public final class BitemporalFunction extends KeyedProcessFunction<String, Mapped, RowData>
+    implements CheckpointListener {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BitemporalFunction.class);
 
@@ -63,7 +64,11 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     spec = DatasetSpec.parse(specJson);
     rows = new Rows(spec);
     codec = rows.codec();
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("bitemporal", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    state =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "bitemporal", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     result = new ApplyResult<>();
     var group = Metrics.group(getRuntimeContext());
     adjusted = group.counter(Metrics.ADJUSTED_SYSTEM_TIMES);
@@ -86,11 +91,19 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   @Override
   public void processElement(Mapped m, Context ctx, Collector<RowData> out) throws IOException {
     byte[] bytes = state.value();
-    BitemporalKeyState<Object[]> s = bytes == null
-        ? new BitemporalKeyState<>(spec.dedupWindow, spec.late)
-        : BitemporalKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), codec, spec.dedupWindow, spec.late);
+    BitemporalKeyState<Object[]> s =
+        bytes == null
+            ? new BitemporalKeyState<>(spec.dedupWindow, spec.late)
+            : BitemporalKeyState.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes)),
+                codec,
+                spec.dedupWindow,
+                spec.late);
     Object[] values = rows.fromJson(m.values);
-    Event<Object[]> e = m.delete ? Event.delete(m.validFrom, m.validTo, m.systemTime) : Event.put(m.validFrom, m.validTo, m.systemTime, values, m.payloadKey);
+    Event<Object[]> e =
+        m.delete
+            ? Event.delete(m.validFrom, m.validTo, m.systemTime)
+            : Event.put(m.validFrom, m.validTo, m.systemTime, values, m.payloadKey);
     ApplyResult<Object[]> r = s.apply(e, result);
     if (r.rejected != null) {
       deadLetters.inc();
@@ -110,12 +123,37 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     if (r.late) {
       late.inc();
       lateTotal.add(1);
-      LOG.warn("late event for key {} at {}: it states system time {}, at or before what the dedup window ({} events) has forgotten; applied at {}", m.key, m.position, m.systemTime, spec.dedupWindow, r.systemTime);
+      LOG.warn(
+          "late event for key {} at {}: it states system time {}, at or before what the dedup"
+              + " window ({} events) has forgotten; applied at {}",
+          m.key,
+          m.position,
+          m.systemTime,
+          spec.dedupWindow,
+          r.systemTime);
     }
-    for (VersionId id : r.removed) out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));
-    for (Version<Object[]> v : r.closed) out.collect(rows.row(v.payload(), v.validFrom(), v.validTo(), v.systemFrom(), v.systemTo(), RowKind.INSERT));
-    for (Version<Object[]> v : r.added) out.collect(rows.row(v.payload(), v.validFrom(), v.validTo(), v.systemFrom(), v.systemTo(), RowKind.INSERT));
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(bytes == null ? 256 : bytes.length + 128);
+    for (VersionId id : r.removed)
+      out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));
+    for (Version<Object[]> v : r.closed)
+      out.collect(
+          rows.row(
+              v.payload(),
+              v.validFrom(),
+              v.validTo(),
+              v.systemFrom(),
+              v.systemTo(),
+              RowKind.INSERT));
+    for (Version<Object[]> v : r.added)
+      out.collect(
+          rows.row(
+              v.payload(),
+              v.validFrom(),
+              v.validTo(),
+              v.systemFrom(),
+              v.systemTo(),
+              RowKind.INSERT));
+    ByteArrayOutputStream buffer =
+        new ByteArrayOutputStream(bytes == null ? 256 : bytes.length + 128);
     s.writeTo(new DataOutputStream(buffer), codec);
     state.update(buffer.toByteArray());
     if (m.ingestionTime > newestArrival) newestArrival = m.ingestionTime;

@@ -45,7 +45,11 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
     spec = DatasetSpec.parse(specJson);
     rows = new Rows(spec);
     codec = rows.codec();
-    state = getRuntimeContext().getState(new ValueStateDescriptor<>("current", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    state =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "current", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     duplicates = Metrics.group(getRuntimeContext()).counter(Metrics.DUPLICATE_EVENTS);
     duplicateTotal = new LongCounter();
     getRuntimeContext().addAccumulator(Metrics.DUPLICATES, duplicateTotal);
@@ -54,9 +58,14 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
   @Override
   public void processElement(Mapped m, Context ctx, Collector<RowData> out) throws IOException {
     byte[] bytes = state.value();
-    CurrentKeyState<Object[]> s = bytes == null ? new CurrentKeyState<>(spec.dedupWindow) : CurrentKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)), codec, spec.dedupWindow);
+    CurrentKeyState<Object[]> s =
+        bytes == null
+            ? new CurrentKeyState<>(spec.dedupWindow)
+            : CurrentKeyState.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes)), codec, spec.dedupWindow);
     Object[] values = rows.fromJson(m.values);
-    CurrentKeyState.Outcome o = s.apply(m.delete ? Op.DELETE : Op.PUT, values, m.delete ? null : m.payloadKey);
+    CurrentKeyState.Outcome o =
+        s.apply(m.delete ? Op.DELETE : Op.PUT, values, m.delete ? null : m.payloadKey);
     switch (o) {
       case DUPLICATE -> {
         duplicates.inc();

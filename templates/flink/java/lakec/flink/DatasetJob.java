@@ -18,15 +18,19 @@ import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.sink.FlinkSink;
 
 /**
- * One dataset's pipeline: source -> mapping and validation (dead letters to a side output) ->
- * by key: the bi-temporal core or the current-state upsert (append-only datasets skip the
- * shuffle) -> the Iceberg sink; dead letters -> JSON-lines files under the dataset's dead-letter
- * prefix. Every stateful operator has a fixed uid, so savepoints survive code changes.
+ * One dataset's pipeline: source -> mapping and validation (dead letters to a side output) -> by
+ * key: the bi-temporal core or the current-state upsert (append-only datasets skip the shuffle) ->
+ * the Iceberg sink; dead letters -> JSON-lines files under the dataset's dead-letter prefix. Every
+ * stateful operator has a fixed uid, so savepoints survive code changes.
  */
 public final class DatasetJob {
   private DatasetJob() {}
 
-  public static void build(StreamExecutionEnvironment env, JobSpec job, Settings settings, RateLimiterStrategy<?> limiter) {
+  public static void build(
+      StreamExecutionEnvironment env,
+      JobSpec job,
+      Settings settings,
+      RateLimiterStrategy<?> limiter) {
     DatasetSpec spec = job.dataset;
     String specJson = lakec.runtime.json.Json.stringify(job.datasetJson);
     env.setMaxParallelism(job.maxParallelism);
@@ -37,28 +41,58 @@ public final class DatasetJob {
     DataStream<RawEvent> events = EventSources.create(env, job, settings, limiter);
     // Mapping runs beside its source (same parallelism, chained): a key's events keep their order
     // up to the shuffle by key, which keeps the order of each sender.
-    SingleOutputStreamOperator<Mapped> mapped = events.process(new MapEvents(specJson)).uid("map").name("map and validate " + spec.name).setParallelism(events.getParallelism());
+    SingleOutputStreamOperator<Mapped> mapped =
+        events
+            .process(new MapEvents(specJson))
+            .uid("map")
+            .name("map and validate " + spec.name)
+            .setParallelism(events.getParallelism());
     DataStream<DeadLetter> deadLetters = mapped.getSideOutput(MapEvents.DEAD_LETTERS);
     DataStream<RowData> rows;
     switch (spec.mode) {
       case BITEMPORAL -> {
-        SingleOutputStreamOperator<RowData> history = mapped.keyBy(m -> m.key).process(new BitemporalFunction(specJson), rowInfo).uid("bitemporal-state").name("bi-temporal history " + spec.name);
+        SingleOutputStreamOperator<RowData> history =
+            mapped
+                .keyBy(m -> m.key)
+                .process(new BitemporalFunction(specJson), rowInfo)
+                .uid("bitemporal-state")
+                .name("bi-temporal history " + spec.name);
         deadLetters = deadLetters.union(history.getSideOutput(MapEvents.DEAD_LETTERS));
         rows = history;
       }
-      case CURRENT -> rows = mapped.keyBy(m -> m.key).process(new CurrentFunction(specJson), rowInfo).uid("current-state").name("current state " + spec.name);
-      default -> rows = mapped.map(new AppendRows(specJson), rowInfo).uid("rows").name("rows " + spec.name);
+      case CURRENT ->
+          rows =
+              mapped
+                  .keyBy(m -> m.key)
+                  .process(new CurrentFunction(specJson), rowInfo)
+                  .uid("current-state")
+                  .name("current state " + spec.name);
+      default ->
+          rows =
+              mapped.map(new AppendRows(specJson), rowInfo).uid("rows").name("rows " + spec.name);
     }
     boolean upsert = spec.mode != DatasetSpec.Mode.APPEND;
-    FlinkSink.Builder sink = FlinkSink.forRowData(rows).tableLoader(table).uidPrefix("iceberg-sink").upsert(upsert);
+    FlinkSink.Builder sink =
+        FlinkSink.forRowData(rows).tableLoader(table).uidPrefix("iceberg-sink").upsert(upsert);
     if (upsert) sink.equalityFieldColumns(job.identifierFields);
     sink.append();
 
     String deadLetterPath = settings.require("lakec.deadletters", "path");
-    FileSink<String> files = FileSink.forRowFormat(new Path(deadLetterPath), new SimpleStringEncoder<String>("UTF-8"))
-        .withRollingPolicy(OnCheckpointRollingPolicy.build())
-        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("dead-letters").withPartSuffix(".jsonl").build())
-        .build();
-    deadLetters.map(DeadLetter::toJsonLine).uid("dead-letter-lines").name("dead letters " + spec.name).sinkTo(files).uid("dead-letter-sink").name("dead-letter files");
+    FileSink<String> files =
+        FileSink.forRowFormat(new Path(deadLetterPath), new SimpleStringEncoder<String>("UTF-8"))
+            .withRollingPolicy(OnCheckpointRollingPolicy.build())
+            .withOutputFileConfig(
+                OutputFileConfig.builder()
+                    .withPartPrefix("dead-letters")
+                    .withPartSuffix(".jsonl")
+                    .build())
+            .build();
+    deadLetters
+        .map(DeadLetter::toJsonLine)
+        .uid("dead-letter-lines")
+        .name("dead letters " + spec.name)
+        .sinkTo(files)
+        .uid("dead-letter-sink")
+        .name("dead-letter files");
   }
 }

@@ -3,9 +3,9 @@ package lakec.flink;
 import lakec.runtime.json.Json;
 
 /**
- * A rejected event: the reason (the stable strings of lakec's runtime), the column when one is
- * to blame, the source position (JSON) and the raw event byte-exact. Written as one JSON line,
- * the same line as {@code lakec replay --dead-letter}: {@code {"reason":..,"column":..,
+ * A rejected event: the reason (the stable strings of lakec's runtime), the column when one is to
+ * blame, the source position (JSON) and the raw event byte-exact. Written as one JSON line, the
+ * same line as {@code lakec replay --dead-letter}: {@code {"reason":..,"column":..,
  * "position":{..},"event":".."}}. A Flink POJO.
  */
 public class DeadLetter {

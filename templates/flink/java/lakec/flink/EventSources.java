@@ -16,23 +16,37 @@ public final class EventSources {
 
   private EventSources() {}
 
-  public static DataStream<RawEvent> create(StreamExecutionEnvironment env, JobSpec job, Settings settings, RateLimiterStrategy<?> limiter) {
+  public static DataStream<RawEvent> create(
+      StreamExecutionEnvironment env,
+      JobSpec job,
+      Settings settings,
+      RateLimiterStrategy<?> limiter) {
     String kind = settings.get("lakec.source", "kind", settings.local ? "file" : "kinesis");
     switch (kind) {
       case "file":
-        return file(env, settings.require("lakec.source", "path"), settings.getLong("lakec.source", "ticking.from", -1), limiter);
+        return file(
+            env,
+            settings.require("lakec.source", "path"),
+            settings.getLong("lakec.source", "ticking.from", -1),
+            limiter);
       case "kinesis":
         EventSource kinesis;
         try {
           kinesis = (EventSource) Class.forName(KINESIS).getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException e) {
-          throw new IllegalStateException("this jar was built without the Kinesis source: build it with 'mvn -Pkinesis package' (see flink/README.md)", e);
+          throw new IllegalStateException(
+              "this jar was built without the Kinesis source: build it with 'mvn -Pkinesis package'"
+                  + " (see flink/README.md)",
+              e);
         } catch (ReflectiveOperationException e) {
           throw new IllegalStateException("cannot create the Kinesis source: " + e, e);
         }
         return kinesis.create(env, job, settings);
       default:
-        throw new IllegalArgumentException("the application property kind of group lakec.source must be kinesis or file, not '" + kind + "'");
+        throw new IllegalArgumentException(
+            "the application property kind of group lakec.source must be kinesis or file, not '"
+                + kind
+                + "'");
     }
   }
 
@@ -43,14 +57,26 @@ public final class EventSources {
    * {@code ticking.from}, epoch milliseconds) that instant plus a minute per line, for tests.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static DataStream<RawEvent> file(StreamExecutionEnvironment env, String path, long tickingFrom, RateLimiterStrategy<?> limiter) {
+  static DataStream<RawEvent> file(
+      StreamExecutionEnvironment env,
+      String path,
+      long tickingFrom,
+      RateLimiterStrategy<?> limiter) {
     long lines;
     try {
       lines = LinesGenerator.countLines(path);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the events file " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the events file " + path + ": " + e.getMessage(), e);
     }
-    DataGeneratorSource<RawEvent> source = new DataGeneratorSource<>(new LinesGenerator(path, tickingFrom), lines, (RateLimiterStrategy) limiter, TypeInformation.of(RawEvent.class));
-    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events " + path).setParallelism(1).uid("source");
+    DataGeneratorSource<RawEvent> source =
+        new DataGeneratorSource<>(
+            new LinesGenerator(path, tickingFrom),
+            lines,
+            (RateLimiterStrategy) limiter,
+            TypeInformation.of(RawEvent.class));
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "events " + path)
+        .setParallelism(1)
+        .uid("source");
   }
 }

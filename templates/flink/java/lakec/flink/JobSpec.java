@@ -13,12 +13,17 @@ import lakec.runtime.mapping.DatasetSpec;
  * and the fixed {@code maxParallelism}. Lake.java holds one per dataset as JSON.
  */
 public final class JobSpec {
-  /** An Iceberg partition field: transform ({@code identity}, {@code day}, {@code bucket}...), source column, width. */
+  /**
+   * An Iceberg partition field: transform ({@code identity}, {@code day}, {@code bucket}...),
+   * source column, width.
+   */
   public record Partition(String transform, String column, Integer width) {}
 
   public final DatasetSpec dataset;
+
   /** The dataset's description as JSON (what the operators parse). */
   public final Object datasetJson;
+
   public final String application;
   public final String stream;
   public final int streamReaders;
@@ -42,14 +47,19 @@ public final class JobSpec {
     List<Partition> parts = new ArrayList<>();
     for (Object p : (List<Object>) o.get("partitioning")) {
       Map<String, Object> m = (Map<String, Object>) p;
-      parts.add(new Partition((String) m.get("transform"), (String) m.get("column"), m.get("width") instanceof Double d ? (int) (double) d : null));
+      parts.add(
+          new Partition(
+              (String) m.get("transform"),
+              (String) m.get("column"),
+              m.get("width") instanceof Double d ? (int) (double) d : null));
     }
     this.partitioning = List.copyOf(parts);
     List<String> ids = new ArrayList<>();
     for (Object f : (List<Object>) o.get("identifierFields")) ids.add((String) f);
     this.identifierFields = List.copyOf(ids);
     Map<String, String> props = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : ((Map<String, Object>) o.get("tableProperties")).entrySet()) props.put(e.getKey(), (String) e.getValue());
+    for (Map.Entry<String, Object> e : ((Map<String, Object>) o.get("tableProperties")).entrySet())
+      props.put(e.getKey(), (String) e.getValue());
     this.tableProperties = props;
     this.maxParallelism = (int) (double) (Double) o.get("maxParallelism");
     this.deadLetterPrefix = (String) o.get("deadLetterPrefix");
@@ -60,7 +70,8 @@ public final class JobSpec {
     try {
       return new JobSpec((Map<String, Object>) Json.parse(json));
     } catch (Json.ParseException e) {
-      throw new IllegalArgumentException("a dataset's job description is not JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "a dataset's job description is not JSON: " + e.getMessage(), e);
     }
   }
 }

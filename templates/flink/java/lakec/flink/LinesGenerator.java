@@ -18,8 +18,12 @@ public final class LinesGenerator implements GeneratorFunction<Long, RawEvent> {
   private static final long serialVersionUID = 1L;
 
   private final String path;
-  /** Arrival times: the wall clock when negative, else this instant plus a minute per line (tests). */
+
+  /**
+   * Arrival times: the wall clock when negative, else this instant plus a minute per line (tests).
+   */
   private final long tickingFrom;
+
   private transient long[] offsets;
   private transient RandomAccessFile file;
   private transient byte[] buffer;
@@ -111,7 +115,10 @@ public final class LinesGenerator implements GeneratorFunction<Long, RawEvent> {
       int i = bufferStart;
       while (i < bufferEnd && buffer[i] != '\n') i++;
       if (i < bufferEnd) {
-        String s = line == null ? new String(buffer, bufferStart, i - bufferStart, StandardCharsets.UTF_8) : append(line, bufferStart, i);
+        String s =
+            line == null
+                ? new String(buffer, bufferStart, i - bufferStart, StandardCharsets.UTF_8)
+                : append(line, bufferStart, i);
         bufferStart = i + 1;
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
       }

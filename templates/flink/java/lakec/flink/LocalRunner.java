@@ -31,8 +31,8 @@ import org.apache.iceberg.Table;
 
 /**
  * Runs one dataset's job on a file of events in a local MiniCluster (RocksDB state, checkpoints,
- * the Iceberg sink on a HadoopCatalog folder, dead letters as files), then prints the table's
- * rows in {@code lakec replay}'s JSON-lines format. {@code lakec replay --engine flink} runs it.
+ * the Iceberg sink on a HadoopCatalog folder, dead letters as files), then prints the table's rows
+ * in {@code lakec replay}'s JSON-lines format. {@code lakec replay --engine flink} runs it.
  *
  * <pre>
  * LocalRunner --dataset NAME --events FILE --work DIR [--dead-letter FILE] [--rows FILE]
@@ -61,12 +61,18 @@ public final class LocalRunner {
     try {
       Map<String, String> flags = flags(args);
       if (flags.containsKey("batch")) {
-        for (String line : Files.readAllLines(Path.of(flags.get("batch")), StandardCharsets.UTF_8)) {
+        for (String line :
+            Files.readAllLines(Path.of(flags.get("batch")), StandardCharsets.UTF_8)) {
           if (line.isBlank()) continue;
           Map<String, String> f = new HashMap<>();
           @SuppressWarnings("unchecked")
           Map<String, Object> o = (Map<String, Object>) Json.parse(line);
-          for (Map.Entry<String, Object> e : o.entrySet()) f.put(e.getKey(), e.getValue() instanceof Double d ? Json.numberToString(d) : String.valueOf(e.getValue()));
+          for (Map.Entry<String, Object> e : o.entrySet())
+            f.put(
+                e.getKey(),
+                e.getValue() instanceof Double d
+                    ? Json.numberToString(d)
+                    : String.valueOf(e.getValue()));
           run(f);
         }
       } else {
@@ -90,7 +96,8 @@ public final class LocalRunner {
   static Map<String, String> flags(String[] args) throws Usage {
     Map<String, String> out = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) throw new Usage("expected --FLAG VALUE pairs, got '" + args[i] + "'");
+      if (!args[i].startsWith("--") || i + 1 >= args.length)
+        throw new Usage("expected --FLAG VALUE pairs, got '" + args[i] + "'");
       out.put(args[i].substring(2), args[++i]);
     }
     return out;
@@ -114,8 +121,12 @@ public final class LocalRunner {
     }
   }
 
-  /** What a run left: the table's rows and the dead letters as JSON lines, the counts, the savepoint. */
-  public record Outcome(List<String> rows, List<String> deadLetters, Map<String, Object> counts, String savepoint) {
+  /**
+   * What a run left: the table's rows and the dead letters as JSON lines, the counts, the
+   * savepoint.
+   */
+  public record Outcome(
+      List<String> rows, List<String> deadLetters, Map<String, Object> counts, String savepoint) {
     public long count(String name) {
       return LocalRunner.count(counts, name);
     }
@@ -147,7 +158,8 @@ public final class LocalRunner {
 
     Map<String, Properties> groups = new HashMap<>();
     groups.put("lakec.source", props("kind", "file", "path", events));
-    if (f.containsKey("ticking-from")) groups.get("lakec.source").setProperty("ticking.from", f.get("ticking-from"));
+    if (f.containsKey("ticking-from"))
+      groups.get("lakec.source").setProperty("ticking.from", f.get("ticking-from"));
     groups.put("lakec.sink", props("catalog", "hadoop", "warehouse", warehouse.toUri().toString()));
     groups.put("lakec.deadletters", props("path", deadLetters.toUri().toString()));
     Settings settings = Settings.of(groups, true);
@@ -155,14 +167,20 @@ public final class LocalRunner {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(checkpointMs));
-    conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
-    conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, work.resolve("savepoints").toUri().toString());
-    conf.set(ConfigOptions.key("state.backend.rocksdb.localdir").stringType().noDefaultValue(), rocks.toString());
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
+    conf.set(
+        CheckpointingOptions.SAVEPOINT_DIRECTORY, work.resolve("savepoints").toUri().toString());
+    conf.set(
+        ConfigOptions.key("state.backend.rocksdb.localdir").stringType().noDefaultValue(),
+        rocks.toString());
     conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
     if (resume != null) conf.set(StateRecoveryOptions.SAVEPOINT_PATH, resume);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
 
-    RateLimiterStrategy<?> limiter = stopAfter > 0 ? new PauseAfter(stopAfter) : RateLimiterStrategy.noOp();
+    RateLimiterStrategy<?> limiter =
+        stopAfter > 0 ? new PauseAfter(stopAfter) : RateLimiterStrategy.noOp();
     if (stopAfter > 0) PauseAfter.reset();
     DatasetJob.build(env, job, settings, limiter);
     Map<String, Object> counts;
@@ -171,12 +189,21 @@ public final class LocalRunner {
       if (stopAfter > 0) {
         JobClient client = env.executeAsync(job.application);
         while (!PauseAfter.PAUSED.await(200, TimeUnit.MILLISECONDS)) {
-          if (client.getJobStatus().get().isTerminalState()) throw new Usage("--stop-after " + stopAfter + ": the events file has fewer events; the job finished");
+          if (client.getJobStatus().get().isTerminalState())
+            throw new Usage(
+                "--stop-after "
+                    + stopAfter
+                    + ": the events file has fewer events; the job finished");
         }
         savepoint = stopWithSavepoint(client, work.resolve("savepoints").toUri().toString());
         counts = client.getJobExecutionResult().get().getAllAccumulatorResults();
         write(f.get("savepoint-file"), savepoint + "\n");
-        System.err.println(job.dataset.name + ": stopped after " + stopAfter + " events with the savepoint " + savepoint);
+        System.err.println(
+            job.dataset.name
+                + ": stopped after "
+                + stopAfter
+                + " events with the savepoint "
+                + savepoint);
       } else {
         JobExecutionResult result = env.execute(job.application);
         counts = result.getAllAccumulatorResults();
@@ -186,13 +213,16 @@ public final class LocalRunner {
       try {
         deleteTree(rocks);
       } catch (IOException e) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            deleteTree(rocks);
-          } catch (IOException ignored) {
-            // a temporary folder; nothing to report
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        deleteTree(rocks);
+                      } catch (IOException ignored) {
+                        // a temporary folder; nothing to report
+                      }
+                    }));
       }
     }
 
@@ -208,12 +238,29 @@ public final class LocalRunner {
       out.flush();
     }
     List<String> dead = deadLetterLines(deadLetters);
-    if (f.containsKey("dead-letter")) write(f.get("dead-letter"), dead.isEmpty() ? "" : String.join("\n", dead) + "\n");
+    if (f.containsKey("dead-letter"))
+      write(f.get("dead-letter"), dead.isEmpty() ? "" : String.join("\n", dead) + "\n");
 
     long in = count(counts, Metrics.RECORDS_IN);
-    long rejected = count(counts, Metrics.DEAD_LETTERS_MAPPED) + count(counts, Metrics.DEAD_LETTERS_CORE);
-    String hint = rejected > 0 && !f.containsKey("dead-letter") ? " (pass --dead-letter FILE to keep them)" : "";
-    System.err.println(String.format(Locale.US, "%s: %,d events, %,d rejected%s, %,d duplicates, %,d adjusted system times%s", job.dataset.name, in, rejected, hint, count(counts, Metrics.DUPLICATES), count(counts, Metrics.ADJUSTED), count(counts, Metrics.LATE) > 0 ? String.format(Locale.US, ", %,d late events", count(counts, Metrics.LATE)) : ""));
+    long rejected =
+        count(counts, Metrics.DEAD_LETTERS_MAPPED) + count(counts, Metrics.DEAD_LETTERS_CORE);
+    String hint =
+        rejected > 0 && !f.containsKey("dead-letter")
+            ? " (pass --dead-letter FILE to keep them)"
+            : "";
+    System.err.println(
+        String.format(
+            Locale.US,
+            "%s: %,d events, %,d rejected%s, %,d duplicates, %,d adjusted system times%s",
+            job.dataset.name,
+            in,
+            rejected,
+            hint,
+            count(counts, Metrics.DUPLICATES),
+            count(counts, Metrics.ADJUSTED),
+            count(counts, Metrics.LATE) > 0
+                ? String.format(Locale.US, ", %,d late events", count(counts, Metrics.LATE))
+                : ""));
     return new Outcome(lines, dead, counts, savepoint);
   }
 
@@ -228,7 +275,10 @@ public final class LocalRunner {
         return client.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get();
       } catch (java.util.concurrent.ExecutionException e) {
         String message = String.valueOf(e.getCause());
-        boolean notYet = message.contains("not being executed at the moment") || message.contains("not all required tasks") || message.contains("Not all required tasks");
+        boolean notYet =
+            message.contains("not being executed at the moment")
+                || message.contains("not all required tasks")
+                || message.contains("Not all required tasks");
         if (!notYet || System.nanoTime() > deadline) throw e;
         Thread.sleep(100);
       }
@@ -251,25 +301,37 @@ public final class LocalRunner {
     Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);
   }
 
-  /** The committed dead-letter lines (in-progress files are hidden and skipped), in source order. */
+  /**
+   * The committed dead-letter lines (in-progress files are hidden and skipped), in source order.
+   */
   @SuppressWarnings("unchecked")
   static List<String> deadLetterLines(Path dir) throws IOException, Json.ParseException {
     List<String> lines = new ArrayList<>();
     if (!Files.isDirectory(dir)) return lines;
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
-        for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) if (!l.isEmpty()) lines.add(l);
+      for (Path p :
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .toList()) {
+        for (String l : Files.readAllLines(p, StandardCharsets.UTF_8))
+          if (!l.isEmpty()) lines.add(l);
       }
     }
     List<Object[]> keyed = new ArrayList<>();
     for (String l : lines) {
-      Map<String, Object> position = (Map<String, Object>) ((Map<String, Object>) Json.parse(l)).get("position");
+      Map<String, Object> position =
+          (Map<String, Object>) ((Map<String, Object>) Json.parse(l)).get("position");
       keyed.add(new Object[] {position, l});
     }
-    keyed.sort(Comparator.comparing((Object[] k) -> String.valueOf(((Map<String, Object>) k[0]).get("file")))
-        .thenComparingDouble(k -> ((Map<String, Object>) k[0]).get("line") instanceof Double d ? d : 0)
-        .thenComparing(k -> String.valueOf(((Map<String, Object>) k[0]).get("shard")))
-        .thenComparing(k -> String.valueOf(((Map<String, Object>) k[0]).get("sequenceNumber"))));
+    keyed.sort(
+        Comparator.comparing(
+                (Object[] k) -> String.valueOf(((Map<String, Object>) k[0]).get("file")))
+            .thenComparingDouble(
+                k -> ((Map<String, Object>) k[0]).get("line") instanceof Double d ? d : 0)
+            .thenComparing(k -> String.valueOf(((Map<String, Object>) k[0]).get("shard")))
+            .thenComparing(
+                k -> String.valueOf(((Map<String, Object>) k[0]).get("sequenceNumber"))));
     List<String> out = new ArrayList<>();
     for (Object[] k : keyed) out.add((String) k[1]);
     return out;

@@ -13,16 +13,17 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Row mapping and validation (lakec.runtime.mapping.RowMapper: the TypeScript runtime's rules
- * and reasons): a good event goes on as {@link Mapped}, a bad one to the dead-letter side output
- * with its raw text, reason and position. Stateless; runs before the shuffle by key.
+ * Row mapping and validation (lakec.runtime.mapping.RowMapper: the TypeScript runtime's rules and
+ * reasons): a good event goes on as {@link Mapped}, a bad one to the dead-letter side output with
+ * its raw text, reason and position. Stateless; runs before the shuffle by key.
  */
 public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   private static final long serialVersionUID = 1L;
 
-  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {
-    private static final long serialVersionUID = 1L;
-  };
+  public static final OutputTag<DeadLetter> DEAD_LETTERS =
+      new OutputTag<>("dead-letters") {
+        private static final long serialVersionUID = 1L;
+      };
 
   private final String specJson;
   private transient RowMapper mapper;

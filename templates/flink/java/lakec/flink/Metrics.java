@@ -4,21 +4,26 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The job's custom metrics. Managed Service for Apache Flink sends only metrics of the group
- * {@code kinesisanalytics} to CloudWatch (namespace AWS/KinesisAnalytics, dimension Application);
- * Flink counters are cumulative, so alarms use their rate. Accumulators with the same counts
- * feed the local runner's summary.
+ * The job's custom metrics. Managed Service for Apache Flink sends only metrics of the group {@code
+ * kinesisanalytics} to CloudWatch (namespace AWS/KinesisAnalytics, dimension Application); Flink
+ * counters are cumulative, so alarms use their rate. Accumulators with the same counts feed the
+ * local runner's summary.
  */
 public final class Metrics {
   public static final String GROUP = "kinesisanalytics";
+
   /** Bad events sent to the dead-letter output (mapping, validation and the core's rejections). */
   public static final String DEAD_LETTER_RECORDS = "DeadLetterRecords";
+
   /** Rule 5: system times raised to the key's clock plus 1 ms. */
   public static final String ADJUSTED_SYSTEM_TIMES = "AdjustedSystemTimes";
+
   /** Contract C-2: events later than what the dedup window remembers. */
   public static final String LATE_EVENTS = "LateEvents";
+
   /** Rule 4: redeliveries recognized and skipped. */
   public static final String DUPLICATE_EVENTS = "DuplicateEvents";
+
   /** Wall clock at the last completed checkpoint minus the newest arrival time it covered. */
   public static final String EVENT_TIME_LAG = "EventTimeLagMillis";
 

@@ -8,10 +8,10 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 
 /**
- * For local restart runs: the source hands out its first {@code events} events, then waits
- * (without blocking the task, so checkpoint barriers and a stop-with-savepoint still pass).
- * {@link #PAUSED} opens once it waits; the local runner, in the same JVM, then stops the job
- * with a savepoint at exactly that point of the input.
+ * For local restart runs: the source hands out its first {@code events} events, then waits (without
+ * blocking the task, so checkpoint barriers and a stop-with-savepoint still pass). {@link #PAUSED}
+ * opens once it waits; the local runner, in the same JVM, then stops the job with a savepoint at
+ * exactly that point of the input.
  */
 public final class PauseAfter implements RateLimiterStrategy<SourceSplit> {
   private static final long serialVersionUID = 1L;

@@ -3,8 +3,8 @@ package lakec.flink;
 /**
  * One event as it arrived: its text (byte-exact, for {@code raw_payload()} and dead letters), its
  * source position as JSON ({@code {"file":..,"line":..}} or {@code {"stream":..,"shard":..,
- * "sequenceNumber":..}}) and the arrival time in epoch milliseconds ({@code ingestion_time()}).
- * A Flink POJO.
+ * "sequenceNumber":..}}) and the arrival time in epoch milliseconds ({@code ingestion_time()}). A
+ * Flink POJO.
  */
 public class RawEvent {
   public String text;

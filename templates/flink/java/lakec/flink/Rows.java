@@ -31,10 +31,9 @@ import org.apache.iceberg.types.Types;
 
 /**
  * A dataset's rows between lakec's runtime representation (lakec.runtime.mapping.Coercion) and
- * Iceberg: the table schema (the stored columns: the dataset's, then {@code system_from} and
- * {@code system_to} for a bi-temporal table, with the Glue types Athena's DDL creates), Flink
- * {@link RowData} for the sink, and the JSON form of a row's values in keyed state and between
- * operators.
+ * Iceberg: the table schema (the stored columns: the dataset's, then {@code system_from} and {@code
+ * system_to} for a bi-temporal table, with the Glue types Athena's DDL creates), Flink {@link
+ * RowData} for the sink, and the JSON form of a row's values in keyed state and between operators.
  */
 public final class Rows {
   public static final String SYSTEM_FROM = "system_from";
@@ -63,7 +62,10 @@ public final class Rows {
     for (int i = 0; i < spec.columns.size(); i++) {
       DatasetSpec.Column c = spec.columns.get(i);
       Type t = icebergType(c.type(), next);
-      fields.add(c.optional() ? Types.NestedField.optional(i + 1, c.name(), t) : Types.NestedField.required(i + 1, c.name(), t));
+      fields.add(
+          c.optional()
+              ? Types.NestedField.optional(i + 1, c.name(), t)
+              : Types.NestedField.required(i + 1, c.name(), t));
     }
     if (bitemporal) {
       int n = spec.columns.size();
@@ -82,14 +84,18 @@ public final class Rows {
     if (t instanceof TypeSpec.ListType l) {
       int id = next[0]++;
       Type e = icebergType(l.element(), next);
-      return l.elementOptional() ? Types.ListType.ofOptional(id, e) : Types.ListType.ofRequired(id, e);
+      return l.elementOptional()
+          ? Types.ListType.ofOptional(id, e)
+          : Types.ListType.ofRequired(id, e);
     }
     if (t instanceof TypeSpec.MapType m) {
       int k = next[0]++;
       int v = next[0]++;
       Type kt = icebergType(m.key(), next);
       Type vt = icebergType(m.value(), next);
-      return m.valueOptional() ? Types.MapType.ofOptional(k, v, kt, vt) : Types.MapType.ofRequired(k, v, kt, vt);
+      return m.valueOptional()
+          ? Types.MapType.ofOptional(k, v, kt, vt)
+          : Types.MapType.ofRequired(k, v, kt, vt);
     }
     if (t instanceof TypeSpec.StructType s) {
       int[] ids = new int[s.fields().size()];
@@ -98,7 +104,10 @@ public final class Rows {
       for (int i = 0; i < ids.length; i++) {
         TypeSpec.Field f = s.fields().get(i);
         Type ft = icebergType(f.type(), next);
-        fields.add(f.optional() ? Types.NestedField.optional(ids[i], f.name(), ft) : Types.NestedField.required(ids[i], f.name(), ft));
+        fields.add(
+            f.optional()
+                ? Types.NestedField.optional(ids[i], f.name(), ft)
+                : Types.NestedField.required(ids[i], f.name(), ft));
       }
       return Types.StructType.of(fields);
     }
@@ -122,12 +131,15 @@ public final class Rows {
   // RowData
 
   /** A stored row: the values, with a bi-temporal version's times, as {@code kind}. */
-  public RowData row(Object[] values, long validFrom, long validTo, long systemFrom, long systemTo, RowKind kind) {
+  public RowData row(
+      Object[] values, long validFrom, long validTo, long systemFrom, long systemTo, RowKind kind) {
     GenericRowData r = new GenericRowData(kind, width());
-    for (int i = 0; i < spec.columns.size(); i++) r.setField(i, flink(spec.columns.get(i).type(), values[i]));
+    for (int i = 0; i < spec.columns.size(); i++)
+      r.setField(i, flink(spec.columns.get(i).type(), values[i]));
     if (bitemporal) {
       r.setField(spec.validFromIndex, TimestampData.fromEpochMillis(validFrom));
-      r.setField(spec.validToIndex, validTo == Times.OPEN ? null : TimestampData.fromEpochMillis(validTo));
+      r.setField(
+          spec.validToIndex, validTo == Times.OPEN ? null : TimestampData.fromEpochMillis(validTo));
       int n = spec.columns.size();
       r.setField(n, TimestampData.fromEpochMillis(systemFrom));
       r.setField(n + 1, systemTo == Times.OPEN ? null : TimestampData.fromEpochMillis(systemTo));
@@ -140,7 +152,9 @@ public final class Rows {
     return row(values, 0, Times.OPEN, 0, Times.OPEN, kind);
   }
 
-  /** A delete by identity: only the identifier columns are set (an equality delete reads only them). */
+  /**
+   * A delete by identity: only the identifier columns are set (an equality delete reads only them).
+   */
   public RowData deleteOf(Object[] values, long validFrom, long systemFrom) {
     GenericRowData r = new GenericRowData(RowKind.DELETE, width());
     for (int k : spec.keyIndexes) r.setField(k, flink(spec.columns.get(k).type(), values[k]));
@@ -163,7 +177,8 @@ public final class Rows {
   /** A value of the runtime representation as Flink's internal data of its Iceberg type. */
   static Object flink(TypeSpec t, Object v) {
     if (isNull(v)) return null;
-    if (t instanceof TypeSpec.Decimal d) return DecimalData.fromBigDecimal(new BigDecimal((String) v), d.precision(), d.scale());
+    if (t instanceof TypeSpec.Decimal d)
+      return DecimalData.fromBigDecimal(new BigDecimal((String) v), d.precision(), d.scale());
     if (t instanceof TypeSpec.ListType l) {
       List<?> list = (List<?>) v;
       Object[] out = new Object[list.size()];
@@ -181,7 +196,8 @@ public final class Rows {
     if (t instanceof TypeSpec.StructType s) {
       Map<?, ?> o = (Map<?, ?>) v;
       GenericRowData r = new GenericRowData(s.fields().size());
-      for (int i = 0; i < s.fields().size(); i++) r.setField(i, flink(s.fields().get(i).type(), o.get(s.fields().get(i).name())));
+      for (int i = 0; i < s.fields().size(); i++)
+        r.setField(i, flink(s.fields().get(i).type(), o.get(s.fields().get(i).name())));
       return r;
     }
     return switch (((TypeSpec.Primitive) t).name()) {
@@ -192,7 +208,8 @@ public final class Rows {
       case "double" -> ((Number) v).doubleValue();
       case "boolean" -> v;
       case "date" -> (int) LocalDate.parse((String) v).toEpochDay();
-      case "timestamp", "timestamptz" -> TimestampData.fromEpochMillis(v instanceof String s ? Timestamps.parse(s) : longOf(v));
+      case "timestamp", "timestamptz" ->
+          TimestampData.fromEpochMillis(v instanceof String s ? Timestamps.parse(s) : longOf(v));
       case "binary" -> Base64.getDecoder().decode((String) v);
       default -> throw new IllegalArgumentException("unknown column type " + t);
     };
@@ -231,8 +248,11 @@ public final class Rows {
       Object v = list.get(i);
       if (isNull(v)) continue;
       DatasetSpec.Column c = spec.columns.get(i);
-      boolean epoch = c.source() instanceof DatasetSpec.IngestionTime
-          || (c.source() instanceof DatasetSpec.Path && c.type() instanceof TypeSpec.Primitive p && (p.name().equals("timestamp") || p.name().equals("timestamptz")));
+      boolean epoch =
+          c.source() instanceof DatasetSpec.IngestionTime
+              || (c.source() instanceof DatasetSpec.Path
+                  && c.type() instanceof TypeSpec.Primitive p
+                  && (p.name().equals("timestamp") || p.name().equals("timestamptz")));
       values[i] = epoch ? (Object) ((Number) v).longValue() : v;
     }
     return values;

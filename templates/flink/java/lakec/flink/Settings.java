@@ -36,7 +36,8 @@ public final class Settings {
 
   /** The service's properties, or a local file's when {@code localFile} is not null. */
   public static Settings load(String localFile) throws IOException {
-    if (localFile != null) return new Settings(KinesisAnalyticsRuntime.getApplicationProperties(localFile), true);
+    if (localFile != null)
+      return new Settings(KinesisAnalyticsRuntime.getApplicationProperties(localFile), true);
     return new Settings(KinesisAnalyticsRuntime.getApplicationProperties(), false);
   }
 
@@ -52,7 +53,9 @@ public final class Settings {
 
   public String require(String group, String key) {
     String v = get(group, key, null);
-    if (v == null) throw new IllegalArgumentException("the application property " + key + " of group " + group + " is not set");
+    if (v == null)
+      throw new IllegalArgumentException(
+          "the application property " + key + " of group " + group + " is not set");
     return v;
   }
 
@@ -62,7 +65,14 @@ public final class Settings {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("the application property " + key + " of group " + group + " must be a whole number, not '" + v + "'");
+      throw new IllegalArgumentException(
+          "the application property "
+              + key
+              + " of group "
+              + group
+              + " must be a whole number, not '"
+              + v
+              + "'");
     }
   }
 }

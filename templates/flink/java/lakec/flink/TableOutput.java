@@ -26,9 +26,9 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
 
 /**
- * A table's rows as {@code lakec replay} prints them (one JSON object per line): the stored
- * columns in order, timestamps as ISO-8601 UTC with milliseconds, decimals as exact strings with
- * their scale, a long beyond 2^53 as its digits, binary as base64; sorted as lakec replay sorts
+ * A table's rows as {@code lakec replay} prints them (one JSON object per line): the stored columns
+ * in order, timestamps as ISO-8601 UTC with milliseconds, decimals as exact strings with their
+ * scale, a long beyond 2^53 as its digits, binary as base64; sorted as lakec replay sorts
  * (bi-temporal: key, valid_from, system_from; otherwise key, then every other primitive column;
  * text by its UTF-8 bytes, nulls last).
  */
@@ -42,7 +42,8 @@ public final class TableOutput {
     try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
       for (Record r : records) {
         Map<String, Object> row = new LinkedHashMap<>();
-        for (int i = 0; i < columns.size(); i++) row.put(columns.get(i).name(), json(columns.get(i).type(), r.get(i)));
+        for (int i = 0; i < columns.size(); i++)
+          row.put(columns.get(i).name(), json(columns.get(i).type(), r.get(i)));
         rows.add(row);
       }
     } catch (IOException e) {
@@ -62,10 +63,13 @@ public final class TableOutput {
         return v.toString();
       case INTEGER:
         return ((Integer) v).doubleValue();
-      case LONG: {
-        long l = (Long) v;
-        return l >= -9007199254740991L && l <= 9007199254740991L ? (Object) (double) l : Long.toString(l);
-      }
+      case LONG:
+        {
+          long l = (Long) v;
+          return l >= -9007199254740991L && l <= 9007199254740991L
+              ? (Object) (double) l
+              : Long.toString(l);
+        }
       case FLOAT:
         return ((Float) v).doubleValue();
       case DOUBLE:
@@ -77,34 +81,44 @@ public final class TableOutput {
       case DATE:
         return ((LocalDate) v).toString();
       case TIMESTAMP:
-        long ms = v instanceof OffsetDateTime o ? o.toInstant().toEpochMilli() : ((LocalDateTime) v).toInstant(ZoneOffset.UTC).toEpochMilli();
+        long ms =
+            v instanceof OffsetDateTime o
+                ? o.toInstant().toEpochMilli()
+                : ((LocalDateTime) v).toInstant(ZoneOffset.UTC).toEpochMilli();
         return Timestamps.format(ms);
-      case BINARY: {
-        ByteBuffer b = ((ByteBuffer) v).duplicate();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-      }
-      case LIST: {
-        List<Object> out = new ArrayList<>();
-        for (Object e : (List<?>) v) out.add(json(t.asListType().elementType(), e));
-        return out;
-      }
-      case MAP: {
-        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-          Object k = json(t.asMapType().keyType(), e.getKey());
-          out.put(k instanceof Double d ? Json.numberToString(d) : String.valueOf(k), json(t.asMapType().valueType(), e.getValue()));
+      case BINARY:
+        {
+          ByteBuffer b = ((ByteBuffer) v).duplicate();
+          byte[] bytes = new byte[b.remaining()];
+          b.get(bytes);
+          return Base64.getEncoder().encodeToString(bytes);
         }
-        return Json.jsOrder(out);
-      }
-      case STRUCT: {
-        Record r = (Record) v;
-        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
-        List<Types.NestedField> fields = t.asStructType().fields();
-        for (int i = 0; i < fields.size(); i++) out.put(fields.get(i).name(), json(fields.get(i).type(), r.get(i)));
-        return out;
-      }
+      case LIST:
+        {
+          List<Object> out = new ArrayList<>();
+          for (Object e : (List<?>) v) out.add(json(t.asListType().elementType(), e));
+          return out;
+        }
+      case MAP:
+        {
+          LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+          for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+            Object k = json(t.asMapType().keyType(), e.getKey());
+            out.put(
+                k instanceof Double d ? Json.numberToString(d) : String.valueOf(k),
+                json(t.asMapType().valueType(), e.getValue()));
+          }
+          return Json.jsOrder(out);
+        }
+      case STRUCT:
+        {
+          Record r = (Record) v;
+          LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+          List<Types.NestedField> fields = t.asStructType().fields();
+          for (int i = 0; i < fields.size(); i++)
+            out.put(fields.get(i).name(), json(fields.get(i).type(), r.get(i)));
+          return out;
+        }
       default:
         return v.toString();
     }
@@ -117,12 +131,14 @@ public final class TableOutput {
       names.add(spec.bitemporal.validFrom());
       names.add(Rows.SYSTEM_FROM);
     } else {
-      for (DatasetSpec.Column c : spec.columns) if (!spec.key.contains(c.name())) names.add(c.name());
+      for (DatasetSpec.Column c : spec.columns)
+        if (!spec.key.contains(c.name())) names.add(c.name());
     }
     List<String> sortable = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     for (String n : names) {
-      DatasetSpec.Column c = spec.columns.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+      DatasetSpec.Column c =
+          spec.columns.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
       if (c == null) {
         sortable.add(n);
         kinds.add("timestamp");
@@ -152,10 +168,13 @@ public final class TableOutput {
       case "boolean":
         return Boolean.compare((Boolean) x, (Boolean) y);
       case "binary":
-        return compareBytes(Base64.getDecoder().decode((String) x), Base64.getDecoder().decode((String) y));
+        return compareBytes(
+            Base64.getDecoder().decode((String) x), Base64.getDecoder().decode((String) y));
       default:
         // Strings and UUIDs by their UTF-8 bytes; dates and ISO timestamps (fixed width) as text.
-        return compareBytes(((String) x).getBytes(StandardCharsets.UTF_8), ((String) y).getBytes(StandardCharsets.UTF_8));
+        return compareBytes(
+            ((String) x).getBytes(StandardCharsets.UTF_8),
+            ((String) y).getBytes(StandardCharsets.UTF_8));
     }
   }
 

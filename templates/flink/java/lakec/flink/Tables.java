@@ -36,9 +36,14 @@ public final class Tables {
       case "hadoop" -> CatalogLoader.hadoop("lakec", new Configuration(), props);
       case "glue" -> {
         props.put("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
-        yield CatalogLoader.custom("glue", props, new Configuration(), "org.apache.iceberg.aws.glue.GlueCatalog");
+        yield CatalogLoader.custom(
+            "glue", props, new Configuration(), "org.apache.iceberg.aws.glue.GlueCatalog");
       }
-      default -> throw new IllegalArgumentException("the application property catalog of group lakec.sink must be glue or hadoop, not '" + kind + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "the application property catalog of group lakec.sink must be glue or hadoop, not '"
+                  + kind
+                  + "'");
     };
   }
 
@@ -46,14 +51,17 @@ public final class Tables {
     return TableIdentifier.of(Namespace.of(job.database), job.table);
   }
 
-  /** Creates the table when missing (local runs), and sets its identifier fields when they differ. */
+  /**
+   * Creates the table when missing (local runs), and sets its identifier fields when they differ.
+   */
   public static TableLoader prepare(JobSpec job, Settings settings) {
     CatalogLoader loader = catalog(job, settings);
     Catalog catalog = loader.loadCatalog();
     TableIdentifier id = identifier(job);
     Schema schema = new Rows(job.dataset).schema(job.identifierFields);
     if (!catalog.tableExists(id)) {
-      if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace())) ns.createNamespace(id.namespace());
+      if (catalog instanceof SupportsNamespaces ns && !ns.namespaceExists(id.namespace()))
+        ns.createNamespace(id.namespace());
       catalog.createTable(id, schema, partitionSpec(schema, job.partitioning), job.tableProperties);
     }
     Table table = catalog.loadTable(id);
@@ -81,7 +89,8 @@ public final class Tables {
         case "hour" -> b.hour(p.column());
         case "bucket" -> b.bucket(p.column(), p.width());
         case "truncate" -> b.truncate(p.column(), p.width());
-        default -> throw new IllegalArgumentException("unknown partition transform " + p.transform());
+        default ->
+            throw new IllegalArgumentException("unknown partition transform " + p.transform());
       }
     }
     return b.build();

@@ -22,17 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each dataset's whole job in a local MiniCluster (RocksDB state, checkpoints every 200 ms, the
  * Iceberg sink on a HadoopCatalog folder, dead letters as files), on its sample events: a put, a
- * correction, a redelivery and a bad event. The table is read back. Then the same input with a
- * stop (savepoint) in the middle and a resume from it: the same final table and dead letters.
+ * correction, a redelivery and a bad event. The table is read back. Then the same input with a stop
+ * (savepoint) in the middle and a resume from it: the same final table and dead letters.
  */
 class JobTest {
   @TempDir Path work;
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> sample(String dataset) throws Exception {
-    try (InputStream in = JobTest.class.getResourceAsStream("/lakec/samples/" + dataset + ".json")) {
+    try (InputStream in =
+        JobTest.class.getResourceAsStream("/lakec/samples/" + dataset + ".json")) {
       assertNotNull(in, "no sample events for " + dataset);
-      return (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return (Map<String, Object>)
+          Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
@@ -54,7 +56,8 @@ class JobTest {
     List<String> out = new ArrayList<>();
     for (String row : rows) {
       Map<String, Object> o = (Map<String, Object>) Json.parse(row);
-      for (DatasetSpec.Column c : Lake.job(dataset).dataset.columns) if (c.source() instanceof DatasetSpec.IngestionTime) o.remove(c.name());
+      for (DatasetSpec.Column c : Lake.job(dataset).dataset.columns)
+        if (c.source() instanceof DatasetSpec.IngestionTime) o.remove(c.name());
       out.add(Json.stringify(o));
     }
     return out;
@@ -64,39 +67,55 @@ class JobTest {
   Stream<DynamicTest> everyDataset() {
     List<DynamicTest> tests = new ArrayList<>();
     for (String dataset : Lake.DATASETS) {
-      tests.add(DynamicTest.dynamicTest(dataset + ": the sample events through the whole job, read back from Iceberg", () -> {
-        Map<String, Object> s = sample(dataset);
-        @SuppressWarnings("unchecked")
-        List<Object> events = (List<Object>) s.get("events");
-        Path file = work.resolve(dataset + ".jsonl");
-        StringBuilder text = new StringBuilder();
-        for (Object e : events) text.append(e).append('\n');
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+      tests.add(
+          DynamicTest.dynamicTest(
+              dataset + ": the sample events through the whole job, read back from Iceberg",
+              () -> {
+                Map<String, Object> s = sample(dataset);
+                @SuppressWarnings("unchecked")
+                List<Object> events = (List<Object>) s.get("events");
+                Path file = work.resolve(dataset + ".jsonl");
+                StringBuilder text = new StringBuilder();
+                for (Object e : events) text.append(e).append('\n');
+                Files.writeString(file, text, StandardCharsets.UTF_8);
 
-        LocalRunner.Outcome once = LocalRunner.run(flags(dataset, file, work.resolve("once")));
-        assertEquals(((Double) s.get("rows")).intValue(), once.rows().size(), "rows: " + once.rows());
-        assertEquals(((Double) s.get("duplicates")).longValue(), once.count(Metrics.DUPLICATES));
-        assertEquals(events.size(), once.count(Metrics.RECORDS_IN));
-        assertEquals(((Double) s.get("deadLetters")).intValue(), once.deadLetters().size(), "dead letters: " + once.deadLetters());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> dead = (Map<String, Object>) Json.parse(once.deadLetters().get(0));
-        assertEquals(s.get("deadLetterReason"), dead.get("reason"));
-        assertEquals(events.get(events.size() - 1), dead.get("event"));
-        assertEquals("{\"file\":" + Json.quote(file.toString()) + ",\"line\":" + events.size() + "}", Json.stringify(dead.get("position")));
+                LocalRunner.Outcome once =
+                    LocalRunner.run(flags(dataset, file, work.resolve("once")));
+                assertEquals(
+                    ((Double) s.get("rows")).intValue(),
+                    once.rows().size(),
+                    "rows: " + once.rows());
+                assertEquals(
+                    ((Double) s.get("duplicates")).longValue(), once.count(Metrics.DUPLICATES));
+                assertEquals(events.size(), once.count(Metrics.RECORDS_IN));
+                assertEquals(
+                    ((Double) s.get("deadLetters")).intValue(),
+                    once.deadLetters().size(),
+                    "dead letters: " + once.deadLetters());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> dead =
+                    (Map<String, Object>) Json.parse(once.deadLetters().get(0));
+                assertEquals(s.get("deadLetterReason"), dead.get("reason"));
+                assertEquals(events.get(events.size() - 1), dead.get("event"));
+                assertEquals(
+                    "{\"file\":" + Json.quote(file.toString()) + ",\"line\":" + events.size() + "}",
+                    Json.stringify(dead.get("position")));
 
-        // Stop with a savepoint after the first events, resume: the same table.
-        Path restart = work.resolve("restart");
-        Map<String, String> first = flags(dataset, file, restart);
-        first.put("stop-after", "2");
-        LocalRunner.Outcome stopped = LocalRunner.run(first);
-        assertNotNull(stopped.savepoint());
-        assertTrue(stopped.rows().size() <= once.rows().size());
-        Map<String, String> second = flags(dataset, file, restart);
-        second.put("from-savepoint", stopped.savepoint());
-        LocalRunner.Outcome resumed = LocalRunner.run(second);
-        assertEquals(withoutArrivalTimes(dataset, once.rows()), withoutArrivalTimes(dataset, resumed.rows()));
-        assertEquals(once.deadLetters(), resumed.deadLetters());
-      }));
+                // Stop with a savepoint after the first events, resume: the same table.
+                Path restart = work.resolve("restart");
+                Map<String, String> first = flags(dataset, file, restart);
+                first.put("stop-after", "2");
+                LocalRunner.Outcome stopped = LocalRunner.run(first);
+                assertNotNull(stopped.savepoint());
+                assertTrue(stopped.rows().size() <= once.rows().size());
+                Map<String, String> second = flags(dataset, file, restart);
+                second.put("from-savepoint", stopped.savepoint());
+                LocalRunner.Outcome resumed = LocalRunner.run(second);
+                assertEquals(
+                    withoutArrivalTimes(dataset, once.rows()),
+                    withoutArrivalTimes(dataset, resumed.rows()));
+                assertEquals(once.deadLetters(), resumed.deadLetters());
+              }));
     }
     return tests.stream();
   }

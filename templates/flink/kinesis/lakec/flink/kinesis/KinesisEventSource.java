@@ -30,19 +30,35 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
  */
 public final class KinesisEventSource implements EventSource {
   @Override
-  public DataStream<RawEvent> create(StreamExecutionEnvironment env, JobSpec job, Settings settings) {
+  public DataStream<RawEvent> create(
+      StreamExecutionEnvironment env, JobSpec job, Settings settings) {
     String arn = settings.require("lakec.source", "stream.arn");
     Configuration config = new Configuration();
-    String reader = settings.get("lakec.source", "reader", job.streamReaders > 1 ? "efo" : "polling");
+    String reader =
+        settings.get("lakec.source", "reader", job.streamReaders > 1 ? "efo" : "polling");
     if (reader.equals("efo")) {
       config.set(KinesisSourceConfigOptions.READER_TYPE, KinesisSourceConfigOptions.ReaderType.EFO);
-      config.set(KinesisSourceConfigOptions.EFO_CONSUMER_NAME, settings.get("lakec.source", "efo.consumer", job.application));
+      config.set(
+          KinesisSourceConfigOptions.EFO_CONSUMER_NAME,
+          settings.get("lakec.source", "efo.consumer", job.application));
     } else if (!reader.equals("polling")) {
-      throw new IllegalArgumentException("the application property reader of group lakec.source must be efo or polling, not '" + reader + "'");
+      throw new IllegalArgumentException(
+          "the application property reader of group lakec.source must be efo or polling, not '"
+              + reader
+              + "'");
     }
-    config.set(KinesisSourceConfigOptions.STREAM_INITIAL_POSITION, KinesisSourceConfigOptions.InitialPosition.valueOf(settings.get("lakec.source", "initial.position", "TRIM_HORIZON")));
-    KinesisStreamsSource<RawEvent> source = KinesisStreamsSource.<RawEvent>builder().setStreamArn(arn).setSourceConfig(config).setDeserializationSchema(new Records()).build();
-    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis " + job.stream).uid("source");
+    config.set(
+        KinesisSourceConfigOptions.STREAM_INITIAL_POSITION,
+        KinesisSourceConfigOptions.InitialPosition.valueOf(
+            settings.get("lakec.source", "initial.position", "TRIM_HORIZON")));
+    KinesisStreamsSource<RawEvent> source =
+        KinesisStreamsSource.<RawEvent>builder()
+            .setStreamArn(arn)
+            .setSourceConfig(config)
+            .setDeserializationSchema(new Records())
+            .build();
+    return env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis " + job.stream)
+        .uid("source");
   }
 
   /** A record as a RawEvent. */
@@ -50,12 +66,23 @@ public final class KinesisEventSource implements EventSource {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public void deserialize(KinesisClientRecord record, String stream, String shardId, Collector<RawEvent> output) {
+    public void deserialize(
+        KinesisClientRecord record, String stream, String shardId, Collector<RawEvent> output) {
       ByteBuffer data = record.data().duplicate();
       byte[] bytes = new byte[data.remaining()];
       data.get(bytes);
-      String position = "{\"stream\":" + Json.quote(stream) + ",\"shard\":" + Json.quote(shardId) + ",\"sequenceNumber\":" + Json.quote(record.sequenceNumber()) + "}";
-      long arrival = record.approximateArrivalTimestamp() != null ? record.approximateArrivalTimestamp().toEpochMilli() : System.currentTimeMillis();
+      String position =
+          "{\"stream\":"
+              + Json.quote(stream)
+              + ",\"shard\":"
+              + Json.quote(shardId)
+              + ",\"sequenceNumber\":"
+              + Json.quote(record.sequenceNumber())
+              + "}";
+      long arrival =
+          record.approximateArrivalTimestamp() != null
+              ? record.approximateArrivalTimestamp().toEpochMilli()
+              : System.currentTimeMillis();
       output.collect(new RawEvent(new String(bytes, StandardCharsets.UTF_8), position, arrival));
     }
 

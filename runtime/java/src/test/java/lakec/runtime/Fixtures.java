@@ -21,7 +21,9 @@ public final class Fixtures {
 
   public static Path dir(String kind) {
     String root = System.getProperty("lakec.vectors");
-    if (root == null) throw new IllegalStateException("the system property lakec.vectors (the shared fixtures' folder) is not set");
+    if (root == null)
+      throw new IllegalStateException(
+          "the system property lakec.vectors (the shared fixtures' folder) is not set");
     return Path.of(root, kind);
   }
 
@@ -30,9 +32,13 @@ public final class Fixtures {
   public static List<Map.Entry<String, Map<String, Object>>> load(String kind) throws IOException {
     List<Map.Entry<String, Map<String, Object>>> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir(kind))) {
-      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
+      for (Path p :
+          files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList()) {
         try {
-          out.add(Map.entry(p.getFileName().toString(), (Map<String, Object>) Json.parse(Files.readString(p, StandardCharsets.UTF_8))));
+          out.add(
+              Map.entry(
+                  p.getFileName().toString(),
+                  (Map<String, Object>) Json.parse(Files.readString(p, StandardCharsets.UTF_8))));
         } catch (Json.ParseException e) {
           throw new IOException(p + ": " + e.getMessage(), e);
         }

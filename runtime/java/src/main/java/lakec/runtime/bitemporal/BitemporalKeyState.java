@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The bi-temporal state of one key (DESIGN.md section 2): its current rows plus what rules 4 and
- * 5 need. The same rules, in the same order, as the TypeScript core (runtime/bitemporal/
+ * The bi-temporal state of one key (DESIGN.md section 2): its current rows plus what rules 4 and 5
+ * need. The same rules, in the same order, as the TypeScript core (runtime/bitemporal/
  * key-state.ts); both pass the shared vectors of test/vectors/bitemporal.
  *
  * <ul>
@@ -20,8 +20,8 @@ import java.util.Objects;
  *   <li>Contract C-2: an event stating a system time at or before the newest one the window has
  *       forgotten is late: applied and flagged ({@link LatePolicy#APPLY}) or rejected with reason
  *       {@code late} ({@link LatePolicy#DEAD_LETTER}).
- *   <li>Rule 5 and contract C-1: a stated time behind the key's clock is raised to the clock plus
- *       1 ms; every applied event moves the clock to its (raised) time, changed rows or not.
+ *   <li>Rule 5 and contract C-1: a stated time behind the key's clock is raised to the clock plus 1
+ *       ms; every applied event moves the clock to its (raised) time, changed rows or not.
  *   <li>Rules 1 to 3 on the current rows overlapping the event's valid interval.
  * </ul>
  *
@@ -35,20 +35,31 @@ public final class BitemporalKeyState<P> {
   private static final int SNAPSHOT_FORMAT = 1;
 
   /** A current row: system_to is open. */
-  private record Row<P>(long validFrom, long validTo, long systemFrom, P payload, String payloadKey) {}
+  private record Row<P>(
+      long validFrom, long validTo, long systemFrom, P payload, String payloadKey) {}
 
   private final int window;
   private final LatePolicy latePolicy;
   private final ArrayList<Row<P>> rows = new ArrayList<>();
-  /** Ring of remembered events: validFrom, validTo, stated per slot, and the payload key (null: a delete). */
+
+  /**
+   * Ring of remembered events: validFrom, validTo, stated per slot, and the payload key (null: a
+   * delete).
+   */
   private long[] ringTimes = new long[0];
+
   private String[] ringKeys = new String[0];
   private int ringUsed;
   private int ringNext;
+
   /** The key's clock (rule 5, C-1): the system time of the last applied event. */
   private long clock = Times.NONE;
-  /** At least the greatest stated time among remembered events: a later one is new without a lookup. */
+
+  /**
+   * At least the greatest stated time among remembered events: a later one is new without a lookup.
+   */
   private long maxStated = Times.NONE;
+
   /** The newest stated time the window has forgotten (C-2). */
   private long forgottenStated = Times.NONE;
 
@@ -59,7 +70,9 @@ public final class BitemporalKeyState<P> {
   }
 
   public BitemporalKeyState(int dedupWindow, LatePolicy latePolicy) {
-    if (dedupWindow < 0) throw new IllegalArgumentException("dedupWindow must be a non-negative integer, got " + dedupWindow);
+    if (dedupWindow < 0)
+      throw new IllegalArgumentException(
+          "dedupWindow must be a non-negative integer, got " + dedupWindow);
     this.window = dedupWindow;
     this.latePolicy = Objects.requireNonNull(latePolicy);
   }
@@ -67,11 +80,14 @@ public final class BitemporalKeyState<P> {
   /** Rule 6 and sanity of the times: the reason, or null when the event is well formed. */
   public static String check(Event<?> e) {
     if (e.op() == null) return Reasons.UNKNOWN_OP;
-    if (e.validFrom() == Times.OPEN || e.validFrom() == Times.NONE) return Reasons.INVALID_VALID_FROM;
+    if (e.validFrom() == Times.OPEN || e.validFrom() == Times.NONE)
+      return Reasons.INVALID_VALID_FROM;
     if (e.validTo() == Times.NONE) return Reasons.INVALID_VALID_TO;
-    if (e.systemTime() == Times.OPEN || e.systemTime() == Times.NONE) return Reasons.INVALID_SYSTEM_TIME;
+    if (e.systemTime() == Times.OPEN || e.systemTime() == Times.NONE)
+      return Reasons.INVALID_SYSTEM_TIME;
     if (e.validFrom() >= e.validTo()) return Reasons.INVERTED_VALID_INTERVAL;
-    if (e.op() == Op.PUT && e.payloadKey() == null) throw new IllegalArgumentException("a put needs its payload key");
+    if (e.op() == Op.PUT && e.payloadKey() == null)
+      throw new IllegalArgumentException("a put needs its payload key");
     return null;
   }
 
@@ -91,7 +107,9 @@ public final class BitemporalKeyState<P> {
   /** The current rows, sorted by validFrom (allocates). */
   public List<Version<P>> currentRows() {
     List<Version<P>> out = new ArrayList<>(rows.size());
-    for (Row<P> r : rows) out.add(new Version<>(r.validFrom, r.validTo, r.systemFrom, Times.OPEN, r.payload, r.payloadKey));
+    for (Row<P> r : rows)
+      out.add(
+          new Version<>(r.validFrom, r.validTo, r.systemFrom, Times.OPEN, r.payload, r.payloadKey));
     return out;
   }
 
@@ -100,7 +118,9 @@ public final class BitemporalKeyState<P> {
     return rows.isEmpty() && ringUsed == 0 && clock == Times.NONE && forgottenStated == Times.NONE;
   }
 
-  /** Applies one event (rules 1-6, C-1, C-2). Never throws on a bad event: it comes back rejected. */
+  /**
+   * Applies one event (rules 1-6, C-1, C-2). Never throws on a bad event: it comes back rejected.
+   */
   public ApplyResult<P> apply(Event<P> event, ApplyResult<P> out) {
     out.reset();
     String bad = check(event);
@@ -165,7 +185,8 @@ public final class BitemporalKeyState<P> {
       if (r.validFrom < vf) stage(r.validFrom, vf, r.systemFrom, r.payload, r.payloadKey, out);
       long from = Math.max(r.validFrom, vf);
       if (r.systemFrom < t) {
-        out.closed.add(new Version<>(from, Math.min(r.validTo, vt), r.systemFrom, t, r.payload, r.payloadKey));
+        out.closed.add(
+            new Version<>(from, Math.min(r.validTo, vt), r.systemFrom, t, r.payload, r.payloadKey));
       } else if (from == r.validFrom) {
         // Rule 3: opened at t and closed at t is no row at all. Only the row's own identity was
         // ever written; a piece starting later inside it never existed for the sink.
@@ -189,14 +210,24 @@ public final class BitemporalKeyState<P> {
     return out;
   }
 
-  private void stage(long validFrom, long validTo, long systemFrom, P payload, String payloadKey, ApplyResult<P> out) {
+  private void stage(
+      long validFrom,
+      long validTo,
+      long systemFrom,
+      P payload,
+      String payloadKey,
+      ApplyResult<P> out) {
     next.add(new Row<>(validFrom, validTo, systemFrom, payload, payloadKey));
     out.added.add(new Version<>(validFrom, validTo, systemFrom, Times.OPEN, payload, payloadKey));
   }
 
   /** A row removed by rule 3 and put back at the same (valid_from, system_from) is an update. */
   private static <P> void dropReAdded(ApplyResult<P> out) {
-    out.removed.removeIf(gone -> out.added.stream().anyMatch(a -> a.validFrom() == gone.validFrom() && a.systemFrom() == gone.systemFrom()));
+    out.removed.removeIf(
+        gone ->
+            out.added.stream()
+                .anyMatch(
+                    a -> a.validFrom() == gone.validFrom() && a.systemFrom() == gone.systemFrom()));
   }
 
   /** Index of the first current row whose validTo is after {@code t}. */
@@ -213,7 +244,10 @@ public final class BitemporalKeyState<P> {
 
   private boolean remembers(long vf, long vt, long stated, String payloadKey) {
     for (int k = 0; k < ringUsed; k++) {
-      if (ringTimes[3 * k + 2] == stated && ringTimes[3 * k] == vf && ringTimes[3 * k + 1] == vt && Objects.equals(ringKeys[k], payloadKey)) return true;
+      if (ringTimes[3 * k + 2] == stated
+          && ringTimes[3 * k] == vf
+          && ringTimes[3 * k + 1] == vt
+          && Objects.equals(ringKeys[k], payloadKey)) return true;
     }
     return false;
   }
@@ -272,9 +306,12 @@ public final class BitemporalKeyState<P> {
    * Rebuilds a state written by {@link #writeTo}. With a smaller window than it was written with,
    * the oldest remembered events are dropped, and count as forgotten (C-2).
    */
-  public static <P> BitemporalKeyState<P> readFrom(DataInput in, PayloadCodec<P> codec, int dedupWindow, LatePolicy latePolicy) throws IOException {
+  public static <P> BitemporalKeyState<P> readFrom(
+      DataInput in, PayloadCodec<P> codec, int dedupWindow, LatePolicy latePolicy)
+      throws IOException {
     int format = in.readByte();
-    if (format != SNAPSHOT_FORMAT) throw new IOException("unknown bi-temporal state format " + format);
+    if (format != SNAPSHOT_FORMAT)
+      throw new IOException("unknown bi-temporal state format " + format);
     BitemporalKeyState<P> s = new BitemporalKeyState<>(dedupWindow, latePolicy);
     s.clock = in.readLong();
     s.forgottenStated = in.readLong();

@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The state of one key of a current-state table (a dataset with a {@code key} and no
- * {@code bitemporal} block, contract C-3): one row per key, upserted in arrival order; a delete
- * removes it. An exact redelivery (equal op and equal payload key to one of the key's last
- * {@code dedupWindow} applied events) is a duplicate and changes nothing.
+ * The state of one key of a current-state table (a dataset with a {@code key} and no {@code
+ * bitemporal} block, contract C-3): one row per key, upserted in arrival order; a delete removes
+ * it. An exact redelivery (equal op and equal payload key to one of the key's last {@code
+ * dedupWindow} applied events) is a duplicate and changes nothing.
  */
 public final class CurrentKeyState<P> {
   private static final int SNAPSHOT_FORMAT = 1;
@@ -30,13 +30,17 @@ public final class CurrentKeyState<P> {
   private final int window;
   private P payload;
   private String payloadKey;
+
   /** Remembered events: payload key, or null for a delete. */
   private String[] ring = new String[0];
+
   private int ringUsed;
   private int ringNext;
 
   public CurrentKeyState(int dedupWindow) {
-    if (dedupWindow < 0) throw new IllegalArgumentException("dedupWindow must be a non-negative integer, got " + dedupWindow);
+    if (dedupWindow < 0)
+      throw new IllegalArgumentException(
+          "dedupWindow must be a non-negative integer, got " + dedupWindow);
     this.window = dedupWindow;
   }
 
@@ -50,7 +54,10 @@ public final class CurrentKeyState<P> {
 
   /** Applies a put ({@code payloadKey} non-null) or a delete ({@code op} DELETE). */
   public Outcome apply(Op op, P eventPayload, String eventPayloadKey) {
-    String key = op == Op.PUT ? Objects.requireNonNull(eventPayloadKey, "a put needs its payload key") : null;
+    String key =
+        op == Op.PUT
+            ? Objects.requireNonNull(eventPayloadKey, "a put needs its payload key")
+            : null;
     for (int k = 0; k < ringUsed; k++) if (Objects.equals(ring[k], key)) return Outcome.DUPLICATE;
     if (window > 0) remember(key);
     if (op == Op.PUT) {
@@ -67,7 +74,8 @@ public final class CurrentKeyState<P> {
   private void remember(String key) {
     int slot;
     if (ringUsed < window) {
-      if (ringUsed == ring.length) ring = Arrays.copyOf(ring, Math.min(window, Math.max(4, 2 * ring.length)));
+      if (ringUsed == ring.length)
+        ring = Arrays.copyOf(ring, Math.min(window, Math.max(4, 2 * ring.length)));
       slot = ringUsed++;
     } else {
       slot = ringNext;
@@ -79,7 +87,8 @@ public final class CurrentKeyState<P> {
   public void writeTo(DataOutput out, PayloadCodec<P> codec) throws IOException {
     out.writeByte(SNAPSHOT_FORMAT);
     out.writeInt(ringUsed);
-    for (int j = 0; j < ringUsed; j++) BitemporalKeyState.writeString(out, ring[(ringNext + j) % ringUsed]);
+    for (int j = 0; j < ringUsed; j++)
+      BitemporalKeyState.writeString(out, ring[(ringNext + j) % ringUsed]);
     out.writeBoolean(payloadKey != null);
     if (payloadKey != null) {
       BitemporalKeyState.writeString(out, payloadKey);
@@ -87,7 +96,8 @@ public final class CurrentKeyState<P> {
     }
   }
 
-  public static <P> CurrentKeyState<P> readFrom(DataInput in, PayloadCodec<P> codec, int dedupWindow) throws IOException {
+  public static <P> CurrentKeyState<P> readFrom(
+      DataInput in, PayloadCodec<P> codec, int dedupWindow) throws IOException {
     int format = in.readByte();
     if (format != SNAPSHOT_FORMAT) throw new IOException("unknown current-state format " + format);
     CurrentKeyState<P> s = new CurrentKeyState<>(dedupWindow);

@@ -1,9 +1,9 @@
 package lakec.runtime.bitemporal;
 
 /**
- * What happens to a late event: one that is not recognized as a duplicate but states a system
- * time at or before the newest one the key's dedup window has forgotten, so the window can no
- * longer tell whether it is a redelivery (contract C-2, docs/runtime.md).
+ * What happens to a late event: one that is not recognized as a duplicate but states a system time
+ * at or before the newest one the key's dedup window has forgotten, so the window can no longer
+ * tell whether it is a redelivery (contract C-2, docs/runtime.md).
  */
 public enum LatePolicy {
   /** Applied like any event (rule 5 may raise it), remembered, counted and logged. The default. */
@@ -16,7 +16,9 @@ public enum LatePolicy {
     return switch (text) {
       case "apply" -> APPLY;
       case "dead_letter" -> DEAD_LETTER;
-      default -> throw new IllegalArgumentException("late policy must be apply or dead_letter, not '" + text + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "late policy must be apply or dead_letter, not '" + text + "'");
     };
   }
 }

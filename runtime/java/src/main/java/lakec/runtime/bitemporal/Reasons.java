@@ -1,8 +1,8 @@
 package lakec.runtime.bitemporal;
 
 /**
- * The stable reasons a bad event is rejected with: the same strings as the TypeScript core's
- * {@code BadEventReason} (runtime/bitemporal/types.ts), shared through the vectors.
+ * The stable reasons a bad event is rejected with: the same strings as the TypeScript core's {@code
+ * BadEventReason} (runtime/bitemporal/types.ts), shared through the vectors.
  */
 public final class Reasons {
   public static final String INVERTED_VALID_INTERVAL = "valid_from >= valid_to";
@@ -10,6 +10,7 @@ public final class Reasons {
   public static final String INVALID_VALID_TO = "valid_to is not a millisecond timestamp";
   public static final String INVALID_SYSTEM_TIME = "system time is not a millisecond timestamp";
   public static final String UNKNOWN_OP = "op is neither put nor delete";
+
   /** A late event under the {@code dead_letter} policy (contract C-2). */
   public static final String LATE = "late";
 

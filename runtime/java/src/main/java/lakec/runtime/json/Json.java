@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * JSON as JavaScript's {@code JSON.parse} and {@code JSON.stringify} see it, so that the Java job
- * maps an event exactly as lakec's TypeScript runtime does: every number is a double (a long
- * beyond 2^53 must come as a string, as there), the last of duplicate member names wins, object
- * members keep JavaScript's order (integer-like names first, ascending, then insertion order),
- * and numbers print as JavaScript prints them.
+ * maps an event exactly as lakec's TypeScript runtime does: every number is a double (a long beyond
+ * 2^53 must come as a string, as there), the last of duplicate member names wins, object members
+ * keep JavaScript's order (integer-like names first, ascending, then insertion order), and numbers
+ * print as JavaScript prints them.
  *
  * <p>Values: {@link #NULL}, {@link Boolean}, {@link Double}, {@link String}, {@code List<Object>},
  * {@code Map<String, Object>} (a {@link LinkedHashMap}).
@@ -236,7 +236,10 @@ public final class Json {
     return Long.parseLong(name) < 4294967295L;
   }
 
-  /** The map in JavaScript's member order: integer-like names first, ascending, then insertion order. */
+  /**
+   * The map in JavaScript's member order: integer-like names first, ascending, then insertion
+   * order.
+   */
   public static LinkedHashMap<String, Object> jsOrder(LinkedHashMap<String, Object> in) {
     List<String> indexes = new ArrayList<>();
     for (String k : in.keySet()) if (isArrayIndex(k)) indexes.add(k);
@@ -244,14 +247,17 @@ public final class Json {
     indexes.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
     LinkedHashMap<String, Object> out = new LinkedHashMap<>();
     for (String k : indexes) out.put(k, in.get(k));
-    for (Map.Entry<String, Object> e : in.entrySet()) if (!isArrayIndex(e.getKey())) out.put(e.getKey(), e.getValue());
+    for (Map.Entry<String, Object> e : in.entrySet())
+      if (!isArrayIndex(e.getKey())) out.put(e.getKey(), e.getValue());
     return out;
   }
 
   // ---------------------------------------------------------------------------------------------
   // Writing
 
-  /** {@code JSON.stringify(value)}: numbers as JavaScript prints them; Java null and NULL are null. */
+  /**
+   * {@code JSON.stringify(value)}: numbers as JavaScript prints them; Java null and NULL are null.
+   */
   public static String stringify(Object value) {
     StringBuilder b = new StringBuilder();
     write(b, value);
@@ -270,7 +276,10 @@ public final class Json {
       b.append(Double.isFinite(d) ? numberToString(d) : "null");
     } else if (v instanceof Float f) {
       b.append(Float.isFinite(f) ? numberToString(f.doubleValue()) : "null");
-    } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+    } else if (v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte) {
       b.append(((Number) v).longValue());
     } else if (v instanceof List<?> list) {
       b.append('[');
@@ -345,8 +354,8 @@ public final class Json {
 
   /**
    * JavaScript's {@code Number.prototype.toString()} of a finite double: the shortest digits that
-   * read back as the same double, in plain notation from 1e-7 to 1e21 and exponent notation
-   * ({@code 1e+21}, {@code 1.5e-7}) outside.
+   * read back as the same double, in plain notation from 1e-7 to 1e21 and exponent notation ({@code
+   * 1e+21}, {@code 1.5e-7}) outside.
    */
   public static String numberToString(double d) {
     if (d == 0) return "0";

@@ -7,10 +7,10 @@ import java.util.Map;
 import lakec.runtime.json.Json;
 
 /**
- * {@code @check} conditions over a mapped row, as runtime/checks.ts evaluates them: SQL's
- * semantics (a comparison with null is unknown, three-valued {@code and}/{@code or}/{@code
- * not}, a check fails only when false), decimals compared exactly, dates and timestamps with
- * each other and with ISO strings.
+ * {@code @check} conditions over a mapped row, as runtime/checks.ts evaluates them: SQL's semantics
+ * (a comparison with null is unknown, three-valued {@code and}/{@code or}/{@code not}, a check
+ * fails only when false), decimals compared exactly, dates and timestamps with each other and with
+ * ISO strings.
  */
 public final class Checks {
   /** A compiled check: TRUE (passes), FALSE (fails) or null (unknown, which passes). */
@@ -75,78 +75,90 @@ public final class Checks {
       Map<String, Object> e = Specs.object(json, "check");
       String op = Specs.string(e, "op");
       switch (op) {
-        case "and": {
-          Predicate l = condition(e.get("left"));
-          Predicate r = condition(e.get("right"));
-          return row -> {
-            Boolean a = l.test(row);
-            if (Boolean.FALSE.equals(a)) return false;
-            Boolean b = r.test(row);
-            return Boolean.FALSE.equals(b) ? Boolean.FALSE : a == null || b == null ? null : Boolean.TRUE;
-          };
-        }
-        case "or": {
-          Predicate l = condition(e.get("left"));
-          Predicate r = condition(e.get("right"));
-          return row -> {
-            Boolean a = l.test(row);
-            if (Boolean.TRUE.equals(a)) return true;
-            Boolean b = r.test(row);
-            return Boolean.TRUE.equals(b) ? Boolean.TRUE : a == null || b == null ? null : Boolean.FALSE;
-          };
-        }
-        case "not": {
-          Predicate inner = condition(e.get("operand"));
-          return row -> {
-            Boolean v = inner.test(row);
-            return v == null ? null : !v;
-          };
-        }
-        case "is null": {
-          Operand o = operand(e.get("operand"));
-          boolean negated = Specs.bool(e, "negated");
-          return row -> negated != isNull(o.get().get(row));
-        }
-        case "in": {
-          Operand o = operand(e.get("operand"));
-          List<Cmp2> tests = new ArrayList<>();
-          for (Object v : Specs.list(e, "values")) tests.add(comparator(o, operand(v)));
-          boolean negated = Specs.bool(e, "negated");
-          return row -> {
-            boolean unknown = false;
-            for (Cmp2 test : tests) {
-              int c = test.compare(row);
-              if (c == 0) return !negated;
-              if (c == UNKNOWN) unknown = true;
-            }
-            return unknown ? null : negated;
-          };
-        }
-        case "column": {
-          Operand o = operand(e);
-          return row -> {
-            Object v = o.get().get(row);
-            return isNull(v) ? null : Boolean.TRUE.equals(v);
-          };
-        }
-        case "literal": {
-          Object v = e.get("value");
-          return row -> isNull(v) ? null : Boolean.TRUE.equals(v);
-        }
-        default: {
-          Operand l = operand(e.get("left"));
-          Operand r = operand(e.get("right"));
-          Cmp2 cmp = comparator(l, r);
-          return switch (op) {
-            case "=" -> row -> test(cmp.compare(row), c -> c == 0);
-            case "!=", "<>" -> row -> test(cmp.compare(row), c -> c != 0);
-            case "<" -> row -> test(cmp.compare(row), c -> c < 0);
-            case "<=" -> row -> test(cmp.compare(row), c -> c <= 0);
-            case ">" -> row -> test(cmp.compare(row), c -> c > 0);
-            case ">=" -> row -> test(cmp.compare(row), c -> c >= 0);
-            default -> throw new IllegalArgumentException("unknown check operator '" + op + "'");
-          };
-        }
+        case "and":
+          {
+            Predicate l = condition(e.get("left"));
+            Predicate r = condition(e.get("right"));
+            return row -> {
+              Boolean a = l.test(row);
+              if (Boolean.FALSE.equals(a)) return false;
+              Boolean b = r.test(row);
+              return Boolean.FALSE.equals(b)
+                  ? Boolean.FALSE
+                  : a == null || b == null ? null : Boolean.TRUE;
+            };
+          }
+        case "or":
+          {
+            Predicate l = condition(e.get("left"));
+            Predicate r = condition(e.get("right"));
+            return row -> {
+              Boolean a = l.test(row);
+              if (Boolean.TRUE.equals(a)) return true;
+              Boolean b = r.test(row);
+              return Boolean.TRUE.equals(b)
+                  ? Boolean.TRUE
+                  : a == null || b == null ? null : Boolean.FALSE;
+            };
+          }
+        case "not":
+          {
+            Predicate inner = condition(e.get("operand"));
+            return row -> {
+              Boolean v = inner.test(row);
+              return v == null ? null : !v;
+            };
+          }
+        case "is null":
+          {
+            Operand o = operand(e.get("operand"));
+            boolean negated = Specs.bool(e, "negated");
+            return row -> negated != isNull(o.get().get(row));
+          }
+        case "in":
+          {
+            Operand o = operand(e.get("operand"));
+            List<Cmp2> tests = new ArrayList<>();
+            for (Object v : Specs.list(e, "values")) tests.add(comparator(o, operand(v)));
+            boolean negated = Specs.bool(e, "negated");
+            return row -> {
+              boolean unknown = false;
+              for (Cmp2 test : tests) {
+                int c = test.compare(row);
+                if (c == 0) return !negated;
+                if (c == UNKNOWN) unknown = true;
+              }
+              return unknown ? null : negated;
+            };
+          }
+        case "column":
+          {
+            Operand o = operand(e);
+            return row -> {
+              Object v = o.get().get(row);
+              return isNull(v) ? null : Boolean.TRUE.equals(v);
+            };
+          }
+        case "literal":
+          {
+            Object v = e.get("value");
+            return row -> isNull(v) ? null : Boolean.TRUE.equals(v);
+          }
+        default:
+          {
+            Operand l = operand(e.get("left"));
+            Operand r = operand(e.get("right"));
+            Cmp2 cmp = comparator(l, r);
+            return switch (op) {
+              case "=" -> row -> test(cmp.compare(row), c -> c == 0);
+              case "!=", "<>" -> row -> test(cmp.compare(row), c -> c != 0);
+              case "<" -> row -> test(cmp.compare(row), c -> c < 0);
+              case "<=" -> row -> test(cmp.compare(row), c -> c <= 0);
+              case ">" -> row -> test(cmp.compare(row), c -> c > 0);
+              case ">=" -> row -> test(cmp.compare(row), c -> c >= 0);
+              default -> throw new IllegalArgumentException("unknown check operator '" + op + "'");
+            };
+          }
       }
     }
 
@@ -156,18 +168,25 @@ public final class Checks {
       if (op.equals("column")) {
         String name = Specs.string(e, "name");
         Integer i = index.get(name);
-        if (i == null) throw new IllegalArgumentException("a check refers to the unknown column '" + name + "'");
+        if (i == null)
+          throw new IllegalArgumentException("a check refers to the unknown column '" + name + "'");
         int at = i;
         return new Operand(kindOf(columns.get(at).type()), row -> row[at]);
       }
       if (op.equals("literal")) {
         Object v = e.get("value");
-        Kind kind = isNull(v) ? Kind.NULL : v instanceof Double ? Kind.NUMBER : v instanceof Boolean ? Kind.BOOLEAN : Kind.STRING;
+        Kind kind =
+            isNull(v)
+                ? Kind.NULL
+                : v instanceof Double
+                    ? Kind.NUMBER
+                    : v instanceof Boolean ? Kind.BOOLEAN : Kind.STRING;
         Object constant = v;
         if (v instanceof Double d) {
           // A number literal stays a double when that is exact (15 significant digits or fewer),
           // else its text, which decimal comparisons read exactly.
-          String text = (e.get("text") instanceof String t ? t : Json.numberToString(d)).replace("_", "");
+          String text =
+              (e.get("text") instanceof String t ? t : Json.numberToString(d)).replace("_", "");
           constant = significantDigits(text) <= 15 ? (Object) JsText.toNumber(text) : text;
         }
         Object c = constant;
@@ -209,7 +228,11 @@ public final class Checks {
   }
 
   static int significantDigits(String text) {
-    String mantissa = text.replaceAll("[eE].*$", "").replaceAll("[^0-9]", "").replaceAll("^0+", "").replaceAll("0+$", "");
+    String mantissa =
+        text.replaceAll("[eE].*$", "")
+            .replaceAll("[^0-9]", "")
+            .replaceAll("^0+", "")
+            .replaceAll("0+$", "");
     return mantissa.length();
   }
 
@@ -237,20 +260,42 @@ public final class Checks {
     boolean ln = l == Kind.NUMBER || l == Kind.DECIMAL;
     boolean rn = r == Kind.NUMBER || r == Kind.DECIMAL;
     if (ln && rn) {
-      if (l == Kind.DECIMAL || r == Kind.DECIMAL) return new Converters(SAME, SAME, Checks::compareAsDecimals);
-      return new Converters(SAME, SAME, (x, y) -> x instanceof Number && y instanceof Number ? compareOrdered(x, y) : compareAsDecimals(x, y));
+      if (l == Kind.DECIMAL || r == Kind.DECIMAL)
+        return new Converters(SAME, SAME, Checks::compareAsDecimals);
+      return new Converters(
+          SAME,
+          SAME,
+          (x, y) ->
+              x instanceof Number && y instanceof Number
+                  ? compareOrdered(x, y)
+                  : compareAsDecimals(x, y));
     }
     boolean lt = l == Kind.DATE || l == Kind.TIMESTAMP;
     boolean rt = r == Kind.DATE || r == Kind.TIMESTAMP;
     if (lt || rt) {
-      if (l == Kind.TIMESTAMP || r == Kind.TIMESTAMP) return new Converters(toMillis(l), toMillis(r), Checks::compareOrdered);
+      if (l == Kind.TIMESTAMP || r == Kind.TIMESTAMP)
+        return new Converters(toMillis(l), toMillis(r), Checks::compareOrdered);
       Conv toDate = v -> v instanceof String s ? Timestamps.parseDate(s) : null;
       return new Converters(toDate, toDate, Checks::compareOrdered);
     }
     if (l == Kind.BOOLEAN || r == Kind.BOOLEAN) {
-      return new Converters(SAME, SAME, (x, y) -> x.equals(y) && x instanceof Boolean ? 0 : x instanceof Boolean a && y instanceof Boolean ? (a ? 1 : -1) : sameValue(x, y) ? 0 : UNKNOWN);
+      return new Converters(
+          SAME,
+          SAME,
+          (x, y) ->
+              x.equals(y) && x instanceof Boolean
+                  ? 0
+                  : x instanceof Boolean a && y instanceof Boolean
+                      ? (a ? 1 : -1)
+                      : sameValue(x, y) ? 0 : UNKNOWN);
     }
-    return new Converters(SAME, SAME, (x, y) -> x instanceof String a && y instanceof String b ? Integer.signum(a.compareTo(b)) : sameValue(x, y) ? 0 : UNKNOWN);
+    return new Converters(
+        SAME,
+        SAME,
+        (x, y) ->
+            x instanceof String a && y instanceof String b
+                ? Integer.signum(a.compareTo(b))
+                : sameValue(x, y) ? 0 : UNKNOWN);
   }
 
   /** JavaScript's {@code ===} on two non-null values of the mapping. */

@@ -21,26 +21,33 @@ import lakec.runtime.json.Json;
  *       digits as a {@link String}
  *   <li>boolean: {@link Boolean}; timestamp: {@link Long} epoch milliseconds (inside a list, map or
  *       struct its ISO text)
- *   <li>list: {@link List}; map and struct: {@link LinkedHashMap} (struct: declared fields, in order)
+ *   <li>list: {@link List}; map and struct: {@link LinkedHashMap} (struct: declared fields, in
+ *       order)
  * </ul>
  */
 public final class Coercion {
   /** Why a value does not fit its type. */
   public record Invalid(String message) {}
 
-  private static final Pattern UUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-  private static final Pattern BASE64 = Pattern.compile("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
+  private static final Pattern UUID =
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  private static final Pattern BASE64 =
+      Pattern.compile("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$");
   private static final Pattern LONG_DIGITS = Pattern.compile("^-?\\d{1,19}$");
   private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger INT64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private Coercion() {}
 
-  /** A short description of a JSON value for messages: {@code the string "abc"}, {@code an object}. */
+  /**
+   * A short description of a JSON value for messages: {@code the string "abc"}, {@code an object}.
+   */
   public static String describe(Object v) {
     if (v == null || v == Json.NULL) return "null";
     if (v instanceof List) return "a list";
-    if (v instanceof String s) return "the string " + Json.quote(s.length() > 40 ? s.substring(0, 40) + "..." : s);
+    if (v instanceof String s)
+      return "the string " + Json.quote(s.length() > 40 ? s.substring(0, 40) + "..." : s);
     if (v instanceof Double || v instanceof Long) return "the number " + JsText.string(v);
     if (v instanceof Boolean b) return b.toString();
     if (v instanceof Map) return "an object";
@@ -48,10 +55,18 @@ public final class Coercion {
   }
 
   private static Invalid expected(TypeSpec t, Object v, String detail) {
-    return new Invalid("expected " + TypeSpec.text(t) + ", got " + describe(v) + (detail != null ? " (" + detail + ")" : ""));
+    return new Invalid(
+        "expected "
+            + TypeSpec.text(t)
+            + ", got "
+            + describe(v)
+            + (detail != null ? " (" + detail + ")" : ""));
   }
 
-  /** The coercer of a type: a value, or an {@link Invalid}. {@code nested}: inside a list, map or struct. */
+  /**
+   * The coercer of a type: a value, or an {@link Invalid}. {@code nested}: inside a list, map or
+   * struct.
+   */
   public static Function<Object, Object> coercer(TypeSpec t, boolean nested) {
     if (t instanceof TypeSpec.Decimal d) {
       int precision = d.precision();
@@ -63,7 +78,11 @@ public final class Coercion {
         }
         if (!(v instanceof String) && !(v instanceof Double)) return expected(t, v, null);
         if (v instanceof Double x && !Double.isFinite(x)) return expected(t, v, null);
-        Decimals.Result c = Decimals.canonical(v instanceof Double x ? Json.numberToString(x) : JsText.trim((String) v), precision, scale);
+        Decimals.Result c =
+            Decimals.canonical(
+                v instanceof Double x ? Json.numberToString(x) : JsText.trim((String) v),
+                precision,
+                scale);
         return c.error() != null ? expected(t, v, c.error()) : c.value();
       };
     }
@@ -76,7 +95,8 @@ public final class Coercion {
         for (int i = 0; i < list.size(); i++) {
           Object e = list.get(i);
           if (Specs.isNull(e)) {
-            if (!optional) return new Invalid("element " + i + " is null, but the list's elements are required");
+            if (!optional)
+              return new Invalid("element " + i + " is null, but the list's elements are required");
             out.add(null);
             continue;
           }
@@ -91,10 +111,12 @@ public final class Coercion {
       Function<Object, Object> key = coercer(m.key(), true);
       Function<Object, Object> value = coercer(m.value(), true);
       boolean optional = m.valueOptional();
-      boolean numericKey = m.key() instanceof TypeSpec.Primitive p && switch (p.name()) {
-        case "int", "long", "float", "double" -> true;
-        default -> false;
-      };
+      boolean numericKey =
+          m.key() instanceof TypeSpec.Primitive p
+              && switch (p.name()) {
+                case "int", "long", "float", "double" -> true;
+                default -> false;
+              };
       return v -> {
         if (!(v instanceof Map<?, ?> map)) return expected(t, v, null);
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
@@ -102,15 +124,22 @@ public final class Coercion {
           String k = (String) entry.getKey();
           Object e = entry.getValue();
           // JSON object keys are strings; a numeric key type reads them as numbers.
-          Object kc = key.apply(numericKey && !JsText.trim(k).isEmpty() ? (Object) JsText.toNumber(k) : k);
-          if (kc instanceof Invalid bad) return new Invalid("key " + Json.quote(k) + ": " + bad.message());
+          Object kc =
+              key.apply(numericKey && !JsText.trim(k).isEmpty() ? (Object) JsText.toNumber(k) : k);
+          if (kc instanceof Invalid bad)
+            return new Invalid("key " + Json.quote(k) + ": " + bad.message());
           if (Specs.isNull(e)) {
-            if (!optional) return new Invalid("the value of key " + Json.quote(k) + " is null, but the map's values are required");
+            if (!optional)
+              return new Invalid(
+                  "the value of key "
+                      + Json.quote(k)
+                      + " is null, but the map's values are required");
             out.put(JsText.string(kc), null);
             continue;
           }
           Object c = value.apply(e);
-          if (c instanceof Invalid bad) return new Invalid("key " + Json.quote(k) + ": " + bad.message());
+          if (c instanceof Invalid bad)
+            return new Invalid("key " + Json.quote(k) + ": " + bad.message());
           out.put(JsText.string(kc), c);
         }
         return Json.jsOrder(out);
@@ -132,7 +161,8 @@ public final class Coercion {
             continue;
           }
           Object c = coercers.get(i).apply(e);
-          if (c instanceof Invalid bad) return new Invalid("field '" + f.name() + "': " + bad.message());
+          if (c instanceof Invalid bad)
+            return new Invalid("field '" + f.name() + "': " + bad.message());
           out.put(f.name(), c);
         }
         return out;
@@ -146,33 +176,49 @@ public final class Coercion {
       case "string":
         return v -> v instanceof String ? v : expected(t, v, null);
       case "uuid":
-        return v -> v instanceof String s && UUID.matcher(s).matches() ? s.toLowerCase(java.util.Locale.ROOT) : expected(t, v, null);
+        return v ->
+            v instanceof String s && UUID.matcher(s).matches()
+                ? s.toLowerCase(java.util.Locale.ROOT)
+                : expected(t, v, null);
       case "binary":
-        return v -> v instanceof String s && BASE64.matcher(s).matches() ? s : expected(t, v, "binary values are base64 strings");
+        return v ->
+            v instanceof String s && BASE64.matcher(s).matches()
+                ? s
+                : expected(t, v, "binary values are base64 strings");
       case "boolean":
         return v -> v instanceof Boolean ? v : expected(t, v, null);
       case "int":
         return v -> {
-          if (v instanceof Double d && d == Math.rint(d) && d >= -2147483648.0 && d <= 2147483647.0) return d;
+          if (v instanceof Double d && d == Math.rint(d) && d >= -2147483648.0 && d <= 2147483647.0)
+            return d;
           return expected(t, v, v instanceof Double ? "not a 32-bit integer" : null);
         };
       case "long":
         return v -> {
           if (v instanceof Double d) {
             if (JsText.isSafeInteger(d)) return d;
-            return expected(t, v, Double.isFinite(d) && d == Math.rint(d) ? "beyond 2^53 a long must be sent as a string of digits" : "not an integer");
+            return expected(
+                t,
+                v,
+                Double.isFinite(d) && d == Math.rint(d)
+                    ? "beyond 2^53 a long must be sent as a string of digits"
+                    : "not an integer");
           }
           if (v instanceof String s && LONG_DIGITS.matcher(s).matches()) {
             BigInteger b = new BigInteger(s);
-            if (b.compareTo(INT64_MIN) < 0 || b.compareTo(INT64_MAX) > 0) return expected(t, v, "out of the 64-bit range");
+            if (b.compareTo(INT64_MIN) < 0 || b.compareTo(INT64_MAX) > 0)
+              return expected(t, v, "out of the 64-bit range");
             long n = b.longValue();
-            return n >= -9007199254740991L && n <= 9007199254740991L ? (Object) (double) n : b.toString();
+            return n >= -9007199254740991L && n <= 9007199254740991L
+                ? (Object) (double) n
+                : b.toString();
           }
           return expected(t, v, null);
         };
       case "float":
         return v -> {
-          if (v instanceof Double d && Double.isFinite(d) && Float.isFinite((float) (double) d)) return (double) (float) (double) d;
+          if (v instanceof Double d && Double.isFinite(d) && Float.isFinite((float) (double) d))
+            return (double) (float) (double) d;
           return expected(t, v, null);
         };
       case "double":
@@ -190,8 +236,13 @@ public final class Coercion {
           if (v instanceof String s) ms = Timestamps.parse(s);
           else if (v instanceof Double d && JsText.isSafeInteger(d)) ms = (long) (double) d;
           else return expected(t, v, null);
-          if (ms == Timestamps.INVALID) return expected(t, v, "timestamps are ISO-8601, such as 2024-01-31T18:30:00.000Z, or epoch milliseconds");
-          if (ms < Timestamps.MIN || ms > Timestamps.MAX) return expected(t, v, "outside the years 0001-9999");
+          if (ms == Timestamps.INVALID)
+            return expected(
+                t,
+                v,
+                "timestamps are ISO-8601, such as 2024-01-31T18:30:00.000Z, or epoch milliseconds");
+          if (ms < Timestamps.MIN || ms > Timestamps.MAX)
+            return expected(t, v, "outside the years 0001-9999");
           return nested ? Timestamps.format(ms) : (Object) ms;
         };
       default:

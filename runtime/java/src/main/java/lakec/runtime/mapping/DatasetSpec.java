@@ -56,7 +56,8 @@ public final class DatasetSpec {
   /** A check: its canonical text (for messages) and its expression tree (checks.ts CheckExpr). */
   public record Check(String text, Object expr) {}
 
-  public record Column(String name, TypeSpec type, boolean optional, Source source, List<Check> checks) {}
+  public record Column(
+      String name, TypeSpec type, boolean optional, Source source, List<Check> checks) {}
 
   /** The system column's name, or null when the system time is the arrival time. */
   public record Bitemporal(String validFrom, String validTo, String systemColumn) {}
@@ -74,10 +75,18 @@ public final class DatasetSpec {
   public final int validFromIndex;
   public final int validToIndex;
   public final int systemIndex;
+
   /** The columns payload equality compares (rules 1 and 2): not key, times, or metadata. */
   public final int[] payloadIndexes;
 
-  private DatasetSpec(String name, Mode mode, List<Column> columns, List<String> key, Bitemporal bitemporal, int dedupWindow, LatePolicy late) {
+  private DatasetSpec(
+      String name,
+      Mode mode,
+      List<Column> columns,
+      List<String> key,
+      Bitemporal bitemporal,
+      int dedupWindow,
+      LatePolicy late) {
     this.name = name;
     this.mode = mode;
     this.columns = List.copyOf(columns);
@@ -86,17 +95,23 @@ public final class DatasetSpec {
     this.dedupWindow = dedupWindow;
     this.late = late;
     this.keyIndexes = key.stream().mapToInt(this::index).toArray();
-    if (mode == Mode.BITEMPORAL && bitemporal == null) throw new IllegalArgumentException("bi-temporal dataset '" + name + "' lacks its bitemporal columns");
+    if (mode == Mode.BITEMPORAL && bitemporal == null)
+      throw new IllegalArgumentException(
+          "bi-temporal dataset '" + name + "' lacks its bitemporal columns");
     this.validFromIndex = bitemporal != null ? index(bitemporal.validFrom()) : -1;
     this.validToIndex = bitemporal != null ? index(bitemporal.validTo()) : -1;
-    this.systemIndex = bitemporal != null && bitemporal.systemColumn() != null ? index(bitemporal.systemColumn()) : -1;
+    this.systemIndex =
+        bitemporal != null && bitemporal.systemColumn() != null
+            ? index(bitemporal.systemColumn())
+            : -1;
     Set<Integer> excluded = new HashSet<>();
     for (int k : keyIndexes) excluded.add(k);
     excluded.add(validFromIndex);
     excluded.add(validToIndex);
     excluded.add(systemIndex);
     List<Integer> payload = new ArrayList<>();
-    for (int i = 0; i < columns.size(); i++) if (!excluded.contains(i) && columns.get(i).source() instanceof Path) payload.add(i);
+    for (int i = 0; i < columns.size(); i++)
+      if (!excluded.contains(i) && columns.get(i).source() instanceof Path) payload.add(i);
     this.payloadIndexes = payload.stream().mapToInt(Integer::intValue).toArray();
   }
 
@@ -110,7 +125,8 @@ public final class DatasetSpec {
     try {
       return fromJson(Json.parse(json));
     } catch (Json.ParseException e) {
-      throw new IllegalArgumentException("the dataset description is not JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the dataset description is not JSON: " + e.getMessage(), e);
     }
   }
 
@@ -121,28 +137,39 @@ public final class DatasetSpec {
   public static DatasetSpec fromJson(Object json) {
     Map<String, Object> o = Specs.object(json, "dataset");
     String name = Specs.string(o, "name");
-    Mode mode = switch (Specs.string(o, "mode")) {
-      case "bitemporal" -> Mode.BITEMPORAL;
-      case "current" -> Mode.CURRENT;
-      case "append" -> Mode.APPEND;
-      default -> throw new IllegalArgumentException("dataset '" + name + "': mode must be bitemporal, current or append");
-    };
+    Mode mode =
+        switch (Specs.string(o, "mode")) {
+          case "bitemporal" -> Mode.BITEMPORAL;
+          case "current" -> Mode.CURRENT;
+          case "append" -> Mode.APPEND;
+          default ->
+              throw new IllegalArgumentException(
+                  "dataset '" + name + "': mode must be bitemporal, current or append");
+        };
     List<Column> columns = new ArrayList<>();
     for (Object c : Specs.list(o, "columns")) {
       Map<String, Object> co = Specs.object(c, "column");
       Map<String, Object> so = Specs.object(co.get("source"), "source");
-      Source source = switch (Specs.string(so, "kind")) {
-        case "path" -> new Path(Specs.string(so, "path"), List.copyOf(Specs.list(so, "segments")));
-        case "raw_payload" -> new RawPayload();
-        case "ingestion_time" -> new IngestionTime();
-        default -> throw new IllegalArgumentException("unknown source kind");
-      };
+      Source source =
+          switch (Specs.string(so, "kind")) {
+            case "path" ->
+                new Path(Specs.string(so, "path"), List.copyOf(Specs.list(so, "segments")));
+            case "raw_payload" -> new RawPayload();
+            case "ingestion_time" -> new IngestionTime();
+            default -> throw new IllegalArgumentException("unknown source kind");
+          };
       List<Check> checks = new ArrayList<>();
       for (Object k : Specs.list(co, "checks")) {
         Map<String, Object> ko = Specs.object(k, "check");
         checks.add(new Check(Specs.string(ko, "text"), ko.get("expr")));
       }
-      columns.add(new Column(Specs.string(co, "name"), TypeSpec.fromJson(co.get("type")), Specs.bool(co, "optional"), source, List.copyOf(checks)));
+      columns.add(
+          new Column(
+              Specs.string(co, "name"),
+              TypeSpec.fromJson(co.get("type")),
+              Specs.bool(co, "optional"),
+              source,
+              List.copyOf(checks)));
     }
     List<String> key = new ArrayList<>();
     for (Object k : Specs.list(o, "key")) key.add((String) k);
@@ -155,7 +182,10 @@ public final class DatasetSpec {
       bt = new Bitemporal(Specs.string(bo, "validFrom"), Specs.string(bo, "validTo"), column);
       if (lateText == null && bo.get("late") instanceof String s) lateText = s;
     }
-    int window = o.get("dedupWindow") instanceof Double ? Specs.integer(o, "dedupWindow") : BitemporalKeyState.DEFAULT_DEDUP_WINDOW;
+    int window =
+        o.get("dedupWindow") instanceof Double
+            ? Specs.integer(o, "dedupWindow")
+            : BitemporalKeyState.DEFAULT_DEDUP_WINDOW;
     LatePolicy late = lateText != null ? LatePolicy.of(lateText) : LatePolicy.APPLY;
     return new DatasetSpec(name, mode, columns, key, bt, window, late);
   }

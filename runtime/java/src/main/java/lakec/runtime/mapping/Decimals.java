@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * fractional digits), which the table stores and payload equality compares.
  */
 public final class Decimals {
-  private static final Pattern DECIMAL = Pattern.compile("^([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d+))?$");
+  private static final Pattern DECIMAL =
+      Pattern.compile("^([+-]?)(\\d*)(?:\\.(\\d*))?(?:[eE]([+-]?\\d+))?$");
   private static final String ZEROS = "0".repeat(64);
 
   private Decimals() {}
@@ -22,7 +23,9 @@ public final class Decimals {
     return plain != null ? new Result(plain, null) : general(input, precision, scale);
   }
 
-  /** The canonical text of a plain decimal that fits, read with one scan; null for any other text. */
+  /**
+   * The canonical text of a plain decimal that fits, read with one scan; null for any other text.
+   */
   public static String plain(String input, int precision, int scale) {
     int n = input.length();
     if (n == 0) return null;
@@ -47,13 +50,20 @@ public final class Decimals {
     while (s < intEnd && input.charAt(s) == '0') s++;
     int intLength = intEnd - s;
     if (intLength > precision - scale) return null;
-    if (intLength > 0 && s == intStart && first != '+' && fracLength == scale && (scale > 0 ? fracStart == intEnd + 1 : fracStart == n && intEnd == n)) {
+    if (intLength > 0
+        && s == intStart
+        && first != '+'
+        && fracLength == scale
+        && (scale > 0 ? fracStart == intEnd + 1 : fracStart == n && intEnd == n)) {
       return input;
     }
     boolean zero = intLength == 0;
     for (int j = fracStart; zero && j < n; j++) if (input.charAt(j) != '0') zero = false;
     String integer = intLength == 0 ? "0" : input.substring(s, intEnd);
-    String text = scale > 0 ? integer + "." + input.substring(fracStart, n) + ZEROS.substring(0, scale - fracLength) : integer;
+    String text =
+        scale > 0
+            ? integer + "." + input.substring(fracStart, n) + ZEROS.substring(0, scale - fracLength)
+            : integer;
     return negative && !zero ? "-" + text : text;
   }
 
@@ -69,11 +79,13 @@ public final class Decimals {
       intDigits = m.group(2);
       frac = m.group(3);
     }
-    if (!m.matches() || (intDigits.isEmpty() && (frac == null || frac.isEmpty()))) return new Result(null, "not a decimal number");
+    if (!m.matches() || (intDigits.isEmpty() && (frac == null || frac.isEmpty())))
+      return new Result(null, "not a decimal number");
     boolean negative = "-".equals(m.group(1));
     String digits = intDigits + (frac == null ? "" : frac);
     double point = intDigits.length() + (m.group(4) != null ? Double.parseDouble(m.group(4)) : 0);
-    if (!JsText.isSafeInteger(point) || Math.abs(point) > 1000) return new Result(null, "exponent out of range");
+    if (!JsText.isSafeInteger(point) || Math.abs(point) > 1000)
+      return new Result(null, "exponent out of range");
     int p = (int) point;
     if (p < 0) {
       digits = "0".repeat(-p) + digits;
@@ -85,7 +97,9 @@ public final class Decimals {
     String fraction = digits.substring(p);
     if (fraction.length() > scale) {
       String extra = fraction.substring(scale);
-      if (extra.matches(".*[^0].*")) return new Result(null, "has more than " + scale + " decimal place" + (scale == 1 ? "" : "s"));
+      if (extra.matches(".*[^0].*"))
+        return new Result(
+            null, "has more than " + scale + " decimal place" + (scale == 1 ? "" : "s"));
       fraction = fraction.substring(0, scale);
     }
     StringBuilder f = new StringBuilder(fraction);
@@ -93,7 +107,13 @@ public final class Decimals {
     fraction = f.toString();
     if (intPart.length() > precision - scale) {
       int before = precision - scale;
-      return new Result(null, "has more than " + before + " digit" + (before == 1 ? "" : "s") + " before the decimal point");
+      return new Result(
+          null,
+          "has more than "
+              + before
+              + " digit"
+              + (before == 1 ? "" : "s")
+              + " before the decimal point");
     }
     if (intPart.isEmpty()) intPart = "0";
     boolean zero = (intPart + fraction).matches("0*");
@@ -101,7 +121,10 @@ public final class Decimals {
     return new Result(negative && !zero ? "-" + text : text, null);
   }
 
-  /** Compares two decimal texts by value: -1, 0 or 1; {@link Integer#MIN_VALUE} when one is not a decimal. */
+  /**
+   * Compares two decimal texts by value: -1, 0 or 1; {@link Integer#MIN_VALUE} when one is not a
+   * decimal.
+   */
   public static int compare(String a, String b) {
     String[] x = split(a);
     String[] y = split(b);

@@ -9,7 +9,21 @@ public final class JsText {
   /** JavaScript's WhiteSpace and LineTerminator code points, which {@code trim()} removes. */
   public static boolean isJsSpace(char c) {
     return switch (c) {
-      case '\t', '\n', '\u000B', '\f', '\r', ' ', '\u00A0', '\u1680', '\u2028', '\u2029', '\u202F', '\u205F', '\u3000', '\uFEFF' -> true;
+      case '\t',
+              '\n',
+              '\u000B',
+              '\f',
+              '\r',
+              ' ',
+              '\u00A0',
+              '\u1680',
+              '\u2028',
+              '\u2029',
+              '\u202F',
+              '\u205F',
+              '\u3000',
+              '\uFEFF' ->
+          true;
       default -> c >= '\u2000' && c <= '\u200A';
     };
   }
@@ -36,12 +50,13 @@ public final class JsText {
         break;
     }
     if (s.length() > 2 && s.charAt(0) == '0') {
-      int radix = switch (s.charAt(1)) {
-        case 'x', 'X' -> 16;
-        case 'o', 'O' -> 8;
-        case 'b', 'B' -> 2;
-        default -> 0;
-      };
+      int radix =
+          switch (s.charAt(1)) {
+            case 'x', 'X' -> 16;
+            case 'o', 'O' -> 8;
+            case 'b', 'B' -> 2;
+            default -> 0;
+          };
       if (radix != 0) {
         double v = 0;
         for (int i = 2; i < s.length(); i++) {
@@ -56,7 +71,9 @@ public final class JsText {
     return Double.parseDouble(s);
   }
 
-  /** {@code String(value)} of a JSON value held by the mapping (numbers as JavaScript prints them). */
+  /**
+   * {@code String(value)} of a JSON value held by the mapping (numbers as JavaScript prints them).
+   */
   public static String string(Object v) {
     if (v instanceof String s) return s;
     if (v instanceof Double d) return Json.numberToString(d);

@@ -11,21 +11,27 @@ import lakec.runtime.bitemporal.Times;
 import lakec.runtime.json.Json;
 
 /**
- * Row mapping and validation, exactly as runtime/mapping.ts: each column reads its SOURCE (a
- * JSON path, {@code raw_payload()} or {@code ingestion_time()}), is coerced to its type
- * ({@link Coercion}), then every {@code @check} runs on the whole row. Same reasons, same
- * accepted and rejected events (shared fixtures: test/vectors/mapping).
+ * Row mapping and validation, exactly as runtime/mapping.ts: each column reads its SOURCE (a JSON
+ * path, {@code raw_payload()} or {@code ingestion_time()}), is coerced to its type ({@link
+ * Coercion}), then every {@code @check} runs on the whole row. Same reasons, same accepted and
+ * rejected events (shared fixtures: test/vectors/mapping).
  *
  * <p>{@code "op": "delete"} marks a delete in a bi-temporal or current-state dataset; anything
- * else, or no {@code op}, is a put. A delete reads only the key, the valid interval and the
- * system time.
+ * else, or no {@code op}, is a put. A delete reads only the key, the valid interval and the system
+ * time.
  */
 public final class RowMapper {
   private interface Reader {
     Object read(Map<String, Object> event, String raw, long ingestionTime);
   }
 
-  private record Compiled(String name, String where, boolean optional, Reader read, Function<Object, Object> coerce, boolean identity) {}
+  private record Compiled(
+      String name,
+      String where,
+      boolean optional,
+      Reader read,
+      Function<Object, Object> coerce,
+      boolean identity) {}
 
   private record CompiledCheck(String column, String text, Checks.Predicate test) {}
 
@@ -57,8 +63,11 @@ public final class RowMapper {
         read = (e, raw, at) -> at;
         coerce = v -> v;
       }
-      columns.add(new Compiled(c.name(), c.source().where(), c.optional(), read, coerce, identity.contains(i)));
-      for (DatasetSpec.Check k : c.checks()) checks.add(new CompiledCheck(c.name(), k.text(), Checks.compile(k.expr(), spec.columns)));
+      columns.add(
+          new Compiled(
+              c.name(), c.source().where(), c.optional(), read, coerce, identity.contains(i)));
+      for (DatasetSpec.Check k : c.checks())
+        checks.add(new CompiledCheck(c.name(), k.text(), Checks.compile(k.expr(), spec.columns)));
     }
     this.bitemporal = spec.mode == DatasetSpec.Mode.BITEMPORAL;
     this.deletes = spec.mode != DatasetSpec.Mode.APPEND;
@@ -75,7 +84,9 @@ public final class RowMapper {
       }
       return name.equals("length") ? (Object) (double) list.size() : null;
     }
-    if (x instanceof Map) return ((Map<String, Object>) x).get(segment instanceof String s ? s : JsText.string(segment));
+    if (x instanceof Map)
+      return ((Map<String, Object>) x)
+          .get(segment instanceof String s ? s : JsText.string(segment));
     return null;
   }
 
@@ -90,7 +101,10 @@ public final class RowMapper {
     };
   }
 
-  /** Maps one event given as its text as received. Returns a {@link MappedEvent} or a {@link Rejection}. */
+  /**
+   * Maps one event given as its text as received. Returns a {@link MappedEvent} or a {@link
+   * Rejection}.
+   */
   public Object map(String raw, long ingestionTime) {
     Object event;
     try {
@@ -103,7 +117,9 @@ public final class RowMapper {
 
   @SuppressWarnings("unchecked")
   public Object mapParsed(Object event, String raw, long ingestionTime) {
-    if (!(event instanceof Map)) return new Rejection("the event is " + Coercion.describe(event) + ", not a JSON object", null);
+    if (!(event instanceof Map))
+      return new Rejection(
+          "the event is " + Coercion.describe(event) + ", not a JSON object", null);
     Map<String, Object> e = (Map<String, Object>) event;
     Op op = deletes && "delete".equals(e.get("op")) ? Op.DELETE : Op.PUT;
     Object[] values = new Object[columns.size()];
@@ -112,26 +128,39 @@ public final class RowMapper {
       if (op == Op.DELETE && !c.identity()) continue;
       Object v = c.read().read(e, raw, ingestionTime);
       if (v == null || v == Json.NULL) {
-        if (!c.optional()) return new Rejection("missing required field '" + c.name() + "' (" + c.where() + ")", c.name());
+        if (!c.optional())
+          return new Rejection(
+              "missing required field '" + c.name() + "' (" + c.where() + ")", c.name());
         continue;
       }
       Object x = c.coerce().apply(v);
-      if (x instanceof Coercion.Invalid bad) return new Rejection("'" + c.name() + "' (" + c.where() + "): " + bad.message(), c.name());
+      if (x instanceof Coercion.Invalid bad)
+        return new Rejection("'" + c.name() + "' (" + c.where() + "): " + bad.message(), c.name());
       values[i] = x;
     }
     if (op == Op.PUT) {
       for (CompiledCheck k : checks) {
-        if (Boolean.FALSE.equals(k.test().test(values))) return new Rejection("check failed on '" + k.column() + "': " + k.text(), k.column());
+        if (Boolean.FALSE.equals(k.test().test(values)))
+          return new Rejection("check failed on '" + k.column() + "': " + k.text(), k.column());
       }
     }
     String key = keyOf(values);
     if (!bitemporal) return new MappedEvent(op, key, values, 0, Times.OPEN, ingestionTime);
     Object validTo = values[spec.validToIndex];
     long systemTime = spec.systemIndex >= 0 ? (Long) values[spec.systemIndex] : ingestionTime;
-    return new MappedEvent(op, key, values, (Long) values[spec.validFromIndex], validTo == null ? Times.OPEN : (Long) validTo, systemTime);
+    return new MappedEvent(
+        op,
+        key,
+        values,
+        (Long) values[spec.validFromIndex],
+        validTo == null ? Times.OPEN : (Long) validTo,
+        systemTime);
   }
 
-  /** The canonical key of a row's values: the single key value as text, or the values as a JSON array. */
+  /**
+   * The canonical key of a row's values: the single key value as text, or the values as a JSON
+   * array.
+   */
   public String keyOf(Object[] values) {
     if (singleKey >= 0) return JsText.string(values[singleKey]);
     List<Object> keys = new ArrayList<>();

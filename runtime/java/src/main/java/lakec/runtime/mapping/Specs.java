@@ -17,25 +17,29 @@ final class Specs {
   @SuppressWarnings("unchecked")
   static List<Object> list(Map<String, Object> o, String name) {
     Object v = o.get(name);
-    if (!(v instanceof List)) throw new IllegalArgumentException("'" + name + "' must be a JSON array");
+    if (!(v instanceof List))
+      throw new IllegalArgumentException("'" + name + "' must be a JSON array");
     return (List<Object>) v;
   }
 
   static String string(Map<String, Object> o, String name) {
     Object v = o.get(name);
-    if (!(v instanceof String s)) throw new IllegalArgumentException("'" + name + "' must be a string");
+    if (!(v instanceof String s))
+      throw new IllegalArgumentException("'" + name + "' must be a string");
     return s;
   }
 
   static boolean bool(Map<String, Object> o, String name) {
     Object v = o.get(name);
-    if (!(v instanceof Boolean b)) throw new IllegalArgumentException("'" + name + "' must be true or false");
+    if (!(v instanceof Boolean b))
+      throw new IllegalArgumentException("'" + name + "' must be true or false");
     return b;
   }
 
   static int integer(Map<String, Object> o, String name) {
     Object v = o.get(name);
-    if (!(v instanceof Double d) || d != Math.rint(d)) throw new IllegalArgumentException("'" + name + "' must be an integer");
+    if (!(v instanceof Double d) || d != Math.rint(d))
+      throw new IllegalArgumentException("'" + name + "' must be an integer");
     return (int) (double) d;
   }
 

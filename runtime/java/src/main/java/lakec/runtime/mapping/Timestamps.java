@@ -11,13 +11,16 @@ import java.util.regex.Pattern;
 public final class Timestamps {
   /** The smallest and largest instants a timestamp column accepts: 0001-01-01 to 9999-12-31. */
   public static final long MIN = -62_135_596_800_000L;
+
   public static final long MAX = 253_402_300_799_999L;
 
   /** Marks "not a timestamp" (no valid instant is this far back). */
   public static final long INVALID = Long.MIN_VALUE;
 
   private static final Pattern TIMESTAMP =
-      Pattern.compile("^(\\d{4})-(\\d{2})-(\\d{2})(?:[T ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?)?(Z|z|[+-]\\d{2}:?\\d{2})?$");
+      Pattern.compile(
+          "^(\\d{4})-(\\d{2})-(\\d{2})(?:[T"
+              + " ](\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?)?(Z|z|[+-]\\d{2}:?\\d{2})?$");
   private static final int[] DAYS = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
   private Timestamps() {}
@@ -56,7 +59,14 @@ public final class Timestamps {
 
   /** The form producers usually send, {@code YYYY-MM-DDTHH:MM:SS.sssZ} with an hour up to 23. */
   private static long canonical(String s) {
-    if (s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
+    if (s.length() != 24
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || s.charAt(19) != '.'
+        || s.charAt(23) != 'Z') {
       return INVALID;
     }
     int y1 = digits2(s, 0);
@@ -68,16 +78,32 @@ public final class Timestamps {
     int second = digits2(s, 17);
     int m1 = digits2(s, 20);
     int last = s.charAt(22) - '0';
-    if (y1 < 0 || y2 < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || m1 < 0 || last < 0 || last > 9) return INVALID;
+    if (y1 < 0
+        || y2 < 0
+        || month < 0
+        || day < 0
+        || hour < 0
+        || minute < 0
+        || second < 0
+        || m1 < 0
+        || last < 0
+        || last > 9) return INVALID;
     int year = y1 * 100 + y2;
     int millis = m1 * 10 + last;
-    if (!(hour <= 23 && minute <= 59 && second <= 59 && validDate(year, month, day))) return INVALID;
-    return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    if (!(hour <= 23 && minute <= 59 && second <= 59 && validDate(year, month, day)))
+      return INVALID;
+    return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000L
+        + second * 1000L
+        + millis;
   }
 
   private static long general(String text) {
     // Date.parse (runtime/time.ts) reads hour 24 of the 24-character form as the next midnight.
-    if (text.length() == 24 && text.charAt(10) == 'T' && text.charAt(23) == 'Z' && text.charAt(19) == '.' && text.startsWith("T24:00:00.000Z", 10)) {
+    if (text.length() == 24
+        && text.charAt(10) == 'T'
+        && text.charAt(23) == 'Z'
+        && text.charAt(19) == '.'
+        && text.startsWith("T24:00:00.000Z", 10)) {
       String date = text.substring(0, 10);
       String day = parseDate(date);
       if (day != null && date.charAt(0) >= '0' && date.charAt(0) <= '9') {
@@ -113,7 +139,10 @@ public final class Timestamps {
       if (oh > 23 || om > 59) return INVALID;
       offset = sign * (oh * 60 + om) * 60_000;
     }
-    long ms = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    long ms =
+        ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000L
+            + second * 1000L
+            + millis;
     return ms - offset;
   }
 
@@ -123,7 +152,10 @@ public final class Timestamps {
     double year = JsText.toNumber(text.substring(0, 4));
     double month = JsText.toNumber(text.substring(5, 7));
     double day = JsText.toNumber(text.substring(8, 10));
-    if (!isInteger(year) || !isInteger(month) || !isInteger(day) || !validDate((long) year, (long) month, (long) day)) return null;
+    if (!isInteger(year)
+        || !isInteger(month)
+        || !isInteger(day)
+        || !validDate((long) year, (long) month, (long) day)) return null;
     return text;
   }
 

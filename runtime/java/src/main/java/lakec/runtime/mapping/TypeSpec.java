@@ -22,8 +22,10 @@ public sealed interface TypeSpec {
   static String text(TypeSpec t) {
     if (t instanceof Primitive p) return p.name();
     if (t instanceof Decimal d) return "decimal(" + d.precision() + ", " + d.scale() + ")";
-    if (t instanceof ListType l) return "list<" + text(l.element()) + (l.elementOptional() ? "?" : "") + ">";
-    if (t instanceof MapType m) return "map<" + text(m.key()) + ", " + text(m.value()) + (m.valueOptional() ? "?" : "") + ">";
+    if (t instanceof ListType l)
+      return "list<" + text(l.element()) + (l.elementOptional() ? "?" : "") + ">";
+    if (t instanceof MapType m)
+      return "map<" + text(m.key()) + ", " + text(m.value()) + (m.valueOptional() ? "?" : "") + ">";
     StructType s = (StructType) t;
     StringBuilder b = new StringBuilder("struct<");
     for (int i = 0; i < s.fields().size(); i++) {
@@ -42,12 +44,16 @@ public sealed interface TypeSpec {
       case "primitive" -> new Primitive(Specs.string(o, "name"));
       case "decimal" -> new Decimal(Specs.integer(o, "precision"), Specs.integer(o, "scale"));
       case "list" -> new ListType(fromJson(o.get("element")), Specs.bool(o, "elementOptional"));
-      case "map" -> new MapType(fromJson(o.get("key")), fromJson(o.get("value")), Specs.bool(o, "valueOptional"));
+      case "map" ->
+          new MapType(
+              fromJson(o.get("key")), fromJson(o.get("value")), Specs.bool(o, "valueOptional"));
       case "struct" -> {
         List<Field> fields = new ArrayList<>();
         for (Object f : Specs.list(o, "fields")) {
           Map<String, Object> fo = Specs.object(f, "field");
-          fields.add(new Field(Specs.string(fo, "name"), fromJson(fo.get("type")), Specs.bool(fo, "optional")));
+          fields.add(
+              new Field(
+                  Specs.string(fo, "name"), fromJson(fo.get("type")), Specs.bool(fo, "optional")));
         }
         yield new StructType(List.copyOf(fields));
       }

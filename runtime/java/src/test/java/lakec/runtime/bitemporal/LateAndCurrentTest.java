@@ -37,10 +37,13 @@ class LateAndCurrentTest {
     return Event.put(validFrom, Times.OPEN, system, value, "[\"" + value + "\"]");
   }
 
-  static <P> BitemporalKeyState<P> roundTrip(BitemporalKeyState<P> s, PayloadCodec<P> codec, int window, LatePolicy policy) throws IOException {
+  static <P> BitemporalKeyState<P> roundTrip(
+      BitemporalKeyState<P> s, PayloadCodec<P> codec, int window, LatePolicy policy)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     s.writeTo(new DataOutputStream(bytes), codec);
-    return BitemporalKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), codec, window, policy);
+    return BitemporalKeyState.readFrom(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), codec, window, policy);
   }
 
   @Test
@@ -102,7 +105,9 @@ class LateAndCurrentTest {
     assertEquals(CurrentKeyState.Outcome.UPSERTED, s.apply(Op.PUT, "b", "[\"b\"]"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     s.writeTo(new DataOutputStream(bytes), STRINGS);
-    s = CurrentKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), STRINGS, 2);
+    s =
+        CurrentKeyState.readFrom(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), STRINGS, 2);
     assertEquals("b", s.payload());
     assertEquals(CurrentKeyState.Outcome.DELETED, s.apply(Op.DELETE, null, null));
     assertFalse(s.hasRow());

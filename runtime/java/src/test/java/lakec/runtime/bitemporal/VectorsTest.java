@@ -22,12 +22,15 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shared bi-temporal vectors (test/vectors/bitemporal, README there), read from the files:
- * the Java core must give exactly the expected rows, dead letters and counts, also when every
- * event is delivered twice and when the state goes through a snapshot between any two events.
+ * The shared bi-temporal vectors (test/vectors/bitemporal, README there), read from the files: the
+ * Java core must give exactly the expected rows, dead letters and counts, also when every event is
+ * delivered twice and when the state goes through a snapshot between any two events.
  */
 class VectorsTest {
-  /** A whole table, kept as a sink keeps it: upsert on (key, valid_from, system_from), delete on removed. */
+  /**
+   * A whole table, kept as a sink keeps it: upsert on (key, valid_from, system_from), delete on
+   * removed.
+   */
   static final class Table {
     final Map<String, BitemporalKeyState<Map<String, Object>>> states = new TreeMap<>();
     final Map<String, Map<String, Version<Map<String, Object>>>> stored = new TreeMap<>();
@@ -46,7 +49,8 @@ class VectorsTest {
 
     void apply(String key, Event<Map<String, Object>> e) {
       events++;
-      BitemporalKeyState<Map<String, Object>> s = states.computeIfAbsent(key, k -> new BitemporalKeyState<>(window, policy));
+      BitemporalKeyState<Map<String, Object>> s =
+          states.computeIfAbsent(key, k -> new BitemporalKeyState<>(window, policy));
       ApplyResult<Map<String, Object>> out = s.apply(e, new ApplyResult<>());
       if (out.rejected != null) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -61,10 +65,13 @@ class VectorsTest {
       }
       if (out.adjustedSystemTime) adjusted++;
       if (out.late) late++;
-      Map<String, Version<Map<String, Object>>> rows = stored.computeIfAbsent(key, k -> new TreeMap<>());
+      Map<String, Version<Map<String, Object>>> rows =
+          stored.computeIfAbsent(key, k -> new TreeMap<>());
       for (VersionId id : out.removed) rows.remove(id(id.validFrom(), id.systemFrom()));
-      for (Version<Map<String, Object>> v : out.closed) rows.put(id(v.validFrom(), v.systemFrom()), v);
-      for (Version<Map<String, Object>> v : out.added) rows.put(id(v.validFrom(), v.systemFrom()), v);
+      for (Version<Map<String, Object>> v : out.closed)
+        rows.put(id(v.validFrom(), v.systemFrom()), v);
+      for (Version<Map<String, Object>> v : out.added)
+        rows.put(id(v.validFrom(), v.systemFrom()), v);
     }
 
     /** Round-trips every key state through its snapshot bytes. */
@@ -72,14 +79,20 @@ class VectorsTest {
       for (Map.Entry<String, BitemporalKeyState<Map<String, Object>>> e : states.entrySet()) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         e.getValue().writeTo(new DataOutputStream(bytes), CODEC);
-        e.setValue(BitemporalKeyState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), CODEC, window, policy));
+        e.setValue(
+            BitemporalKeyState.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                CODEC,
+                window,
+                policy));
       }
     }
   }
 
   /** Fixed-width ids sort as (validFrom, systemFrom) numerically. */
   static String id(long validFrom, long systemFrom) {
-    return String.format("%020d|%020d", validFrom - Long.MIN_VALUE / 2, systemFrom - Long.MIN_VALUE / 2);
+    return String.format(
+        "%020d|%020d", validFrom - Long.MIN_VALUE / 2, systemFrom - Long.MIN_VALUE / 2);
   }
 
   static final PayloadCodec<Map<String, Object>> CODEC =
@@ -102,7 +115,8 @@ class VectorsTest {
 
   static long millis(Object iso) {
     long ms = Timestamps.parse((String) iso);
-    if (ms == Timestamps.INVALID || !Timestamps.format(ms).equals(iso)) throw new IllegalArgumentException("not a canonical timestamp: " + iso);
+    if (ms == Timestamps.INVALID || !Timestamps.format(ms).equals(iso))
+      throw new IllegalArgumentException("not a canonical timestamp: " + iso);
     return ms;
   }
 
@@ -131,16 +145,23 @@ class VectorsTest {
     long vt = e.get("valid_to") == Json.NULL ? Times.OPEN : millis(e.get("valid_to"));
     long st = millis(e.get("system_time"));
     if ("delete".equals(e.get("op"))) return Event.delete(vf, vt, st);
-    Map<String, Object> payload = e.get("payload") instanceof Map ? object(e.get("payload")) : Map.of();
+    Map<String, Object> payload =
+        e.get("payload") instanceof Map ? object(e.get("payload")) : Map.of();
     List<Object> values = new ArrayList<>();
-    for (Object c : list(vector, "payloadColumns")) values.add(payload.getOrDefault((String) c, Json.NULL));
+    for (Object c : list(vector, "payloadColumns"))
+      values.add(payload.getOrDefault((String) c, Json.NULL));
     return Event.put(vf, vt, st, payload, Json.stringify(values));
   }
 
   static Table table(Map<String, Object> vector) {
-    Map<String, Object> options = vector.get("options") instanceof Map ? object(vector.get("options")) : Map.of();
-    int window = options.get("dedupWindow") instanceof Double d ? (int) (double) d : BitemporalKeyState.DEFAULT_DEDUP_WINDOW;
-    LatePolicy policy = options.get("late") instanceof String s ? LatePolicy.of(s) : LatePolicy.APPLY;
+    Map<String, Object> options =
+        vector.get("options") instanceof Map ? object(vector.get("options")) : Map.of();
+    int window =
+        options.get("dedupWindow") instanceof Double d
+            ? (int) (double) d
+            : BitemporalKeyState.DEFAULT_DEDUP_WINDOW;
+    LatePolicy policy =
+        options.get("late") instanceof String s ? LatePolicy.of(s) : LatePolicy.APPLY;
     return new Table(window, policy);
   }
 
@@ -165,8 +186,10 @@ class VectorsTest {
       for (Version<Map<String, Object>> v : k.getValue().values()) {
         Map<String, Object> row = new LinkedHashMap<>();
         List<Object> keyColumns = list(vector, "key");
-        for (int i = 0; i < keyColumns.size(); i++) row.put((String) keyColumns.get(i), keyValues.get(i));
-        for (Object c : list(vector, "payloadColumns")) row.put((String) c, v.payload().getOrDefault((String) c, Json.NULL));
+        for (int i = 0; i < keyColumns.size(); i++)
+          row.put((String) keyColumns.get(i), keyValues.get(i));
+        for (Object c : list(vector, "payloadColumns"))
+          row.put((String) c, v.payload().getOrDefault((String) c, Json.NULL));
         row.put("valid_from", iso(v.validFrom()));
         row.put("valid_to", iso(v.validTo()));
         row.put("system_from", iso(v.systemFrom()));
@@ -195,31 +218,40 @@ class VectorsTest {
     for (Map.Entry<String, Map<String, Object>> f : Fixtures.load("bitemporal")) {
       Map<String, Object> v = f.getValue();
       List<Object> events = list(v, "events");
-      tests.add(DynamicTest.dynamicTest(f.getKey() + ": exactly the expected rows, dead letters and counts", () -> {
-        Table t = table(v);
-        run(v, events, t);
-        assertEquals(expected(v), outcome(v, t));
-      }));
-      tests.add(DynamicTest.dynamicTest(f.getKey() + ": the same rows when every event is delivered twice", () -> {
-        if (table(v).window == 0) return; // without a window a redelivery is a new event
-        List<Object> twice = new ArrayList<>();
-        for (Object e : events) {
-          twice.add(e);
-          twice.add(e);
-        }
-        Table t = table(v);
-        run(v, twice, t);
-        assertEquals(expected(v).get("rows"), outcome(v, t).get("rows"));
-      }));
-      tests.add(DynamicTest.dynamicTest(f.getKey() + ": the same outcome through a snapshot between any two events", () -> {
-        for (int cut = 0; cut <= events.size(); cut++) {
-          Table t = table(v);
-          run(v, events.subList(0, cut), t);
-          t.snapshotAndRestore();
-          run(v, events.subList(cut, events.size()), t);
-          assertEquals(expected(v), outcome(v, t), "cut after event " + cut);
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              f.getKey() + ": exactly the expected rows, dead letters and counts",
+              () -> {
+                Table t = table(v);
+                run(v, events, t);
+                assertEquals(expected(v), outcome(v, t));
+              }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              f.getKey() + ": the same rows when every event is delivered twice",
+              () -> {
+                if (table(v).window == 0) return; // without a window a redelivery is a new event
+                List<Object> twice = new ArrayList<>();
+                for (Object e : events) {
+                  twice.add(e);
+                  twice.add(e);
+                }
+                Table t = table(v);
+                run(v, twice, t);
+                assertEquals(expected(v).get("rows"), outcome(v, t).get("rows"));
+              }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              f.getKey() + ": the same outcome through a snapshot between any two events",
+              () -> {
+                for (int cut = 0; cut <= events.size(); cut++) {
+                  Table t = table(v);
+                  run(v, events.subList(0, cut), t);
+                  t.snapshotAndRestore();
+                  run(v, events.subList(cut, events.size()), t);
+                  assertEquals(expected(v), outcome(v, t), "cut after event " + cut);
+                }
+              }));
     }
     return tests.stream();
   }
