@@ -37,14 +37,16 @@ function javaVersion(): number | string {
   return major;
 }
 
-/** Java 17+ and Maven, or a failure that says what to install. */
-export function checkJavaAndMaven(): void {
+const toolsHelp = 'the Flink engine needs Java 17 or later and Maven 3.8 or later on the PATH (see docs/build.md, "Running the Flink job locally")';
+
+/** Java 17+ (and Maven, to build), or a failure that says what to install. */
+export function checkJavaAndMaven(maven: boolean): void {
   const v = javaVersion();
-  const help = 'the Flink engine needs Java 17 or later and Maven 3.8 or later on the PATH (see docs/build.md, "Running the Flink job locally")';
-  if (typeof v === 'string') throw new CommandFailure(`${help}: ${v}`);
-  if (v < 17) throw new CommandFailure(`${help}: java is version ${v}`);
+  if (typeof v === 'string') throw new CommandFailure(`${toolsHelp}: ${v}`);
+  if (v < 17) throw new CommandFailure(`${toolsHelp}: java is version ${v}`);
+  if (!maven) return;
   const mvn = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-  if (mvn.error !== undefined) throw new CommandFailure(`${help}: ${(mvn.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no mvn on the PATH' : mvn.error.message}`);
+  if (mvn.error !== undefined) throw new CommandFailure(`${toolsHelp}: ${(mvn.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no mvn on the PATH' : mvn.error.message}`);
 }
 
 /** The generated flink/ files of a lake, and the hash that names their build. */
@@ -71,9 +73,10 @@ export async function ensureFlinkBuild(model: LakeModel, specName: string, lakec
   const dir = join(cacheRoot(), 'flink', `${model.lake.name}-${hash}`);
   const classpathFile = join(dir, 'target', 'lakec-classpath.txt');
   if (existsSync(join(dir, 'target', '.lakec-built')) && existsSync(classpathFile)) {
+    checkJavaAndMaven(false);
     return { dir, classpath: `${join(dir, 'target', 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}` };
   }
-  checkJavaAndMaven();
+  checkJavaAndMaven(true);
   mkdirSync(dirname(dir), { recursive: true });
   const building = mkdtempSync(`${dir}.building-`);
   for (const f of files) {
@@ -125,7 +128,7 @@ export interface FlinkReplayFlags {
 function runJava(args: readonly string[]): Promise<number> {
   return new Promise((resolveRun, reject) => {
     const child = spawn('java', args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? reject(new CommandFailure(`${toolsHelp}: no java on the PATH`)) : reject(e)));
     child.on('exit', (code, signal) => resolveRun(code ?? (signal !== null ? 1 : 0)));
   });
 }

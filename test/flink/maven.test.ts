@@ -52,7 +52,8 @@ ${examples.map((e) => `    <module>${e.module}</module>`).join('\n')}
   </modules>
 </project>
 `);
-    const r = await mvn(work, ['verify']);
+    // --fail-at-end: every project is built and tested even when an earlier one fails.
+    const r = await mvn(work, ['--fail-at-end', 'verify']);
     expect(r.code, mavenTail(r.output)).toBe(0);
     // Each project's JobTest ran its datasets' jobs; nothing was skipped; javac warned about nothing.
     expect(r.output).toMatch(/Tests run: \d+, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: [\d.]+ s -- in lakec\.flink\.JobTest/);
