@@ -31,8 +31,7 @@ const TRADES = 3000;
 const work = tempDir('flink-diff');
 afterAll(() => removeQuietly(work));
 
-// Vectors with options the spec cannot express yet (dedup window, late policy) are left to the cores' own tests.
-const vectors = loadVectors().filter(({ vector }) => (vector as { options?: unknown }).options === undefined);
+const vectors = loadVectors();
 
 function datasetBlock(text: string, from: string, name: string): string {
   return text.slice(text.indexOf(from)).replace(from, `dataset ${name} in curated`);

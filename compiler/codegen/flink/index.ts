@@ -116,9 +116,8 @@ export const flinkTarget: Target = {
     for (const f of packageFiles('runtime/java/src/main/java')) add(`src/main/java/${f.path}`, f.content);
     // FormattingTest checks lakec's own sources with google-java-format: not the project's concern.
     for (const f of packageFiles('runtime/java/src/test/java')) if (!f.path.endsWith('/FormattingTest.java')) add(`src/test/java/${f.path}`, f.content);
-    for (const kind of ['bitemporal', 'mapping']) {
-      for (const f of packageFiles(`test/vectors/${kind}`)) if (f.path.endsWith('.json')) add(`src/test/resources/vectors/${kind}/${f.path}`, stableJson(JSON.parse(f.content)));
-    }
+    // Every shared fixture (bitemporal/, current/, mapping/), as the runtime's tests read them.
+    for (const f of packageFiles('test/vectors')) if (f.path.endsWith('.json')) add(`src/test/resources/vectors/${f.path}`, stableJson(JSON.parse(f.content)));
     for (const f of packageFiles('templates/flink/java')) add(`src/main/java/${f.path}`, f.content);
     for (const f of packageFiles('templates/flink/test')) add(`src/test/java/${f.path}`, f.content);
     for (const f of packageFiles('templates/flink/kinesis')) add(`src/kinesis/java/${f.path}`, f.content);

@@ -105,6 +105,19 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
             ? Event.delete(m.validFrom, m.validTo, m.systemTime)
             : Event.put(m.validFrom, m.validTo, m.systemTime, values, m.payloadKey);
     ApplyResult<Object[]> r = s.apply(e, result);
+    if (r.late) {
+      late.inc();
+      lateTotal.add(1);
+      LOG.warn(
+          "late event for key {} at {}: it states system time {}, at or before {}, the newest one"
+              + " the key's dedup window ({} events) has forgotten; {}",
+          m.key,
+          m.position,
+          m.systemTime,
+          r.forgottenStated,
+          spec.dedupWindow,
+          r.rejected != null ? "dead-lettered (late = dead_letter)" : "applied at " + r.systemTime);
+    }
     if (r.rejected != null) {
       deadLetters.inc();
       rejectedTotal.add(1);
@@ -119,18 +132,6 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     if (r.adjustedSystemTime) {
       adjusted.inc();
       adjustedTotal.add(1);
-    }
-    if (r.late) {
-      late.inc();
-      lateTotal.add(1);
-      LOG.warn(
-          "late event for key {} at {}: it states system time {}, at or before what the dedup"
-              + " window ({} events) has forgotten; applied at {}",
-          m.key,
-          m.position,
-          m.systemTime,
-          spec.dedupWindow,
-          r.systemTime);
     }
     for (VersionId id : r.removed)
       out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));

@@ -30,8 +30,15 @@ public final class ApplyResult<P> {
   /** Rule 4: the event was applied before; nothing changed. */
   public boolean duplicate;
 
-  /** Contract C-2: a late event, applied under the {@code apply} policy. */
+  /**
+   * Contract C-2: a late event (not a duplicate, stated at or before the newest stated time the
+   * key's window has forgotten); set whether it was applied or, under {@code dead_letter},
+   * rejected.
+   */
   public boolean late;
+
+  /** When {@link #late}: the forgotten stated time it was found at or before. */
+  public long forgottenStated;
 
   /** The reason for the dead letter when the event was rejected (nothing changed), else null. */
   public String rejected;
@@ -49,6 +56,7 @@ public final class ApplyResult<P> {
     adjustedSystemTime = false;
     duplicate = false;
     late = false;
+    forgottenStated = Times.NONE;
     rejected = null;
     return this;
   }

@@ -141,13 +141,15 @@ public final class BitemporalKeyState<P> {
     }
     // C-2: the window can no longer tell whether this is a redelivery of a forgotten event.
     if (stated <= forgottenStated) {
+      out.late = true;
+      out.forgottenStated = forgottenStated;
       if (latePolicy == LatePolicy.DEAD_LETTER) {
         out.rejected = Reasons.LATE;
         return out;
       }
-      out.late = true;
     }
     if (window > 0) remember(vf, vt, stated, payloadKey);
+    else if (stated > forgottenStated) forgottenStated = stated; // a window of 0 forgets at once
 
     // Rule 5: never write a system time earlier than the key's clock.
     long t = stated;

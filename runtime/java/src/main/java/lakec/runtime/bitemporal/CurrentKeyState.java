@@ -21,7 +21,7 @@ public final class CurrentKeyState<P> {
     UPSERTED,
     /** The key's row was removed (written as a delete by key). */
     DELETED,
-    /** A delete of a key with no row: nothing to write. */
+    /** A delete of a key with no row, or a put of the row's own value: nothing to write. */
     UNCHANGED,
     /** Rule 4: already applied. */
     DUPLICATE
@@ -61,6 +61,7 @@ public final class CurrentKeyState<P> {
     for (int k = 0; k < ringUsed; k++) if (Objects.equals(ring[k], key)) return Outcome.DUPLICATE;
     if (window > 0) remember(key);
     if (op == Op.PUT) {
+      if (key.equals(payloadKey)) return Outcome.UNCHANGED;
       payload = eventPayload;
       payloadKey = key;
       return Outcome.UPSERTED;

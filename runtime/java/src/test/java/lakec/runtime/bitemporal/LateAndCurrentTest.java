@@ -81,8 +81,22 @@ class LateAndCurrentTest {
     assertEquals(21, out.systemTime);
     s.apply(put(0, 10, "y"), out);
     assertEquals(Reasons.LATE, out.rejected);
+    assertTrue(out.late);
+    assertEquals(20, out.forgottenStated); // remembering x evicted b, stated at 20
     assertEquals(21, s.clock());
     assertEquals("x", s.currentRows().get(0).payload());
+  }
+
+  @Test
+  void aWindowOfZeroForgetsEveryEventAtOnce() {
+    BitemporalKeyState<String> s = new BitemporalKeyState<>(0, LatePolicy.APPLY);
+    ApplyResult<String> out = new ApplyResult<>();
+    s.apply(put(0, 10, "a"), out);
+    s.apply(put(0, 10, "a"), out);
+    assertFalse(out.duplicate);
+    assertTrue(out.late);
+    s.apply(put(0, 11, "b"), out);
+    assertFalse(out.late);
   }
 
   @Test
@@ -103,6 +117,7 @@ class LateAndCurrentTest {
     assertEquals(CurrentKeyState.Outcome.UPSERTED, s.apply(Op.PUT, "a", "[\"a\"]"));
     assertEquals(CurrentKeyState.Outcome.DUPLICATE, s.apply(Op.PUT, "a", "[\"a\"]"));
     assertEquals(CurrentKeyState.Outcome.UPSERTED, s.apply(Op.PUT, "b", "[\"b\"]"));
+    assertEquals(CurrentKeyState.Outcome.DUPLICATE, s.apply(Op.PUT, "b", "[\"b\"]"));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     s.writeTo(new DataOutputStream(bytes), STRINGS);
     s =

@@ -52,6 +52,7 @@ class VectorsTest {
       BitemporalKeyState<Map<String, Object>> s =
           states.computeIfAbsent(key, k -> new BitemporalKeyState<>(window, policy));
       ApplyResult<Map<String, Object>> out = s.apply(e, new ApplyResult<>());
+      if (out.late) late++;
       if (out.rejected != null) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("event", (double) events);
@@ -64,7 +65,6 @@ class VectorsTest {
         return;
       }
       if (out.adjustedSystemTime) adjusted++;
-      if (out.late) late++;
       Map<String, Version<Map<String, Object>>> rows =
           stored.computeIfAbsent(key, k -> new TreeMap<>());
       for (VersionId id : out.removed) rows.remove(id(id.validFrom(), id.systemFrom()));
