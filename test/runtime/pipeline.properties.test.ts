@@ -24,15 +24,83 @@ import { runJob } from '../../runtime/job.ts';
 import { Warehouse } from '../../runtime/sink/duckdb.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
 import { ReferenceModel } from './bitemporal/reference-model.ts';
-import { historyDataset, KEYS, published, sequence, type SequenceEvent as Event } from './bitemporal/sequences.ts';
 import { specHeader, specOf, tempDir } from './support.ts';
 
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_240_611;
 const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 40;
 const TIMEOUT = Math.max(120_000, RUNS * 3000);
 const GRID = 20;
+const KEYS = ['a', 'b', 'c'];
 
-const spec = specOf(`${specHeader}${historyDataset}`, 'history');
+const spec = specOf(
+  `${specHeader}dataset history in curated {
+  from stream events
+  format = iceberg
+  columns {
+    id          string
+    p           string?
+    valid_from  timestamp
+    valid_to    timestamp?
+    system_time timestamp
+  }
+  key (id)
+  bitemporal {
+    valid = valid_from .. valid_to
+    system = system_time
+  }
+}
+`,
+  'history',
+);
+
+interface Event {
+  key: string;
+  op: 'put' | 'delete';
+  validFrom: number;
+  validTo: number | null;
+  systemTime: number;
+  payload: string;
+}
+
+const draft = fc.record({
+  key: fc.constantFrom(...KEYS),
+  op: fc.constantFrom<'put' | 'delete'>('put', 'put', 'put', 'delete'),
+  validFrom: fc.integer({ min: 0, max: 12 }),
+  length: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 0 }) }),
+  step: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 2, arbitrary: fc.integer({ min: -4, max: -1 }) }),
+  payload: fc.constantFrom('p1', 'p2', 'p3'),
+});
+
+/** Sequences with some events delivered again a little later (at-least-once delivery). */
+const sequence: fc.Arbitrary<Event[]> = fc
+  .tuple(fc.array(draft, { maxLength: 30 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 5 }))
+  .map(([drafts, picks]) => {
+    let clock = 10;
+    const events: Event[] = drafts.map((d) => {
+      clock = Math.max(1, clock + d.step);
+      return { key: d.key, op: d.op, validFrom: d.validFrom, validTo: d.length === null ? null : d.validFrom + d.length, systemTime: clock, payload: d.payload };
+    });
+    for (const [i, j] of picks) {
+      if (events.length === 0) break;
+      const from = i % events.length;
+      events.splice(from + 1 + (j % (events.length - from)), 0, { ...events[from]! });
+    }
+    return events;
+  });
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The event as a producer publishes it. */
+function published(e: Event): Record<string, unknown> {
+  return {
+    ...(e.op === 'delete' ? { op: 'delete' } : {}),
+    id: e.key,
+    ...(e.op === 'put' ? { p: e.payload } : {}),
+    valid_from: iso(e.validFrom),
+    valid_to: e.validTo === null ? null : iso(e.validTo),
+    system_time: iso(e.systemTime),
+  };
+}
 
 /** The same dataset with a window of 2 and late events dead-lettered (C-2). */
 const lateSpec = specOf(
