@@ -8,7 +8,7 @@
 # - Neovim (Debian), the real LSP client of test/lsp/nvim.test.ts;
 # - Java 17 and Maven (Debian, when missing) and the Maven dependencies of the Flink tests
 #   (test/flink: runtime/java and the generated flink/ projects), resolved into ~/.m2 once by
-#   building the reference spec's project (about 400 MB the first time).
+#   building the reference spec's project (about 320 MB the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m pip install --quiet --disable-pip-version-check cfn-lint botocore 'moto[server]>=5.2,<6'

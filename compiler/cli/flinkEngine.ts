@@ -83,7 +83,7 @@ export async function ensureFlinkBuild(model: LakeModel, specName: string, lakec
     mkdirSync(dirname(join(building, f.path)), { recursive: true });
     writeFileSync(join(building, f.path), f.content);
   }
-  notice(`building the Flink job of lake ${model.lake.name} with Maven (the first build downloads about 400 MB into ~/.m2 and takes a few minutes; later builds of this spec are cached in ${dirname(dir)})`);
+  notice(`building the Flink job of lake ${model.lake.name} with Maven (the first build of a machine downloads about 320 MB into ~/.m2; later builds of this spec are cached in ${dirname(dir)})`);
   const r = await capture('mvn', [...mavenArgs(), '-Dmaven.test.skip=true', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/lakec-classpath.txt', '-Dmdep.includeScope=test'], building);
   if (r.code !== 0) {
     const output = r.output.trim().split('\n').slice(-25).join('\n');
