@@ -69,6 +69,7 @@ describe.each(examples)('flink/ of $path', ({ path, specName }) => {
       expect(job['dataset']).toEqual(JSON.parse(JSON.stringify({ ...datasetSpec(d), mode: d.mode })));
       expect(job).toEqual({ '//': headerText({ specName, lakecVersion: version }), ...JSON.parse(JSON.stringify(jobSpec(model, d))) });
       if (d.mode === 'bitemporal') expect(job['identifierFields']).toEqual([...d.key, d.bitemporal!.validFrom, 'system_from']);
+      else if (d.mode === 'current') expect(job['identifierFields']).toEqual([...d.key]);
       else expect(job['identifierFields']).toEqual([]);
       const kpu = Math.max(d.scaling?.baselineKpu ?? 1, ...(d.scaling?.peaks ?? []).map((p) => p.kpu));
       expect(maxParallelism(d)).toBeGreaterThanOrEqual(Math.max(128, 8 * kpu));

@@ -18,7 +18,7 @@ import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import type { GeneratedFile, GenContext, Target } from '../files.ts';
 import { stableJson } from '../files.ts';
 import { applicationName, kebab, kinesisStreamName } from '../plan/names.ts';
-import { deadLetterPrefix, icebergNativeProperties } from '../plan/tables.ts';
+import { deadLetterPrefix, icebergNativeProperties, identifierFields } from '../plan/tables.ts';
 import { sampleEvents } from '../processors/sample.ts';
 import { datasetSpec, streamDatasets } from '../processors/spec.ts';
 import { packageFiles, render } from '../templates.ts';
@@ -32,20 +32,6 @@ export function flinkDatasets(model: LakeModel): DatasetModel[] {
 /** Datasets fed by a stream that the Flink project does not cover yet (Parquet and JSON tables). */
 export function flinkSkipped(model: LakeModel): DatasetModel[] {
   return streamDatasets(model).filter((d) => d.format !== 'iceberg');
-}
-
-/** The mode the job runs a dataset in: bi-temporal history, current state by key (C-3), or appends. */
-function modeOf(d: DatasetModel): 'bitemporal' | 'current' | 'append' {
-  const mode = d.mode as string;
-  return mode === 'bitemporal' ? 'bitemporal' : mode === 'current' ? 'current' : 'append';
-}
-
-/** Iceberg identifier fields the job sets: bi-temporal key + valid_from + system_from; current-state the key; append none. */
-export function flinkIdentifierFields(d: DatasetModel): string[] {
-  const mode = modeOf(d);
-  if (mode === 'bitemporal') return [...d.key, d.bitemporal!.validFrom, d.bitemporal!.systemFrom];
-  if (mode === 'current') return [...d.key];
-  return [];
 }
 
 /**
@@ -65,14 +51,14 @@ export function jobSpec(model: LakeModel, d: DatasetModel): Record<string, unkno
   const stream = model.streams.find((s) => s.name === d.source!.stream)!;
   const spec = datasetSpec(d);
   return {
-    dataset: { ...spec, mode: modeOf(d) },
+    dataset: { ...spec, mode: d.mode },
     application: applicationName(model.lake.name, d.name),
     stream: kinesisStreamName(model.lake.name, stream.name),
     streamReaders: stream.readers.length,
     database: d.database,
     table: d.table,
     partitioning: d.partitioning.map((p) => ({ transform: p.transform, column: p.column, ...(p.width !== undefined ? { width: p.width } : {}) })),
-    identifierFields: flinkIdentifierFields(d),
+    identifierFields: identifierFields(d),
     tableProperties: icebergNativeProperties(d),
     maxParallelism: maxParallelism(d),
     deadLetterPrefix: deadLetterPrefix(d),
@@ -109,7 +95,7 @@ export const flinkTarget: Target = {
       runtime: flinkVersions.runtimeEnvironment,
       flinkVersion: flinkVersions.flink,
       artifactId: `${kebab(lake)}-flink`,
-      datasets: datasets.map((d) => ({ name: d.name, application: applicationName(lake, d.name), mode: modeOf(d), maxParallelism: maxParallelism(d), stream: d.source!.stream })),
+      datasets: datasets.map((d) => ({ name: d.name, application: applicationName(lake, d.name), mode: d.mode, maxParallelism: maxParallelism(d), stream: d.source!.stream })),
       skipped: flinkSkipped(model).map((d) => ({ name: d.name, format: d.format })),
     }));
     add('.gitignore', 'target/\n');

@@ -251,16 +251,14 @@ public final class LocalRunner {
     System.err.println(
         String.format(
             Locale.US,
-            "%s: %,d events, %,d rejected%s, %,d duplicates, %,d adjusted system times%s",
+            "%s: %,d events, %,d rejected%s, %,d duplicates, %,d adjusted system times, %,d late events",
             job.dataset.name,
             in,
             rejected,
             hint,
             count(counts, Metrics.DUPLICATES),
             count(counts, Metrics.ADJUSTED),
-            count(counts, Metrics.LATE) > 0
-                ? String.format(Locale.US, ", %,d late events", count(counts, Metrics.LATE))
-                : ""));
+            count(counts, Metrics.LATE)));
     return new Outcome(lines, dead, counts, savepoint);
   }
 
