@@ -220,6 +220,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
       currentDeletes: parts.map((p) => p.currentDeletes).filter((f): f is string => f !== null),
       currentRows: parts.map((p) => p.currentRows).filter((f): f is string => f !== null),
       deadLetters: parts.map((p) => p.deadLetters).filter((f): f is string => f !== null),
+      longestLine: parts.reduce((n, p) => Math.max(n, p.longestLine), 0),
     };
     phases.checkpointMs += performance.now() - tc;
     // One commit at a time, in order.

@@ -46,6 +46,8 @@ export interface PartitionCheckpoint {
   readonly statePart: string | null;
   readonly keysWritten: number;
   readonly keysTotal: number;
+  /** Length (UTF-16 code units) of the longest line of its staged files (csv.ts `StagedFile.longest`). */
+  readonly longestLine: number;
   /** This partition's counters since the job started. */
   readonly metrics: Metrics;
   /** Log lines of the interval: late events (at most `LATE_EVENTS_LOGGED`, then a count). */
@@ -73,6 +75,8 @@ export class Partition {
   private readonly keyed: BitemporalOperator | CurrentOperator | undefined;
   private readonly dedupWindow: number | undefined;
   private dead!: StagedFile;
+  /** This interval's staged files, whichever operator writes them. */
+  private staged: StagedFile[] = [];
   /** Checkpoint intervals so far: names this interval's staged files. */
   private interval = 0;
   /** This interval's log lines, and the late events not logged one by one. */
@@ -101,7 +105,12 @@ export class Partition {
   /** Opens the staged files of the next checkpoint interval. */
   private startInterval(): void {
     const n = ++this.interval;
-    const file = (kind: string): StagedFile => new StagedFile(join(this.options.stagingDir, `p${this.options.partition}-${n}-${kind}.csv`));
+    this.staged = [];
+    const file = (kind: string): StagedFile => {
+      const f = new StagedFile(join(this.options.stagingDir, `p${this.options.partition}-${n}-${kind}.csv`));
+      this.staged.push(f);
+      return f;
+    };
     if (this.bitemporal !== undefined) this.bitemporal.stageTo(file('history'), file('current-deletes'), file('current-rows'));
     else if (this.current !== undefined) this.current.stageTo(file('current-deletes'), file('current-rows'));
     else this.append!.stageTo(file('rows'));
@@ -219,6 +228,7 @@ export class Partition {
       rows = this.append!.drainTable().rows;
     }
     const deadLetters = this.dead.close();
+    const longestLine = this.staged.reduce((n, f) => Math.max(n, f.longest), 0);
     this.startInterval();
     const notices = this.notices;
     if (this.lateNotLogged > 0) {
@@ -226,7 +236,7 @@ export class Partition {
     }
     this.notices = [];
     this.lateNotLogged = 0;
-    return { partition: p, rows, currentDeletes, currentRows, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, metrics: { ...this.metrics }, notices };
+    return { partition: p, rows, currentDeletes, currentRows, deadLetters, statePart, keysWritten, keysTotal: this.keyCount, longestLine, metrics: { ...this.metrics }, notices };
   }
 }
 

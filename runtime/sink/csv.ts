@@ -172,10 +172,13 @@ export class StagedFile {
   private fd: number | undefined;
   private pending = '';
   rows = 0;
+  /** Length (UTF-16 code units) of the longest line: the reader's line limit is set from it (`csvDialect`). */
+  longest = 0;
 
   constructor(readonly path: string) {}
 
   line(text: string): void {
+    if (text.length > this.longest) this.longest = text.length;
     this.pending += text;
     this.pending += '\n';
     this.rows++;
@@ -199,3 +202,23 @@ export class StagedFile {
 }
 
 export { quote as csvQuote };
+
+/**
+ * DuckDB's default longest line (bytes); a staged line can be longer (an event's long string,
+ * or `raw_payload()` of a large event).
+ */
+const DEFAULT_MAX_LINE_BYTES = 2_097_152;
+
+/**
+ * The `read_csv` options that read the staged files exactly as `StagedFile` writes them: every
+ * part of the dialect is stated, nothing is sniffed. DuckDB's sniffer guesses the line break
+ * from the file's first bytes even with `auto_detect = false`; a string holding `\r\n` near the
+ * start made it guess `\r\n` and fail on the whole file, on every rerun (issue 9). Lines end with
+ * `\n`; quoted fields may hold any character (CR, LF, NUL...) with quotes doubled; an unquoted
+ * empty field is null. `longest` is the longest staged line in UTF-16 code units (at most 3
+ * bytes each in UTF-8).
+ */
+export function csvDialect(longest: number): string {
+  const maxLine = Math.max(DEFAULT_MAX_LINE_BYTES, 3 * longest + 16);
+  return `header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\\n', allow_quoted_nulls = false, strict_mode = true, max_line_size = ${maxLine}`;
+}

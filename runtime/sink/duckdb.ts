@@ -17,7 +17,7 @@
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
-import { fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
+import { csvDialect, fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
 import type { RestoredRows } from '../operators/bitemporal.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -138,6 +138,8 @@ export interface StagedFiles {
   /** Current rows to insert (after the deletes), in the staged row layout (current-state: key columns, then the template). */
   readonly currentRows: readonly string[];
   readonly deadLetters: readonly string[];
+  /** Length (UTF-16 code units) of the longest line in these files (csv.ts `StagedFile.longest`); absent: short lines. */
+  readonly longestLine?: number;
 }
 
 export interface CommitRecord {
@@ -289,7 +291,7 @@ export class Warehouse {
     const cols = spec.columns.map((c, i) => ({ name: `c${i}`, ...staged(c.type, `c${i}`) }));
     const statements: string[] = ['BEGIN'];
     const read = (paths: readonly string[], fields: { name: string; csvType: string }[]): string =>
-      `read_csv([${paths.map(sqlString).join(', ')}], header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, ` +
+      `read_csv([${paths.map(sqlString).join(', ')}], ${csvDialect(files.longestLine ?? 0)}, ` +
       `columns = {${fields.map((f) => `${sqlString(f.name)}: ${sqlString(f.csvType)}`).join(', ')}})`;
     if (spec.mode === 'bitemporal') {
       // A staged row: key columns, valid_from, valid_to, system_from, system_to, then the

@@ -98,6 +98,15 @@ it('stores every type exactly, and reads it back as JSON', async () => {
   ]);
 });
 
+it('stores a string whose first line break is CRLF, in a staged file of any line length (issue 9: the CSV reader guessed CRLF lines and failed on every rerun)', async () => {
+  const long = 'x'.repeat(3_000_000);
+  for (const text of ['a\r\nb', '\r\n', `${long}\r\n${long}`]) {
+    const r = await new Processor(spec).replay([event('k', '2024-01-02T00:00:00Z', { text, tags: [text] })]);
+    expect(r.deadLetters).toEqual([]);
+    expect(r.rows.map((row) => [row['text'], row['tags']])).toEqual([[text, [text]]]);
+  }
+});
+
 it('recognizes a repeated current fact after a restore as unchanged, for every type', async () => {
   const warehouse = join(work, 'restore');
   mkdirSync(warehouse, { recursive: true });
