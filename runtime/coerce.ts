@@ -18,11 +18,58 @@
  */
 import { canonicalDecimal, plainDecimal } from './decimal.ts';
 import { typeText, type TypeSpec } from './dataset.ts';
+import { isWellFormed, loneSurrogate } from './json-text.ts';
 import { formatTimestamp, MAX_TIMESTAMP, MIN_TIMESTAMP, parseDate, parseTimestamp } from './time.ts';
 
 /** Why a value does not fit its type; returned (not thrown) so bad events stay cheap to reject. */
 export class Invalid {
   constructor(readonly message: string) {}
+}
+
+/**
+ * Returned by a column's coercer for a JSON number that JSON.parse may have rounded (a long
+ * beyond 2^53, any decimal): the mapper then reads the number's own text from the event
+ * (json-text.ts `numberTextAt`) and coerces that with `numberTextCoercer`. Never returned for
+ * a value inside a list, map or struct.
+ */
+export const INEXACT: unique symbol = Symbol('inexact number');
+
+/** The coercer of a column's number given as its JSON text, for the types whose coercer may return INEXACT. */
+export function numberTextCoercer(t: TypeSpec): ((text: string) => unknown) | undefined {
+  if (t.kind === 'decimal') {
+    return (text) => {
+      const c = canonicalDecimal(text, t.precision, t.scale);
+      return 'error' in c ? expected(t, text, c.error, 'number') : c.value;
+    };
+  }
+  if (t.kind === 'primitive' && t.name === 'long') {
+    return (text) => {
+      // An integer written with a fraction or an exponent (1.0, 1e3) is that integer.
+      const c = canonicalDecimal(text, 400, 0);
+      if ('error' in c) return expected(t, text, /decimal places/.test(c.error) ? 'not an integer' : 'out of the 64-bit range', 'number');
+      return c.value.replace('-', '').length > 19 ? expected(t, text, 'out of the 64-bit range', 'number') : longOfDigits(t, c.value, text, 'number');
+    };
+  }
+  return undefined;
+}
+
+/** A long from its decimal digits (at most 19, maybe signed): a number when safe, else the digits. */
+function longOfDigits(t: TypeSpec, digits: string, shown: unknown, as?: 'number'): unknown {
+  const b = BigInt(digits);
+  if (b < INT64_MIN || b > INT64_MAX) return expected(t, shown, 'out of the 64-bit range', as);
+  const n = Number(b);
+  return Number.isSafeInteger(n) ? n : b.toString();
+}
+
+/** Significant digits of a number's decimal text (`1.2300e5` has 3). */
+function significantDigits(text: string): number {
+  const mantissa = text.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
+function notUnicode(t: TypeSpec, v: string): Invalid {
+  const lone = loneSurrogate(v)!;
+  return expected(t, v, `it holds a lone UTF-16 surrogate (${lone.escape}) at character ${lone.index}, which is not a Unicode character: UTF-8, and so the table, cannot store it`);
 }
 
 export type Coercer = (value: unknown) => unknown;
@@ -46,8 +93,10 @@ export function describe(value: unknown): string {
   }
 }
 
-function expected(t: TypeSpec, value: unknown, detail?: string): Invalid {
-  return new Invalid(`expected ${typeText(t)}, got ${describe(value)}${detail !== undefined ? ` (${detail})` : ''}`);
+/** `as: 'number'`: `value` is the text of a JSON number, described as that number. */
+function expected(t: TypeSpec, value: unknown, detail?: string, as?: 'number'): Invalid {
+  const got = as === 'number' ? `the number ${String(value).length > 40 ? `${String(value).slice(0, 40)}...` : String(value)}` : describe(value);
+  return new Invalid(`expected ${typeText(t)}, got ${got}${detail !== undefined ? ` (${detail})` : ''}`);
 }
 
 /**
@@ -64,7 +113,14 @@ export function coercer(t: TypeSpec, nested = false): Coercer {
           if (plain !== undefined) return plain;
         }
         if (typeof v !== 'string' && typeof v !== 'number') return expected(t, v);
-        if (typeof v === 'number' && !Number.isFinite(v)) return expected(t, v);
+        if (typeof v === 'number') {
+          // A JSON number went through a double: a column's own number is read from its text
+          // (exact); inside a list, map or struct the double is all there is, so it must hold
+          // the number exactly as far as a double can tell.
+          if (!nested) return INEXACT;
+          if (!Number.isFinite(v)) return expected(t, v, 'out of the range of a double');
+          if (significantDigits(String(v)) > 15) return expected(t, v, 'inside a list, map or struct, a decimal number with more than 15 significant digits must be sent as a string');
+        }
         const c = canonicalDecimal(typeof v === 'number' ? String(v) : v.trim(), precision, scale);
         return 'error' in c ? expected(t, v, c.error) : c.value;
       };
@@ -140,7 +196,7 @@ export function coercer(t: TypeSpec, nested = false): Coercer {
 function primitive(t: TypeSpec & { kind: 'primitive' }, nested: boolean): Coercer {
   switch (t.name) {
     case 'string':
-      return (v) => (typeof v === 'string' ? v : expected(t, v));
+      return (v) => (typeof v === 'string' ? (isWellFormed(v) ? v : notUnicode(t, v)) : expected(t, v));
     case 'uuid':
       return (v) => (typeof v === 'string' && UUID.test(v) ? v.toLowerCase() : expected(t, v));
     case 'binary':
@@ -151,20 +207,25 @@ function primitive(t: TypeSpec & { kind: 'primitive' }, nested: boolean): Coerce
       return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 ? v : expected(t, v, typeof v === 'number' ? 'not a 32-bit integer' : undefined));
     case 'long':
       return (v) => {
-        if (typeof v === 'number') return Number.isSafeInteger(v) ? v : expected(t, v, Number.isInteger(v) ? 'beyond 2^53 a long must be sent as a string of digits' : 'not an integer');
-        if (typeof v === 'string' && LONG_DIGITS.test(v)) {
-          const b = BigInt(v);
-          if (b < INT64_MIN || b > INT64_MAX) return expected(t, v, 'out of the 64-bit range');
-          const n = Number(b);
-          return Number.isSafeInteger(n) ? n : b.toString();
+        if (typeof v === 'number') {
+          if (Number.isSafeInteger(v)) return v;
+          // Beyond 2^53 (or beyond a double) JSON.parse rounded the number: a column's own
+          // number is read from its text, exactly.
+          if (!nested && (Number.isInteger(v) || !Number.isFinite(v))) return INEXACT;
+          return expected(t, v, Number.isInteger(v) ? 'inside a list, map or struct, a long beyond 2^53 must be sent as a string of digits' : 'not an integer');
         }
+        if (typeof v === 'string' && LONG_DIGITS.test(v)) return longOfDigits(t, v, v);
         return expected(t, v);
       };
     case 'float':
       // Rounded to 32 bits here, as the table stores it, so a value read back compares equal.
-      return (v) => (typeof v === 'number' && Number.isFinite(v) && Number.isFinite(Math.fround(v)) ? Math.fround(v) : expected(t, v));
+      return (v) => {
+        if (typeof v !== 'number') return expected(t, v);
+        const f = Math.fround(v);
+        return Number.isFinite(f) ? f : expected(t, v, 'out of the range of a float');
+      };
     case 'double':
-      return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : expected(t, v));
+      return (v) => (typeof v === 'number' ? (Number.isFinite(v) ? v : expected(t, v, 'out of the range of a double')) : expected(t, v));
     case 'date':
       return (v) => (typeof v === 'string' ? parseDate(v) ?? expected(t, v, 'dates are written YYYY-MM-DD') : expected(t, v));
     case 'timestamp':

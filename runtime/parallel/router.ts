@@ -8,8 +8,8 @@
  * is a dead letter whichever partition sees it. Every other event is parsed and its key
  * columns mapped as the partition will map them, so a key always lands on the same partition.
  */
-import { coercer, Invalid } from '../coerce.ts';
 import type { DatasetSpec } from '../dataset.ts';
+import { RowMapper } from '../mapping.ts';
 import { partitionOf } from '../partition.ts';
 
 const INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
@@ -17,7 +17,8 @@ const INTEGER = /^(?:0|-?[1-9]\d{0,14})$/;
 export class KeyRouter {
   private readonly pattern: string | undefined;
   private readonly integer: boolean;
-  private readonly paths: { segments: readonly (string | number)[]; coerce: (v: unknown) => unknown }[];
+  /** Maps the key of a parsed event exactly as the partition will. */
+  private readonly mapper: RowMapper;
   private roundRobin = 0;
   /** Events routed without a parse, and with one (for the benchmark's report). */
   fast = 0;
@@ -25,10 +26,7 @@ export class KeyRouter {
 
   constructor(private readonly spec: DatasetSpec, private readonly partitions: number) {
     const keyColumns = spec.key.map((k) => spec.columns.find((c) => c.name === k)!);
-    this.paths = keyColumns.map((c) => ({
-      segments: c.source.kind === 'path' ? c.source.segments : [],
-      coerce: coercer(c.type),
-    }));
+    this.mapper = new RowMapper(spec);
     const only = keyColumns.length === 1 ? keyColumns[0]! : undefined;
     const t = only?.type;
     const simple = only !== undefined && only.source.kind === 'path' && only.source.segments.length === 1 && typeof only.source.segments[0] === 'string';
@@ -87,17 +85,7 @@ export class KeyRouter {
     } catch {
       return undefined;
     }
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) return undefined;
-    const values: unknown[] = [];
-    for (const p of this.paths) {
-      let x: unknown = event;
-      for (const s of p.segments) x = x === null || typeof x !== 'object' ? undefined : (x as Record<string, unknown>)[s as string];
-      if (x === undefined || x === null) return undefined;
-      const v = p.coerce(x);
-      if (v instanceof Invalid) return undefined;
-      values.push(v);
-    }
-    return values.length === 1 ? String(values[0]) : JSON.stringify(values);
+    return this.mapper.keyOfEvent(event, text);
   }
 }
 
