@@ -305,6 +305,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
 function sliceBatch(batch: RecordBatch, n: number): RecordBatch {
   return {
     texts: batch.texts.slice(0, n),
+    ...(batch.unreadable !== undefined ? { unreadable: batch.unreadable } : {}),
     ...(batch.values !== undefined ? { values: batch.values.slice(0, n) } : {}),
     ingestionTime: typeof batch.ingestionTime === 'number' ? batch.ingestionTime : batch.ingestionTime.slice(0, n),
     position: batch.position,

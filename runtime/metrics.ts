@@ -3,7 +3,10 @@
  * continues from the checkpointed values); partitions add theirs up.
  */
 export interface Metrics {
-  /** Events read from the source (lines of a file, records of a stream). */
+  /**
+   * Records read from the source (lines of a file, records of a stream). Each is counted once
+   * more: recordsIn = changed + unchanged + duplicates + deadLetters + blankLines.
+   */
   recordsIn: number;
   /** Row writes to the table: history rows, current rows added or updated, appended rows. */
   rowsOut: number;
@@ -15,6 +18,8 @@ export interface Metrics {
   unchanged: number;
   /** Events recognized as already applied (rule 4). */
   duplicates: number;
+  /** Records that hold no event (empty or whitespace-only lines), skipped. */
+  blankLines: number;
   /** Events whose system time was raised to keep a key's history monotonic (rule 5). */
   adjustedSystemTimes: number;
   /**
@@ -28,7 +33,7 @@ export interface Metrics {
 }
 
 export function emptyMetrics(): Metrics {
-  return { recordsIn: 0, rowsOut: 0, deadLetters: 0, changed: 0, unchanged: 0, duplicates: 0, adjustedSystemTimes: 0, lateEvents: 0, checkpoints: 0 };
+  return { recordsIn: 0, rowsOut: 0, deadLetters: 0, changed: 0, unchanged: 0, duplicates: 0, blankLines: 0, adjustedSystemTimes: 0, lateEvents: 0, checkpoints: 0 };
 }
 
 export function addMetrics(into: Metrics, from: Partial<Metrics>): Metrics {

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { CheckpointStore } from './checkpoint/store.ts';
 import type { DatasetSpec } from './dataset.ts';
+import { isBlank, isWellFormed, toWellFormed } from './json-text.ts';
 import { isRejection, RowMapper } from './mapping.ts';
 import { DEFAULT_DEDUP_WINDOW } from './bitemporal/key-state.ts';
 import { emptyMetrics, type Metrics } from './metrics.ts';
@@ -142,16 +143,33 @@ export class Partition {
     this.keyed?.finishRestore();
   }
 
+  /**
+   * Every record is accounted for: a blank one (no event) is counted in `blankLines`, an
+   * unreadable one (not UTF-8, too long) and a rejected one are dead letters, and every other
+   * event changed the table, changed nothing or was a duplicate.
+   */
   process(batch: RecordBatch): void {
     const texts = batch.texts;
     const values = batch.values;
     const times = batch.ingestionTime;
+    const unreadable = batch.unreadable;
     const m = this.metrics;
     const op = this.bitemporal ?? this.current ?? this.append!;
     const bitemporal = this.bitemporal;
     for (let i = 0; i < texts.length; i++) {
       m.recordsIn++;
       const raw = texts[i]!;
+      if (unreadable !== undefined) {
+        const u = unreadable.get(i);
+        if (u !== undefined) {
+          this.deadLetter(u.reason, null, batch.position(i), raw, u.bytes);
+          continue;
+        }
+      }
+      if (isBlank(raw)) {
+        m.blankLines++;
+        continue;
+      }
       const at = typeof times === 'number' ? times : times[i]!;
       const mapped = this.mapper.map(raw, at, values?.[i]);
       if (isRejection(mapped)) {
@@ -183,9 +201,16 @@ export class Partition {
     );
   }
 
-  private deadLetter(reason: string, column: string | null, position: Position, raw: string): void {
+  /**
+   * One dead letter, staged as `reason, column_name, position, event, event_bytes` (sink/duckdb.ts
+   * `DEAD_LETTER_COLUMNS`): the text as read (valid Unicode: a lone surrogate in a text given
+   * by code becomes U+FFFD) and, for bytes that are not UTF-8, the bytes exactly (base64).
+   */
+  private deadLetter(reason: string, column: string | null, position: Position, raw: string, bytes?: Uint8Array): void {
     this.metrics.deadLetters++;
-    this.dead.line(`${csvQuote(reason)},${column === null ? '' : csvQuote(column)},${csvQuote(JSON.stringify(position))},${csvQuote(raw)}`);
+    const event = isWellFormed(raw) ? raw : toWellFormed(raw);
+    const exact = bytes === undefined ? '' : csvQuote(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
+    this.dead.line(`${csvQuote(toWellFormed(reason))},${column === null ? '' : csvQuote(column)},${csvQuote(JSON.stringify(position))},${csvQuote(event)},${exact}`);
   }
 
   /**

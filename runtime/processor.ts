@@ -29,13 +29,19 @@ export interface RunOptions {
   readonly onNotice?: (message: string) => void;
 }
 
-/** A rejected event as `replay` returns it. */
+/**
+ * A rejected event as `replay` returns it: a row of the dead-letter table (docs/runtime.md,
+ * "Dead letters"), in TypeScript's terms: `column` is the table's `column_name` (absent when
+ * null), `eventBytes` its `event_bytes` (absent when null).
+ */
 export interface DeadLetterRecord {
   readonly reason: string;
   readonly column?: string;
   readonly position: Position;
   /** The event's text as received. */
   readonly event: string;
+  /** The event's bytes exactly, when they are not UTF-8 text (`event` then shows them decoded, U+FFFD for each bad byte). */
+  readonly eventBytes?: Buffer;
 }
 
 export interface ReplayResult {
@@ -98,8 +104,14 @@ export class Processor {
       }
       const deadLetters: DeadLetterRecord[] = [];
       for await (const chunk of warehouse.stream(warehouse.deadLettersSql(this.dataset.name))) {
-        for (const [reason, column, position, event] of chunk.rows) {
-          deadLetters.push({ reason: String(reason), ...(column !== null ? { column: String(column) } : {}), position: JSON.parse(String(position)) as Position, event: String(event) });
+        for (const [reason, column, position, event, bytes] of chunk.rows) {
+          deadLetters.push({
+            reason: String(reason),
+            ...(column !== null ? { column: String(column) } : {}),
+            position: position as Position,
+            event: String(event),
+            ...(bytes !== null ? { eventBytes: Buffer.from(String(bytes), 'base64') } : {}),
+          });
         }
       }
       return { rows, deadLetters, metrics: result.metrics, notices };

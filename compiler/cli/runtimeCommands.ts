@@ -130,7 +130,7 @@ function progressReporter(dataset: string): { onProgress: (p: Progress) => void;
       if (!tty && now - lastLine < 10_000) return;
       lastLine = now;
       const pct = p.bytes !== undefined && p.bytes.total > 0 ? ` (${((100 * p.bytes.read) / p.bytes.total).toFixed(0)}%)` : '';
-      const line = `${dataset}: ${fmt(p.recordsIn)} events${pct}, ${fmt(p.recordsIn / (p.elapsedMs / 1000))} events/s, ${fmt(p.metrics.deadLetters)} dead letters`;
+      const line = `${dataset}: ${fmt(p.recordsIn)} lines${pct}, ${fmt(p.recordsIn / (p.elapsedMs / 1000))} lines/s, ${fmt(p.metrics.deadLetters)} dead letters`;
       if (tty) {
         process.stderr.write(`\r\u001b[2K${line}`);
         shown = true;
@@ -144,12 +144,21 @@ function progressReporter(dataset: string): { onProgress: (p: Progress) => void;
   };
 }
 
+/**
+ * Where every line read went (docs/runtime.md, "Dead letters"): lines read = changed +
+ * unchanged + duplicates + dead letters + blank lines.
+ */
+function accounting(m: Metrics, keepHint = ''): string {
+  return (
+    `${fmt(m.changed)} changed the table, ${fmt(m.unchanged)} changed nothing, ${fmt(m.duplicates)} duplicates, ` +
+    `${fmt(m.deadLetters)} dead letters${keepHint}, ${fmt(m.blankLines)} blank lines skipped; ${fmt(m.adjustedSystemTimes)} adjusted system times, ${fmt(m.lateEvents)} late events`
+  );
+}
+
 function summary(dataset: string, m: Metrics, run: Metrics, elapsedMs: number): string {
   return (
-    `${dataset}: ${fmt(run.recordsIn)} events read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s), ` +
-    `${fmt(run.changed)} changed the table, ${fmt(run.unchanged)} changed nothing, ${fmt(run.duplicates)} duplicates, ` +
-    `${fmt(run.deadLetters)} dead letters, ${fmt(run.adjustedSystemTimes)} adjusted system times, ${fmt(run.lateEvents)} late events; ` +
-    `${fmt(run.rowsOut)} row writes. Table totals: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} dead letters, ${fmt(m.checkpoints)} checkpoints.`
+    `${dataset}: ${fmt(run.recordsIn)} lines read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s): ${accounting(run)}; ` +
+    `${fmt(run.rowsOut)} row writes. Table totals: ${fmt(m.recordsIn)} lines, ${fmt(m.deadLetters)} dead letters, ${fmt(m.checkpoints)} checkpoints.`
   );
 }
 
@@ -266,17 +275,14 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
     }
     if (flags.deadLetter !== undefined) {
       const lines: string[] = [];
+      // The dead-letter table's rows, as `lakec query` prints them.
       for await (const chunk of warehouse.stream(warehouse.deadLettersSql(spec.name))) {
-        for (const [reason, column, position, event] of chunk.rows) {
-          lines.push(JSON.stringify({ reason, ...(column !== null ? { column } : {}), position: JSON.parse(String(position)), event }));
-        }
+        for (const row of chunk.rows) lines.push(JSON.stringify(Object.fromEntries(chunk.columns.map((c, i) => [c, row[i]]))));
       }
       writeFileSync(flags.deadLetter, lines.length > 0 ? lines.join('\n') + '\n' : '');
     }
     const m = result.run;
-    process.stderr.write(
-      `${spec.name}: ${fmt(m.recordsIn)} events, ${fmt(m.deadLetters)} rejected${m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : ''}, ${fmt(m.duplicates)} duplicates, ${fmt(m.adjustedSystemTimes)} adjusted system times, ${fmt(m.lateEvents)} late events\n`,
-    );
+    process.stderr.write(`${spec.name}: ${fmt(m.recordsIn)} lines read: ${accounting(m, m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : '')}\n`);
     return 0;
   } finally {
     warehouse.close();

@@ -14,7 +14,7 @@ import type { DatasetSpec } from '../dataset.ts';
 import type { Engine } from '../job.ts';
 import { restoredKey, type RestoredRows } from '../operators/bitemporal.ts';
 import { partitionOf, type PartitionCheckpoint } from '../partition.ts';
-import type { Position, RecordBatch } from '../sources/source.ts';
+import type { Position, RecordBatch, Unreadable } from '../sources/source.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
 import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts';
 import { KeyRouter } from './router.ts';
@@ -221,9 +221,13 @@ export class WorkerEngine implements Engine {
     const times: number[][] = Array.from({ length: n }, () => []);
     const perRecordTime = typeof batch.ingestionTime !== 'number';
     const src = batch.texts;
+    const unreadable = batch.unreadable;
+    const unreadableOf: Map<number, Unreadable>[] | undefined = unreadable !== undefined ? Array.from({ length: n }, () => new Map()) : undefined;
     for (let i = 0; i < src.length; i++) {
       const text = src[i]!;
       const p = this.router.partitionOf(text);
+      const u = unreadable?.get(i);
+      if (u !== undefined) unreadableOf![p]!.set(texts[p]!.length, u);
       texts[p]!.push(text);
       if (batch.lines !== undefined) lines[p]!.push(batch.lines.firstLine + i);
       else list[p]!.push(batch.position(i));
@@ -233,8 +237,10 @@ export class WorkerEngine implements Engine {
       if (texts[p]!.length === 0) continue;
       const w = this.workers[p]!;
       await w.below(this.maxInFlight);
+      const u = unreadableOf?.[p];
       w.send({
         texts: texts[p]!,
+        ...(u !== undefined && u.size > 0 ? { unreadable: u } : {}),
         ingestionTime: perRecordTime ? times[p]! : (batch.ingestionTime as number),
         positions: batch.lines !== undefined ? { kind: 'lines', file: batch.lines.file, lines: Float64Array.from(lines[p]!) } : { kind: 'list', list: list[p]! },
       });

@@ -2,7 +2,7 @@
 import type { DatasetSpec } from '../dataset.ts';
 import type { RestoredRows } from '../operators/bitemporal.ts';
 import type { PartitionCheckpoint } from '../partition.ts';
-import type { Position } from '../sources/source.ts';
+import type { Position, Unreadable } from '../sources/source.ts';
 
 /** Positions of a batch's events: file lines compactly, anything else as a list. */
 export type WirePositions =
@@ -11,6 +11,8 @@ export type WirePositions =
 
 export interface WireBatch {
   readonly texts: readonly string[];
+  /** Records the source could not read, by index in `texts` (RecordBatch `unreadable`). */
+  readonly unreadable?: ReadonlyMap<number, Unreadable>;
   readonly ingestionTime: number | readonly number[];
   readonly positions: WirePositions;
 }

@@ -13,7 +13,7 @@ import type { FromWorker, ToWorker, WireBatch, WorkerInit } from './protocol.ts'
 function toBatch(w: WireBatch): RecordBatch {
   const p = w.positions;
   const position: (i: number) => Position = p.kind === 'lines' ? (i) => ({ file: p.file, line: p.lines[i]! }) : (i) => p.list[i]!;
-  return { texts: w.texts, ingestionTime: w.ingestionTime, position };
+  return { texts: w.texts, ...(w.unreadable !== undefined ? { unreadable: w.unreadable } : {}), ingestionTime: w.ingestionTime, position };
 }
 
 if (parentPort !== null) {

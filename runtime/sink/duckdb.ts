@@ -15,6 +15,7 @@
  * `@duckdb/node-api` is a native module: it is imported on first use only, so that a program
  * (the lakec CLI) that never opens a warehouse never loads it.
  */
+import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
 import { csvDialect, fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
@@ -25,8 +26,24 @@ type DuckDB = typeof import('@duckdb/node-api');
 let duckdb: Promise<DuckDB> | undefined;
 /** Loads the DuckDB module once. */
 export function loadDuckDB(): Promise<DuckDB> {
-  duckdb ??= import('@duckdb/node-api');
+  duckdb ??= import('@duckdb/node-api').then((d) => {
+    keepByteOrderMarks();
+    return d;
+  });
   return duckdb;
+}
+
+/**
+ * `@duckdb/node-api` (1.5) decodes every VARCHAR it reads with one `new TextDecoder()`, which
+ * drops a leading U+FEFF (a byte-order mark) from each value: a string stored as "\ufeffA"
+ * read back as "A" (in query results, and in the key values a restore reads). Its decoder is
+ * a property of its internal accessors module, read on every call: replaced here by one that
+ * keeps the mark. test/runtime/strings.properties.test.ts holds such strings through run,
+ * restore and replay, so a version that moves the decoder fails there, not silently.
+ */
+function keepByteOrderMarks(): void {
+  const accessors = createRequire(import.meta.url)('@duckdb/node-api/lib/vectors/dataAccessors.js') as { textDecoder?: { decode(bytes: Uint8Array): string } };
+  if (accessors.textDecoder !== undefined) accessors.textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 }
 
 export function ident(name: string): string {
@@ -111,6 +128,20 @@ export function restoredColumn(t: TypeSpec, column: string, d: DuckDB): { sql: s
   return { sql: asText ? `${column}::VARCHAR` : column, read: (v) => jsonValue(v, d) };
 }
 
+/**
+ * The columns of a dead-letter table `dead_letters.<dataset>`, in order; one dead letter is one
+ * row, and the same object in `lakec replay --dead-letter` and `lakec query` (docs/runtime.md,
+ * "Dead letters"). `staged`: the SELECT of the staged CSV field (partition.ts `deadLetter`);
+ * `addedLater`: added to an existing table by `ensureDataset` (tables made by an earlier lakec).
+ */
+export const DEAD_LETTER_COLUMNS: readonly { readonly name: string; readonly sql: string; readonly staged: string; readonly addedLater?: true }[] = [
+  { name: 'reason', sql: 'VARCHAR NOT NULL', staged: 'reason' },
+  { name: 'column_name', sql: 'VARCHAR', staged: 'column_name' },
+  { name: 'position', sql: 'JSON NOT NULL', staged: 'position::JSON' },
+  { name: 'event', sql: 'VARCHAR NOT NULL', staged: 'event' },
+  { name: 'event_bytes', sql: 'BLOB', staged: 'from_base64(event_bytes)', addedLater: true },
+];
+
 /** Names of a dataset's tables and views. */
 export function tableNames(dataset: string): { view: string; history: string; current: string; deadLetters: string; asOf: string; knownAt: string } {
   return {
@@ -180,6 +211,15 @@ export function jsonValue(v: DuckDBValue, d: DuckDB): unknown {
   return String(v);
 }
 
+/** Which result columns are of DuckDB's JSON type (a dead letter's position, a checkpoint's metrics): printed as their value, not as text. */
+function jsonColumns(types: readonly { readonly alias?: string | undefined }[]): boolean[] {
+  return types.map((t) => t.alias === 'JSON');
+}
+
+function parsedJson(v: DuckDBValue): unknown {
+  return v === null ? null : JSON.parse(String(v));
+}
+
 function isoOfMicros(micros: bigint): string | null {
   const ms = Number(micros < 0n ? -((-micros + 999n) / 1000n) : micros / 1000n);
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return micros > 0n ? 'infinity' : '-infinity';
@@ -244,6 +284,10 @@ export class Warehouse {
           : '';
         throw new WarehouseError(`the warehouse holds dataset '${spec.name}' with a different definition${why}; use another --warehouse (the local runtime does not evolve schemas)`);
       }
+      // A dead-letter table made by an earlier lakec lacks the columns added since (all nullable).
+      await this.connection.run(
+        DEAD_LETTER_COLUMNS.filter((c) => c.addedLater === true).map((c) => `ALTER TABLE ${tableNames(spec.name).deadLetters} ADD COLUMN IF NOT EXISTS ${c.name} ${c.sql}`).join(';\n'),
+      );
       return;
     }
     const n = tableNames(spec.name);
@@ -264,7 +308,7 @@ export class Warehouse {
       statements.push(`CREATE TABLE ${n.view} (${columns.join(', ')})`);
     }
     statements.push(
-      `CREATE TABLE ${n.deadLetters} (reason VARCHAR NOT NULL, column_name VARCHAR, position JSON NOT NULL, event VARCHAR NOT NULL)`,
+      `CREATE TABLE ${n.deadLetters} (${DEAD_LETTER_COLUMNS.map((c) => `${c.name} ${c.sql}`).join(', ')})`,
       `INSERT INTO lakec.datasets VALUES (${sqlString(spec.name)}, ${sqlString(definition)})`,
       `COMMIT`,
     );
@@ -336,13 +380,10 @@ export class Warehouse {
       statements.push(`INSERT INTO ${n.view} SELECT ${cols.map((f) => f.expr).join(', ')} FROM ${read(files.rows, cols)}`);
     }
     if (files.deadLetters.length > 0) {
-      const fields = [
-        { name: 'reason', csvType: 'VARCHAR' },
-        { name: 'column_name', csvType: 'VARCHAR' },
-        { name: 'position', csvType: 'VARCHAR' },
-        { name: 'event', csvType: 'VARCHAR' },
-      ];
-      statements.push(`INSERT INTO ${n.deadLetters} SELECT reason, column_name, position::JSON, event FROM ${read(files.deadLetters, fields)}`);
+      const c = DEAD_LETTER_COLUMNS;
+      statements.push(
+        `INSERT INTO ${n.deadLetters} (${c.map((x) => x.name).join(', ')}) SELECT ${c.map((x) => x.staged).join(', ')} FROM ${read(files.deadLetters, c.map((x) => ({ name: x.name, csvType: 'VARCHAR' })))}`,
+      );
     }
     statements.push(
       `INSERT INTO lakec.checkpoints VALUES (${sqlString(record.dataset)}, ${record.checkpoint}, ${sqlString(JSON.stringify(record.position))}, ${sqlString(JSON.stringify(record.metrics))}, now()::TIMESTAMP)`,
@@ -453,18 +494,20 @@ export class Warehouse {
 
   private toResult(reader: DuckDBResultReader): QueryResult {
     const columns = reader.columnNames();
-    const rows = reader.getRows().map((r) => r.map((v) => jsonValue(v, this.d)));
+    const json = jsonColumns(reader.columnTypes());
+    const rows = reader.getRows().map((r) => r.map((v, i) => (json[i] ? parsedJson(v) : jsonValue(v, this.d))));
     return { columns, rows };
   }
 
-  /** Streams the result of `sql` in chunks of rows (JSON values), for large outputs. */
+  /** Streams the result of `sql` in chunks of rows (JSON values; a JSON column as its value), for large outputs. */
   async *stream(sql: string): AsyncGenerator<{ columns: string[]; rows: unknown[][] }> {
     const result = await this.connection.stream(sql);
     const columns = result.columnNames();
+    const json = jsonColumns(result.columnTypes());
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
-      yield { columns, rows: chunk.getRows().map((r) => r.map((v) => jsonValue(v, this.d))) };
+      yield { columns, rows: chunk.getRows().map((r) => r.map((v, i) => (json[i] ? parsedJson(v) : jsonValue(v, this.d)))) };
     }
   }
 
@@ -483,9 +526,12 @@ export class Warehouse {
     return `SELECT * FROM ${tableNames(spec.name).view}${sortable.length > 0 ? ` ORDER BY ${sortable.map(ident).join(', ')}` : ''}`;
   }
 
-  /** The dead letters of a dataset, in source order. */
+  /**
+   * The dead letters of a dataset, in source order, with the table's columns (`lakec replay
+   * --dead-letter` writes these rows; `lakec query` prints the same).
+   */
   deadLettersSql(dataset: string): string {
-    return `SELECT reason, column_name AS "column", position, event FROM ${tableNames(dataset).deadLetters} ORDER BY position->>'file', (position->>'line')::BIGINT, position->>'shard', position->>'sequenceNumber', (position->>'index')::BIGINT`;
+    return `SELECT ${DEAD_LETTER_COLUMNS.map((c) => c.name).join(', ')} FROM ${tableNames(dataset).deadLetters} ORDER BY position->>'file', (position->>'line')::BIGINT, position->>'shard', position->>'sequenceNumber', (position->>'index')::BIGINT`;
   }
 }
 

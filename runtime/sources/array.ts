@@ -1,6 +1,7 @@
 /** An in-memory source: events given as JSON values or texts, for tests and small tools. */
 import type { Lag } from '../metrics.ts';
-import type { RecordBatch, Source, SourceOffset } from './source.ts';
+import { isWellFormed, loneSurrogate } from '../json-text.ts';
+import type { RecordBatch, Source, SourceOffset, Unreadable } from './source.ts';
 
 export interface ArraySourceOptions {
   /** Records per batch (default 1024). */
@@ -34,8 +35,18 @@ export class ArraySource implements Source {
     const to = Math.min(this.texts.length, from + (this.options.batchSize ?? 1024));
     this.index = to;
     const values = this.values?.slice(from, to);
+    const texts = this.texts.slice(from, to);
+    // A text given by code may hold a lone surrogate: not Unicode, so not an event the table can keep.
+    const unreadable = new Map<number, Unreadable>();
+    texts.forEach((t, i) => {
+      if (!isWellFormed(t)) {
+        const lone = loneSurrogate(t)!;
+        unreadable.set(i, { reason: `the event's text is not Unicode: it holds a lone UTF-16 surrogate (${lone.escape}) at character ${lone.index}` });
+      }
+    });
     return {
-      texts: this.texts.slice(from, to),
+      texts,
+      ...(unreadable.size > 0 ? { unreadable } : {}),
       ...(values !== undefined ? { values } : {}),
       ingestionTime: (this.options.clock ?? Date.now)(),
       position: (i) => ({ index: from + i }),

@@ -8,9 +8,10 @@
  * `bounded: true` stops once every shard is caught up (no records and MillisBehindLatest 0):
  * for tests, backfills and `lakec` runs over what a stream holds now.
  */
+import { isUtf8 } from 'node:buffer';
 import type { KinesisClient, Shard, _Record } from '@aws-sdk/client-kinesis';
 import type { Lag } from '../metrics.ts';
-import type { Position, RecordBatch, Source, SourceOffset } from './source.ts';
+import { notUtf8, type Position, type RecordBatch, type Source, type SourceOffset, type Unreadable } from './source.ts';
 
 export interface KinesisSourceOptions {
   readonly stream: string;
@@ -141,8 +142,14 @@ export class KinesisSource implements Source {
       const decoder = new TextDecoder();
       const stream = this.options.stream;
       const positions: Position[] = records.map((x) => ({ stream, shard: shard.id, sequenceNumber: x.SequenceNumber! }));
+      // A record that is not UTF-8 is a dead letter with its bytes (the decoder shows them as U+FFFD).
+      const unreadable = new Map<number, Unreadable>();
+      records.forEach((x, i) => {
+        if (x.Data !== undefined && !isUtf8(x.Data)) unreadable.set(i, notUtf8(x.Data)!);
+      });
       return {
         texts: records.map((x) => decoder.decode(x.Data)),
+        ...(unreadable.size > 0 ? { unreadable } : {}),
         ingestionTime: records.map((x) => x.ApproximateArrivalTimestamp?.getTime() ?? Date.now()),
         position: (i) => positions[i]!,
       };

@@ -1,9 +1,10 @@
 /**
- * Bad events never vanish (DESIGN.md section 2): malformed JSON, a value that is not an object,
- * a missing required field, a value of the wrong type, a failed `@check` and an inverted valid
- * interval each land in the dead-letter output with the reason, the column when there is one,
- * the file and line, and the event exactly as read. Events that changed the table, changed
- * nothing or were duplicates, plus dead letters, account for every input line.
+ * Bad events never vanish (docs/runtime.md, "Dead letters"): malformed JSON, a value that is not
+ * an object, a missing required field, a value of the wrong type, an `op` other than put and
+ * delete, a failed `@check` and an inverted valid interval each land in the dead-letter output
+ * with the reason, the column when there is one, the file and line, and the event exactly as
+ * read. Events that changed the table, changed nothing or were duplicates, plus dead letters,
+ * plus blank lines (skipped) account for every input line.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,11 +26,14 @@ const good = (id: string, extra: Record<string, unknown> = {}): string =>
     ...extra,
   });
 
-/** Each line, and what must become of it: null = accepted, else [reason pattern, column]. */
-const lines: [string, [RegExp, string | null] | null][] = [
+/** Each line, and what must become of it: null = accepted, 'blank' = skipped, else [reason pattern, column]. */
+const lines: [string, [RegExp, string | null] | null | 'blank'][] = [
   [good('T1'), null],
   ['{"trade_id": "T2",', [/^malformed JSON: /, null]],
-  ['', [/^malformed JSON: /, null]],
+  ['', 'blank'],
+  [' \t ', 'blank'],
+  [good('T14', { op: 'DELETE' }), [/^'op' must be "put" or "delete" \(or absent for a put\), got the string "DELETE"$/, null]],
+  [good('T14', { op: null }), [/^'op' must be "put" or "delete" \(or absent for a put\), got null$/, null]],
   ['[1, 2]', [/^the event is a list, not a JSON object$/, null]],
   ['"just a string"', [/^the event is the string "just a string", not a JSON object$/, null]],
   [good('T3', { account_id: undefined }), [/^missing required field 'account_id' \(\$\.account_id\)$/, 'account_id']],
@@ -54,13 +58,14 @@ describe('bad events', () => {
     const path = join(work, 'events.jsonl');
     writeFileSync(path, lines.map(([l]) => l).join('\n') + '\n');
     const result = await new Processor(trades).replay(new FileSource(path));
-    const expectedDead = lines.map(([text, bad], i) => ({ text, bad, line: i + 1 })).filter((x) => x.bad !== null);
+    const expectedDead = lines.map(([text, bad], i) => ({ text, bad, line: i + 1 })).filter((x) => x.bad !== null && x.bad !== 'blank');
     expect(result.deadLetters).toHaveLength(expectedDead.length);
     result.deadLetters.forEach((d, i) => {
       const e = expectedDead[i]!;
       expect(d.position, d.reason).toEqual({ file: path, line: e.line });
-      expect(d.reason).toMatch(e.bad![0]);
-      expect(d.column ?? null).toBe(e.bad![1]);
+      const [reason, column] = e.bad as [RegExp, string | null];
+      expect(d.reason).toMatch(reason);
+      expect(d.column ?? null).toBe(column);
       expect(d.event).toBe(e.text);
     });
     const m = result.metrics;
@@ -68,7 +73,8 @@ describe('bad events', () => {
     expect(m.deadLetters).toBe(expectedDead.length);
     expect(m.duplicates).toBe(1);
     expect(m.unchanged).toBe(2); // the unchanged price, and the delete of a key with no rows
-    expect(m.changed + m.unchanged + m.duplicates + m.deadLetters).toBe(lines.length);
+    expect(m.blankLines).toBe(2);
+    expect(m.changed + m.unchanged + m.duplicates + m.deadLetters + m.blankLines).toBe(lines.length);
     expect(result.rows.map((r) => r['trade_id'])).toEqual(['T1', 'T1', 'T1', 'T12']);
   });
 
@@ -99,5 +105,6 @@ dataset trades in curated {`,
     ]);
     expect(result.deadLetters.map((d) => d.position)).toEqual([{ index: 1 }, { index: 2 }]);
     expect(result.metrics.changed + result.metrics.deadLetters).toBe(events.length);
+    expect(result.metrics.blankLines).toBe(0);
   });
 });

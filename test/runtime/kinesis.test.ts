@@ -80,10 +80,16 @@ it('reads a stream into the same table as the same events from an array, and res
   expect(one.metrics.recordsIn).toBe(first.length);
 
   await put(second);
+  // A record that is not UTF-8 (a dead letter keeping its bytes) and a blank one (skipped).
+  const notUtf8 = Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]);
+  await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [{ Data: notUtf8, PartitionKey: 'x' }, { Data: Buffer.from(' \r\n'), PartitionKey: 'x' }] }));
   const two = await processor.run(new KinesisSource({ stream: STREAM, client, bounded: true }), { warehouse });
   expect(two.restoredFrom).toBe(one.lastCheckpoint);
-  expect(two.run.recordsIn).toBe(second.length);
-  expect(two.metrics.recordsIn).toBe(first.length + second.length);
+  expect(two.run.recordsIn).toBe(second.length + 2);
+  expect(two.run.blankLines).toBe(1);
+  expect(two.metrics.recordsIn).toBe(first.length + second.length + 2);
+  const m = two.metrics;
+  expect(m.changed + m.unchanged + m.duplicates + m.deadLetters + m.blankLines).toBe(m.recordsIn);
 
   // The table equals a replay of the same events in per-key order (the order each shard keeps).
   const { Warehouse } = await import('../../runtime/sink/duckdb.ts');
@@ -92,7 +98,10 @@ it('reads a stream into the same table as the same events from an array, and res
   let dead: unknown[][];
   try {
     stored = (await w.query(w.rowsSql(trades))).rows;
-    dead = (await w.query(`SELECT position->>'stream', position->>'shard', position->>'sequenceNumber', event FROM dead_letters.trades`)).rows;
+    dead = (await w.query(`SELECT position->>'stream', position->>'shard', position->>'sequenceNumber', event FROM dead_letters.trades WHERE event_bytes IS NULL`)).rows;
+    expect((await w.query(`SELECT reason, event, event_bytes FROM dead_letters.trades WHERE event_bytes IS NOT NULL`)).rows).toEqual([
+      ['the event is not UTF-8 text (byte 0xff at byte 3); the dead letter keeps its bytes', '{"\ufffd"}', notUtf8.toString('base64')],
+    ]);
   } finally {
     w.close();
   }
@@ -115,12 +124,12 @@ it('reads an unbounded stream until asked to stop, then takes a savepoint', asyn
   const result = await new Processor(trades).run(new KinesisSource({ stream: STREAM, client, idleMs: 50 }), {
     warehouse,
     signal: stop.signal,
-    // Once everything the stream holds was read, stop.
+    // Once everything the stream holds (the records of the test above) was read, stop.
     onProgress: (p) => {
-      if (p.recordsIn >= 4000) stop.abort();
+      if (p.recordsIn >= 4002) stop.abort();
     },
   });
   expect(result.stopped).toBe('signal');
-  expect(result.metrics.recordsIn).toBe(4000);
+  expect(result.metrics.recordsIn).toBe(4002);
   expect(result.lastCheckpoint).not.toBeNull();
 }, 60_000);
