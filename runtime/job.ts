@@ -70,6 +70,8 @@ export interface JobOptions {
    * partitions' lines: the first ten late events per partition, then their count).
    */
   readonly onNotice?: (message: string) => void;
+  /** Called once checkpoint `checkpoint` is committed (durable: a crash from now on resumes after it), with the table's counters. */
+  readonly onCommit?: (checkpoint: number, metrics: Metrics) => void;
 }
 
 export interface JobResult {
@@ -232,6 +234,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     metrics.checkpoints = base.checkpoints + committedCount;
     pendingCommit = warehouse.commit(spec, files, { dataset: spec.name, checkpoint: id, position, metrics }).then(() => {
       lastCommitted = id;
+      o.onCommit?.(id, metrics);
       for (const f of [...files.rows, ...files.currentDeletes, ...files.currentRows, ...files.deadLetters]) removeQuietly(f);
       if (store !== null && manifest !== null) store.prune(id);
     });

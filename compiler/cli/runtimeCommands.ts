@@ -119,12 +119,19 @@ function workerOption(): { worker: { url: URL } } | Record<string, never> {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Progress on stderr: one rewritten line on a terminal, a line every 10 seconds otherwise. */
-function progressReporter(dataset: string): { onProgress: (p: Progress) => void; done: () => void } {
+/**
+ * Progress on stderr: one rewritten line on a terminal, a line every 10 seconds otherwise; and
+ * a line per committed checkpoint (what a restart would resume from).
+ */
+function progressReporter(dataset: string): { onProgress: (p: Progress) => void; onCommit: (checkpoint: number, m: Metrics) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let shown = false;
   let lastLine = 0;
   return {
+    onCommit(checkpoint, m) {
+      process.stderr.write(`${shown ? '\r\u001b[2K' : ''}lakec run: ${dataset}: checkpoint ${checkpoint} committed (${fmt(m.recordsIn)} lines in all)\n`);
+      shown = false;
+    },
     onProgress(p) {
       const now = Date.now();
       if (!tty && now - lastLine < 10_000) return;
@@ -200,6 +207,7 @@ export async function runCommand(path: string, flags: RunFlags): Promise<number>
       ...(every !== undefined ? { checkpoints: { events: every } } : {}),
       signal: stop.signal,
       onProgress: progress.onProgress,
+      onCommit: progress.onCommit,
       onNotice: (m) => process.stderr.write(`lakec run: ${m}\n`),
     });
     progress.done();

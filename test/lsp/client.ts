@@ -99,7 +99,7 @@ export class LspClient {
   }
 
   /** The next diagnostics published for a file that satisfy `accept` (the current ones if they already do). */
-  diagnosticsFor(path: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+  diagnosticsFor(path: string, accept: (p: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 90_000): Promise<Diagnostic[]> {
     const uri = uriOf(path);
     const now = this.diagnostics.get(uri);
     if (now !== undefined && accept(now)) return Promise.resolve(now.diagnostics);
