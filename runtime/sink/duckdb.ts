@@ -300,7 +300,7 @@ export class Warehouse {
         `CREATE TABLE ${n.history} (${all.join(', ')})`,
         `CREATE TABLE ${n.current} (${all.join(', ')})`,
         `CREATE VIEW ${n.view} AS SELECT * FROM ${n.history} UNION ALL SELECT * FROM ${n.current}`,
-        // "As known at system time s, as true at valid time v" (DESIGN.md section 2).
+        // "As known at system time s, as true at valid time v" (docs/language.md section 8).
         `CREATE MACRO ${n.asOf}(system_time, valid_time) AS TABLE SELECT * FROM ${n.view} WHERE ${SYSTEM_FROM} <= CAST(system_time AS TIMESTAMP) AND (${SYSTEM_TO} IS NULL OR CAST(system_time AS TIMESTAMP) < ${SYSTEM_TO}) AND ${ident(b.validFrom)} <= CAST(valid_time AS TIMESTAMP) AND (${ident(b.validTo)} IS NULL OR CAST(valid_time AS TIMESTAMP) < ${ident(b.validTo)})`,
         `CREATE MACRO ${n.knownAt}(system_time) AS TABLE SELECT * FROM ${n.view} WHERE ${SYSTEM_FROM} <= CAST(system_time AS TIMESTAMP) AND (${SYSTEM_TO} IS NULL OR CAST(system_time AS TIMESTAMP) < ${SYSTEM_TO})`,
       );
