@@ -43,7 +43,7 @@ describe('lakec run and lakec query', () => {
   it('fills the warehouse, resumes with the next file, and answers as-of queries', () => {
     const a = lakec(['run', spec, '--dataset', 'trades', '--events', day1, '--warehouse', warehouse]);
     expect(a.code, a.stderr).toBe(0);
-    expect(a.stdout).toMatch(/^trades: 3 lines read .*: 2 changed the table, 0 changed nothing, 0 duplicates, 1 dead letters, 0 blank lines skipped; 0 adjusted system times; /);
+    expect(a.stdout).toMatch(/^trades: 3 lines read .*: 2 changed the table, 0 changed nothing, 0 duplicates, 1 dead letters, 0 blank lines skipped; 0 adjusted system times, 0 late events; /);
     const again = lakec(['run', spec, '--dataset', 'trades', '--events', day1, '--warehouse', warehouse]);
     expect(again.stdout, 'the same file again: nothing new').toMatch(/^trades: 0 lines read/);
     const b = lakec(['run', spec, '--dataset', 'trades', '--events', day2, '--warehouse', warehouse]);

@@ -31,7 +31,7 @@ async function storedRows(warehouse: Warehouse, spec: DatasetSpec): Promise<Reco
 
 async function deadLetters(warehouse: Warehouse): Promise<{ event: number; reason: string }[]> {
   const r = await warehouse.query(warehouse.deadLettersSql('history'));
-  return r.rows.map(([reason, , position]) => ({ event: (JSON.parse(String(position)) as { index: number }).index + 1, reason: String(reason) }));
+  return r.rows.map(([reason, , position]) => ({ event: (position as { index: number }).index + 1, reason: String(reason) }));
 }
 
 /** The counts a vector states, from a run's metrics or from the vector. */
