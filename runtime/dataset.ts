@@ -51,7 +51,7 @@ export interface DatasetSpec {
     readonly validFrom: string;
     readonly validTo: string;
     readonly system: { readonly kind: 'column'; readonly column: string } | { readonly kind: 'ingestion' };
-    /** What a late event does (C-2); default `apply`. */
+    /** What a late event does; default `apply`. */
     readonly late?: 'apply' | 'dead_letter';
   };
 }

@@ -23,7 +23,7 @@ export interface Metrics {
   /** Events whose system time was raised to keep a key's history monotonic (rule 5). */
   adjustedSystemTimes: number;
   /**
-   * Late events (C-2): not recognized as duplicates, yet stated at or before a time their key's
+   * Late events: not recognized as duplicates, yet stated at or before a time their key's
    * dedup window has forgotten. Counted whatever the dataset's `late` policy does with them
    * (applied: also in changed or unchanged; dead-lettered: also in deadLetters).
    */

@@ -182,7 +182,7 @@ export class Partition {
     }
   }
 
-  /** A late event's log line (C-2), or only its count once the interval has logged enough. */
+  /** A late event's log line, or only its count once the interval has logged enough. */
   private logLate(late: LateEvent, position: Position): void {
     if (this.notices.length >= LATE_EVENTS_LOGGED) {
       this.lateNotLogged++;

@@ -19,11 +19,11 @@ export const DEFAULT_DEDUP_WINDOW = 32;
 export interface KeyStateOptions {
   /** Applied events remembered per key for rule 4; 0 turns duplicate detection off. */
   readonly dedupWindow?: number;
-  /** What a late event does (C-2, README.md "Late events"); default `apply`. */
+  /** What a late event does (README.md "Late events"); default `apply`. */
   readonly late?: LatePolicy;
 }
 
-/** nums[0]: the key's clock (rule 5); nums[1]: maxStated; nums[2]: forgottenStated (C-2). */
+/** nums[0]: the key's clock (rule 5); nums[1]: maxStated; nums[2]: forgottenStated. */
 const HEAD = 3;
 
 function isMillis(t: number): boolean {
@@ -58,7 +58,7 @@ function stage<P>(n: number, validFrom: number, validTo: number, systemFrom: num
 
 /**
  * The bi-temporal state of one key: its current rows plus what rules 4 and 5 and late events
- * (C-2) need.
+ * need.
  *
  * Closed rows are not kept: once its system_to is set a row never changes again (history is
  * append-only), so it goes to the sink in `ApplyResult.closed` and is forgotten. The state (a
@@ -100,7 +100,7 @@ export class BitemporalKeyState<P> {
     this.deadLetterLate = late === 'dead_letter';
     // clock: the system time of the last applied event (rule 5). maxStated: at least the
     // greatest stated time among remembered events, so a later one is new without a lookup.
-    // forgottenStated: the latest stated time the ring has overwritten (C-2).
+    // forgottenStated: the latest stated time the ring has overwritten.
     this.nums = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   }
 
@@ -166,7 +166,7 @@ export class BitemporalKeyState<P> {
   }
 
   /**
-   * The latest stated system time among the events the dedup window has forgotten (C-2), or
+   * The latest stated system time among the events the dedup window has forgotten, or
    * null: an event stated at or before it that is not recognized as a duplicate is late.
    */
   forgottenStated(): number | null {
@@ -188,7 +188,7 @@ export class BitemporalKeyState<P> {
   }
 
   /**
-   * Applies one event (DESIGN.md section 2, rules 1-6, and late events, C-2). Pass `out` to
+   * Applies one event (DESIGN.md section 2, rules 1-6, and late events). Pass `out` to
    * reuse one result object across calls in a hot loop; it is reset first. Never throws on a
    * bad event: it comes back with `rejected` set and the state unchanged.
    */
@@ -211,7 +211,7 @@ export class BitemporalKeyState<P> {
       out.duplicate = true;
       return out;
     }
-    // C-2: the window cannot tell whether an event stated at or before a forgotten one is a
+    // Late events: the window cannot tell whether an event stated at or before a forgotten one is a
     // redelivery of it.
     if (stated <= nums[2]!) {
       out.late = true;
@@ -379,7 +379,7 @@ export class BitemporalKeyState<P> {
     } else {
       slot = this.ringNext;
       this.ringNext = slot + 1 === this.window ? 0 : slot + 1;
-      // C-2: the overwritten event is forgotten; remember how late a forgotten one was.
+      // Late events: the overwritten event is forgotten; remember how late a forgotten one was.
       const evicted = nums[HEAD + 3 * slot + 2]!;
       if (evicted > nums[2]!) nums[2] = evicted;
     }
@@ -465,7 +465,7 @@ export class BitemporalKeyState<P> {
   /**
    * Rebuilds a state from `toSnapshot()` output (possibly through JSON). With a smaller
    * `dedupWindow` than the snapshot was taken with, the oldest remembered events are dropped,
-   * and so forgotten (C-2): the latest of their stated times counts as forgotten.
+   * and so forgotten: the latest of their stated times counts as forgotten.
    */
   static fromSnapshot<P>(snapshot: KeyStateSnapshot<P>, options: KeyStateOptions = {}): BitemporalKeyState<P> {
     const state = new BitemporalKeyState<P>(options);

@@ -30,7 +30,7 @@ export interface TableMetrics {
   /** Rejected events: bad ones (rule 6) and, under `late = dead_letter`, late ones. */
   rejected: number;
   adjustedSystemTimes: number;
-  /** Late events (C-2), applied or rejected as the policy says. */
+  /** Late events, applied or rejected as the policy says. */
   lateEvents: number;
 }
 

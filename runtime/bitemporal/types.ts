@@ -12,7 +12,7 @@ export const OPEN = Number.POSITIVE_INFINITY;
 export type Op = 'put' | 'delete';
 
 /**
- * What a key does with a late event (C-2, README.md "Late events"): an event that is not
+ * What a key does with a late event (README.md "Late events"): an event that is not
  * recognized as a duplicate although it states a system time at or before the latest stated
  * time the key's dedup window has forgotten, so the window cannot tell whether it is a
  * redelivery. `apply` (the default) applies it like any event and counts it; `dead_letter`
@@ -79,7 +79,7 @@ export const BadEventReason = {
   invalidValidTo: 'valid_to is not a millisecond timestamp',
   invalidSystemTime: 'system time is not a millisecond timestamp',
   unknownOp: 'op is neither put nor delete',
-  /** A late event under `late = dead_letter` (C-2). */
+  /** A late event under `late = dead_letter`. */
   late: 'late',
 } as const;
 export type BadEventReason = (typeof BadEventReason)[keyof typeof BadEventReason];
@@ -188,7 +188,7 @@ export class ApplyResult<P> {
   /** Rule 4: the event was already applied; nothing changed. */
   duplicate = false;
   /**
-   * C-2: the event was late (not a duplicate, but stated at or before the latest stated time
+   * Late events: the event was late (not a duplicate, but stated at or before the latest stated time
    * the key has forgotten). Set whether it was applied (`late = apply`) or rejected.
    */
   late = false;
@@ -247,8 +247,8 @@ export interface KeyStateSnapshot<P> {
    */
   latestSystemTime: number | null;
   /**
-   * The latest stated system time among the events the key's dedup window has forgotten
-   * (C-2); null while it has forgotten none.
+   * The latest stated system time among the events the key's dedup window has forgotten (see
+   * README.md "Late events"); null while it has forgotten none.
    */
   forgottenStated: number | null;
   /** Current rows, sorted by validFrom, pairwise disjoint. */

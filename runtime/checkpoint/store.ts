@@ -17,8 +17,8 @@ import { forEachLine, publishDir, removeQuietly, writeDurably, writeFileAtomic }
  * The layout and meaning of the state files (operators/bitemporal.ts and operators/current.ts
  * `StateLine`): since format 2 a remembered payload key is a csv.ts template prefix, since 3 an
  * event that opened a current row is written as the row's index, since 4 a key's time is its
- * clock (the time of its last applied event, not of its last row change: rule 5, C-1) and a
- * line may end with the latest stated time the key has forgotten (late events, C-2). A chain in
+ * clock (the time of its last applied event, not of its last row change: rule 5) and a
+ * line may end with the latest stated time the key has forgotten (late events). A chain in
  * another format is not restored (job.ts says why, from `STATE_FORMAT_CHANGES`).
  */
 export const STATE_FORMAT = 4;

@@ -1,13 +1,13 @@
 /**
  * The current-state core: what a dataset with a `key` and no `bitemporal` block keeps per key
- * (contract C-3, docs/language.md "key"). One row per key, upserted in arrival order: a put
+ * (docs/language.md "key"). One row per key, upserted in arrival order: a put
  * replaces the key's row, a delete removes it. An event equal to one of the key's last
  * `dedupWindow` applied events (same op, same payload) is a redelivery: a duplicate, counted,
  * changing nothing. Plain synchronous TypeScript with no I/O, like the bi-temporal core; the
  * operator (operators/current.ts) holds one `CurrentKeyState` per key, and `CurrentTable` is
  * the whole table in memory for tests and the shared vectors (test/vectors/current).
  *
- * There is no time axis here, so nothing is "late" (C-2 needs a stated time): a redelivery
+ * There is no time axis here, so nothing is "late" (late events need a stated time): a redelivery
  * older than the window is applied again, and if the key's row changed since, it goes back to
  * the redelivered value. docs/runtime.md ("Current-state tables") says what that means and how
  * to avoid it.

@@ -95,7 +95,7 @@ export interface OperatorOptions {
   readonly late?: LatePolicy;
 }
 
-/** A late event (C-2) as the operator saw it, for the partition's log. */
+/** A late event as the operator saw it, for the partition's log. */
 export interface LateEvent {
   readonly key: string;
   /** The system time the event states. */

@@ -1,5 +1,5 @@
 /**
- * The keyed current-state operator: a dataset with a `key` and no `bitemporal` block (C-3). It
+ * The keyed current-state operator: a dataset with a `key` and no `bitemporal` block. It
  * keeps one `CurrentKeyState` per key (current/state.ts: the key's row and its last applied
  * events), and at each checkpoint writes the table the difference with what the warehouse holds,
  * as the bi-temporal operator writes its current rows: for each key changed in the interval,

@@ -60,7 +60,7 @@ describe('the lake model', () => {
     expect(m.streams[0]?.readers).toEqual(['trade_events_raw', 'trades']);
   });
 
-  it('names each dataset\'s mode and gives keyed ones their dedup window and late policy (C-2, C-3)', () => {
+  it('names each dataset\'s mode and gives keyed ones their dedup window and late policy', () => {
     const m = compileAt('examples/audit-surveillance.lake').model!;
     const by = (name: string) => m.datasets.find((d) => d.name === name)!;
     // Defaults: a window of 32 and late = apply on the keyed datasets, nothing on the others.

@@ -1,5 +1,5 @@
 /**
- * Current-state tables (a `key` without `bitemporal`, C-3) through the whole runtime: the shared
+ * Current-state tables (a `key` without `bitemporal`) through the whole runtime: the shared
  * vectors of test/vectors/current as published JSON -> row mapping -> the current-state operator
  * -> the DuckDB table -> the rows read back, on one thread, on two partition workers, through
  * `lakec replay` as a process, and stopped after any event and resumed from the warehouse and
@@ -147,7 +147,7 @@ function coreRows(events: Event[], dedupWindow: number): { rows: Record<string, 
 }
 
 /**
- * An obviously right model of C-3: every applied event of a key in a list; an event equal to
+ * An obviously right model of current-state tables: every applied event of a key in a list; an event equal to
  * one of the last `window` of them is a duplicate; the row is the payload of the last applied
  * event when it is a put.
  */
@@ -167,7 +167,7 @@ function modelRows(events: Event[], window: number): Record<string, unknown>[] {
 }
 
 describe('current-state tables on random event sequences', () => {
-  it('the core keeps the rows of a naive model of C-3', () => {
+  it('the core keeps the rows of a naive model of current-state tables', () => {
     fc.assert(
       fc.property(sequence, fc.constantFrom(0, 1, 2, 32), (events, window) => {
         expect(coreRows(events, window).rows).toEqual(modelRows(events, window));

@@ -1,5 +1,5 @@
 /**
- * Late events (C-2) as a user of the runtime sees them: the `lateEvents` metric, the log lines
+ * Late events as a user of the runtime sees them: the `lateEvents` metric, the log lines
  * (each late event with its key, times and position, at most ten per partition and checkpoint
  * interval, then a count, so a flood of them never floods the log), and under
  * `late = dead_letter` dead letters with the reason `late` and the raw event.

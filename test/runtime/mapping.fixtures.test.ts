@@ -1,5 +1,5 @@
 /**
- * The shared mapping fixtures (test/vectors/mapping, contract C-5): good and bad raw events per
+ * The shared mapping fixtures (test/vectors/mapping): good and bad raw events per
  * column type, JSON path, check and bi-temporal field, with the expected row or dead-letter
  * reason. The TypeScript mapper must give exactly these outcomes; the Java job's mapper is
  * tested on the same files (runtime/java, lakec.runtime.mapping.FixturesTest).

@@ -102,7 +102,7 @@ function published(e: Event): Record<string, unknown> {
   };
 }
 
-/** The same dataset with a window of 2 and late events dead-lettered (C-2). */
+/** The same dataset with a window of 2 and late events dead-lettered. */
 const lateSpec = specOf(
   `${specHeader}dataset history in curated {
   from stream events

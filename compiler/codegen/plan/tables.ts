@@ -131,7 +131,7 @@ export function icebergSchema(d: DatasetModel): { fields: unknown[]; identifierF
 }
 
 /**
- * Iceberg identifier fields: the upsert key (contract C-3). A bi-temporal table upserts on
+ * Iceberg identifier fields: the upsert key. A bi-temporal table upserts on
  * (key, valid_from, system_from); a current-state table (a key without `bitemporal`) on its key;
  * an append-only table declares none (every event is a new row); an external table with a key
  * declares it for the tools that load it.

@@ -104,7 +104,7 @@ const id = (r: { validFrom: number; systemFrom: number }): string => `${r.validF
 class CheckedRun {
   readonly systemTimes = new Set<number>([0]);
   /**
-   * Each key's clock as rule 5 defines it (C-1), kept here from the results rather than read
+   * Each key's clock as rule 5 defines it, kept here from the results rather than read
    * from the core: the time the key's last applied event was applied at, changed rows or not.
    */
   readonly clocks = new Map<string, number>();
@@ -306,7 +306,7 @@ describe('bi-temporal core properties', () => {
     );
   }, TIMEOUT);
 
-  // ---- late events (C-2) ----------------------------------------------------------------------
+  // ---- late events ----------------------------------------------------------------------
 
   it('takes a redelivery for late once the key has applied dedupWindow newer events', () => {
     fc.assert(

@@ -28,7 +28,7 @@ interface KeyModel {
   latest: number;
   /** Remembered applied events, oldest first (at most `dedupWindow`), with their stated times. */
   applied: { fingerprint: string; stated: number }[];
-  /** The latest stated time of an event pushed out of `applied` (C-2). */
+  /** The latest stated time of an event pushed out of `applied`. */
   forgotten: number;
 }
 
@@ -39,7 +39,7 @@ export class ReferenceModel {
    * @param grid valid instants 0..grid-1 are modelled; every finite valid time must be < grid,
    *   and instants from the largest finite time on all behave alike.
    * @param dedupWindow how many applied events per key count for rule 4 (Infinity = all).
-   * @param late what a late event does (C-2).
+   * @param late what a late event does.
    */
   constructor(
     readonly grid: number,

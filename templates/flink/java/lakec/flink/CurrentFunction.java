@@ -21,9 +21,9 @@ import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
 /**
- * A current-state table (a key without {@code bitemporal}, contract C-3): one row per key, upserted
- * by key in arrival order, removed by {@code "op": "delete"}; an exact redelivery of one of the
- * key's last events is a duplicate. One packed value per key.
+ * A current-state table (a key without {@code bitemporal}): one row per key, upserted by key in
+ * arrival order, removed by {@code "op": "delete"}; an exact redelivery of one of the key's last
+ * events is a duplicate. One packed value per key.
  */
 public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, RowData> {
   private static final long serialVersionUID = 1L;

@@ -18,7 +18,7 @@ public final class Metrics {
   /** Rule 5: system times raised to the key's clock plus 1 ms. */
   public static final String ADJUSTED_SYSTEM_TIMES = "AdjustedSystemTimes";
 
-  /** Contract C-2: events later than what the dedup window remembers. */
+  /** Late events: later than what the dedup window remembers. */
   public static final String LATE_EVENTS = "LateEvents";
 
   /** Rule 4: redeliveries recognized and skipped. */

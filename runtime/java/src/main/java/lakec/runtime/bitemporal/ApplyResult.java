@@ -31,9 +31,8 @@ public final class ApplyResult<P> {
   public boolean duplicate;
 
   /**
-   * Contract C-2: a late event (not a duplicate, stated at or before the newest stated time the
-   * key's window has forgotten); set whether it was applied or, under {@code dead_letter},
-   * rejected.
+   * A late event (not a duplicate, stated at or before the newest stated time the key's window has
+   * forgotten); set whether it was applied or, under {@code dead_letter}, rejected.
    */
   public boolean late;
 

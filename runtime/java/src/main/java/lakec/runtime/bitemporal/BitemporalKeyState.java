@@ -17,11 +17,11 @@ import java.util.Objects;
  *   <li>Rule 6 first: a bad event is rejected and changes nothing.
  *   <li>Rule 4: an event equal (op, valid interval, stated system time, payload) to one of the
  *       key's last {@code dedupWindow} applied events is a duplicate and changes nothing.
- *   <li>Contract C-2: an event stating a system time at or before the newest one the window has
+ *   <li>Late events: an event stating a system time at or before the newest one the window has
  *       forgotten is late: applied and flagged ({@link LatePolicy#APPLY}) or rejected with reason
  *       {@code late} ({@link LatePolicy#DEAD_LETTER}).
- *   <li>Rule 5 and contract C-1: a stated time behind the key's clock is raised to the clock plus 1
- *       ms; every applied event moves the clock to its (raised) time, changed rows or not.
+ *   <li>Rule 5: a stated time behind the key's clock is raised to the clock plus 1 ms; every
+ *       applied event moves the clock to its (raised) time, changed rows or not.
  *   <li>Rules 1 to 3 on the current rows overlapping the event's valid interval.
  * </ul>
  *
@@ -52,7 +52,7 @@ public final class BitemporalKeyState<P> {
   private int ringUsed;
   private int ringNext;
 
-  /** The key's clock (rule 5, C-1): the system time of the last applied event. */
+  /** The key's clock (rule 5): the system time of the last applied event. */
   private long clock = Times.NONE;
 
   /**
@@ -60,7 +60,7 @@ public final class BitemporalKeyState<P> {
    */
   private long maxStated = Times.NONE;
 
-  /** The newest stated time the window has forgotten (C-2). */
+  /** The newest stated time the window has forgotten. */
   private long forgottenStated = Times.NONE;
 
   private final ArrayList<Row<P>> next = new ArrayList<>();
@@ -119,7 +119,8 @@ public final class BitemporalKeyState<P> {
   }
 
   /**
-   * Applies one event (rules 1-6, C-1, C-2). Never throws on a bad event: it comes back rejected.
+   * Applies one event (rules 1-6 and late events). Never throws on a bad event: it comes back
+   * rejected.
    */
   public ApplyResult<P> apply(Event<P> event, ApplyResult<P> out) {
     out.reset();
@@ -139,7 +140,7 @@ public final class BitemporalKeyState<P> {
       out.duplicate = true;
       return out;
     }
-    // C-2: the window can no longer tell whether this is a redelivery of a forgotten event.
+    // Late events: the window can no longer tell whether this is a redelivery of a forgotten event.
     if (stated <= forgottenStated) {
       out.late = true;
       out.forgottenStated = forgottenStated;
@@ -207,7 +208,7 @@ public final class BitemporalKeyState<P> {
       rows.addAll(first, next);
     }
     next.clear();
-    // C-1: applied knowledge moves the clock, whether or not a row changed.
+    // Rule 5: applied knowledge moves the clock, whether or not a row changed.
     clock = t;
     return out;
   }
@@ -263,7 +264,7 @@ public final class BitemporalKeyState<P> {
     } else {
       slot = ringNext;
       ringNext = slot + 1 == window ? 0 : slot + 1;
-      // C-2: the evicted entry is forgotten; remember how late that was.
+      // Late events: the evicted entry is forgotten; remember how late that was.
       forgottenStated = Math.max(forgottenStated, ringTimes[3 * slot + 2]);
     }
     ringTimes[3 * slot] = vf;
@@ -306,7 +307,7 @@ public final class BitemporalKeyState<P> {
 
   /**
    * Rebuilds a state written by {@link #writeTo}. With a smaller window than it was written with,
-   * the oldest remembered events are dropped, and count as forgotten (C-2).
+   * the oldest remembered events are dropped, and count as forgotten.
    */
   public static <P> BitemporalKeyState<P> readFrom(
       DataInput in, PayloadCodec<P> codec, int dedupWindow, LatePolicy latePolicy)

@@ -8,9 +8,9 @@ import java.util.Objects;
 
 /**
  * The state of one key of a current-state table (a dataset with a {@code key} and no {@code
- * bitemporal} block, contract C-3): one row per key, upserted in arrival order; a delete removes
- * it. An exact redelivery (equal op and equal payload key to one of the key's last {@code
- * dedupWindow} applied events) is a duplicate and changes nothing.
+ * bitemporal} block): one row per key, upserted in arrival order; a delete removes it. An exact
+ * redelivery (equal op and equal payload key to one of the key's last {@code dedupWindow} applied
+ * events) is a duplicate and changes nothing.
  */
 public final class CurrentKeyState<P> {
   private static final int SNAPSHOT_FORMAT = 1;

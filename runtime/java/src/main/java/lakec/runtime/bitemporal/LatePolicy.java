@@ -3,7 +3,7 @@ package lakec.runtime.bitemporal;
 /**
  * What happens to a late event: one that is not recognized as a duplicate but states a system time
  * at or before the newest one the key's dedup window has forgotten, so the window can no longer
- * tell whether it is a redelivery (contract C-2, docs/runtime.md).
+ * tell whether it is a redelivery (docs/runtime.md, "Late events").
  */
 public enum LatePolicy {
   /** Applied like any event (rule 5 may raise it), remembered, counted and logged. The default. */

@@ -11,7 +11,7 @@ public final class Reasons {
   public static final String INVALID_SYSTEM_TIME = "system time is not a millisecond timestamp";
   public static final String UNKNOWN_OP = "op is neither put nor delete";
 
-  /** A late event under the {@code dead_letter} policy (contract C-2). */
+  /** A late event under the {@code dead_letter} policy. */
   public static final String LATE = "late";
 
   private Reasons() {}

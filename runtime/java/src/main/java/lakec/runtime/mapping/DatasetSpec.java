@@ -19,7 +19,7 @@ public final class DatasetSpec {
   public enum Mode {
     /** Full history (DESIGN.md section 2). */
     BITEMPORAL,
-    /** One row per key, upserted in arrival order (contract C-3). */
+    /** One row per key, upserted in arrival order. */
     CURRENT,
     /** Every event becomes one row. */
     APPEND

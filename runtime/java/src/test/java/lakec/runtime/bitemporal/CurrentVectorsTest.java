@@ -15,9 +15,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shared current-state vectors (test/vectors/current, contract C-3), read from the files: one
- * row per key, upserted in arrival order, deleted by a delete, redeliveries within the window
- * recognized. Exactly the expected rows, duplicates and unchanged events.
+ * The shared current-state vectors (test/vectors/current), read from the files: one row per key,
+ * upserted in arrival order, deleted by a delete, redeliveries within the window recognized.
+ * Exactly the expected rows, duplicates and unchanged events.
  */
 class CurrentVectorsTest {
   @SuppressWarnings("unchecked")

@@ -15,9 +15,9 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract C-2 (late events) and C-3 (current-state keys) on small windows. The shared vectors
- * cover the same rules once they carry late-event cases; these pin the Java side's mechanics:
- * eviction, the forgotten time through a snapshot, both policies, and redeliveries by key.
+ * Late events and current-state keys on small windows. The shared vectors cover the same rules once
+ * they carry late-event cases; these pin the Java side's mechanics: eviction, the forgotten time
+ * through a snapshot, both policies, and redeliveries by key.
  */
 class LateAndCurrentTest {
   static final PayloadCodec<String> STRINGS =

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shared mapping fixtures (test/vectors/mapping, contract C-5), read from the files: the Java
- * mapper must accept and reject exactly the events the TypeScript mapper does, with the same
- * reasons and the same row values (test/runtime/mapping.fixtures.test.ts runs the same files). A
- * malformed event's reason is compared up to the parser's own words.
+ * The shared mapping fixtures (test/vectors/mapping), read from the files: the Java mapper must
+ * accept and reject exactly the events the TypeScript mapper does, with the same reasons and the
+ * same row values (test/runtime/mapping.fixtures.test.ts runs the same files). A malformed event's
+ * reason is compared up to the parser's own words.
  */
 class FixturesTest {
   static Map<String, Object> outcome(Object result, boolean bitemporal) throws Json.ParseException {
