@@ -1,11 +1,11 @@
 /** The commands of `lakec`; each parses its flags and calls the compiler core. */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { allCodes } from '../diagnostics/codes.ts';
-import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
+import { compareDiagnostics, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { renderText, summary, toJson } from '../diagnostics/render.ts';
-import { compile, type Compilation } from '../driver/compile.ts';
-import { loadSources } from '../driver/sources.ts';
+import { compileLake, type Compilation } from '../driver/compile.ts';
+import { findLakes, lakeFileNames, parseOnce, type LakeFiles } from '../driver/sources.ts';
 import { firstDifference } from '../syntax/formatDiff.ts';
 import { formatSource } from '../syntax/printer.ts';
 import type { SourceFile } from '../syntax/source.ts';
@@ -21,11 +21,48 @@ export interface Command {
 
 const formatFlag = (choices: string[], description: string): FlagSpec => ({ name: 'format', short: 'f', value: true, choices, description });
 
-/** Loads and compiles PATH; diagnostics of loading become the compilation's diagnostics. */
-export function compilePath(path: string): Compilation | { diagnostics: Diagnostic[]; sources: SourceFile[] } {
-  const loaded = loadSources(path);
-  if (loaded.diagnostics.length > 0) return { diagnostics: loaded.diagnostics, sources: [] };
-  return compile(loaded.files);
+export interface Checked {
+  readonly compilations: readonly Compilation[];
+  /** Each compilation's lake: its folder, or its file. */
+  readonly lakes: readonly LakeFiles[];
+  /** Every diagnostic of every lake, sorted. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly sources: readonly SourceFile[];
+  /** PATH could not be read (its LAKE0004 is in `diagnostics`). */
+  readonly unreadable: boolean;
+}
+
+/** Finds the lakes PATH names (driver/sources.ts, shared with the language server) and compiles each. */
+export function checkPath(path: string): Checked {
+  const parse = parseOnce();
+  const found = findLakes(path, parse);
+  if (found.diagnostics.length > 0) return { compilations: [], lakes: [], diagnostics: found.diagnostics, sources: [], unreadable: true };
+  const compilations = found.lakes.map((l) => compileLake(l, { parse }));
+  return {
+    compilations,
+    lakes: found.lakes,
+    diagnostics: compilations.flatMap((c) => c.diagnostics).sort(compareDiagnostics),
+    sources: compilations.flatMap((c) => c.sources),
+    unreadable: false,
+  };
+}
+
+/**
+ * The one lake PATH names, compiled; diagnostics of loading become the compilation's diagnostics.
+ * A folder that holds several lakes is a usage error that names them.
+ */
+export function compilePath(path: string, command: string): Compilation | { diagnostics: Diagnostic[]; sources: SourceFile[] } {
+  const parse = parseOnce();
+  const found = findLakes(path, parse);
+  if (found.diagnostics.length > 0) return { diagnostics: found.diagnostics, sources: [] };
+  if (found.lakes.length > 1) throw new UsageError(severalLakes(path, found.lakes, command));
+  return compileLake(found.lakes[0]!, { parse });
+}
+
+function severalLakes(path: string, lakes: readonly LakeFiles[], command: string): string {
+  const names = lakes.map((l) => basename(l.root));
+  const shown = names.length <= 6 ? names.join(', ') : `${names.slice(0, 6).join(', ')} and ${names.length - 6} more`;
+  return `'${path}' holds ${lakes.length} lakes, one per file (${shown}), and ${command} takes one: name its file, for instance ${lakes[0]!.root}`;
 }
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: readonly SourceFile[], format: string, stream: NodeJS.WriteStream): void {
@@ -52,7 +89,10 @@ const checkFlags: FlagSpec[] = [
 const check: Command = {
   summary: 'check a spec and report diagnostics',
   help: () => helpText('lakec check PATH [--format text|json] [--emit-model [--format json|yaml]]',
-    'Checks PATH (a .lake file, or a folder whose .lake files form one lake) and prints its diagnostics.\nExit code: 0 no errors (warnings allowed), 1 errors, 2 usage error.', checkFlags),
+    'Checks PATH and prints its diagnostics. PATH is a folder, whose .lake files form one lake when they\n' +
+    'declare one lake between them (otherwise each file is a lake of its own), or a .lake file, which is\n' +
+    'checked with the lake it belongs to (docs/language.md, section 1).\n' +
+    'Exit code: 0 no errors (warnings allowed), 1 errors, 2 usage error.', checkFlags),
   async run(argv) {
     const { positionals, flags } = parseArgs(argv, checkFlags);
     const path = onePath(positionals, 'check');
@@ -60,29 +100,38 @@ const check: Command = {
     const format = (flags.get('format') as string | undefined) ?? (emit ? 'json' : 'text');
     if (!emit && format === 'yaml') throw new UsageError("--format yaml applies to --emit-model; diagnostics are text or json");
     if (emit && format === 'text') throw new UsageError('--emit-model prints json or yaml');
-    const result = compilePath(path);
-    const unreadable = result.sources.length === 0;
+    const result = checkPath(path);
     if (emit) {
+      if (result.lakes.length > 1) throw new UsageError(severalLakes(path, result.lakes, 'check --emit-model'));
       printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
-      if ('model' in result && result.model !== undefined) {
+      const model = result.compilations[0]?.model;
+      if (model !== undefined) {
         if (format === 'yaml') {
           // yaml is CommonJS: bundled, its exports sit on `default`.
           const mod = await import('yaml');
           const stringify = mod.stringify ?? (mod as unknown as { default: typeof mod }).default.stringify;
-          process.stdout.write(stringify(result.model, { lineWidth: 0 }));
+          process.stdout.write(stringify(model, { lineWidth: 0 }));
         } else {
-          process.stdout.write(JSON.stringify(result.model, null, 2) + '\n');
+          process.stdout.write(JSON.stringify(model, null, 2) + '\n');
         }
       }
     } else {
       printDiagnostics(result.diagnostics, result.sources, format, process.stdout);
-      if (format === 'text' && result.diagnostics.length === 0) process.stdout.write(`${path}: no problems found\n`);
+      if (format === 'text' && result.diagnostics.length === 0) process.stdout.write(`${path}: no problems found${scope(path, result)}\n`);
     }
     // A path that cannot be read is a usage error (2), not an error in a spec (1).
-    if (unreadable) return 2;
+    if (result.unreadable) return 2;
     return hasErrors(result.diagnostics) ? 1 : 0;
   },
 };
+
+/** What was checked, when PATH alone does not say it: the folder a file's lake is, or a folder's several lakes. */
+function scope(path: string, result: Checked): string {
+  const [first] = result.lakes;
+  if (result.lakes.length > 1) return ` (${result.lakes.length} lakes, one per file)`;
+  if (first === undefined || first.kind !== 'folder' || first.root === path.replace(/(.)[\\/]+$/, '$1')) return '';
+  return ` (checked with the lake of its folder ${first.root}: ${first.files.length} files)`;
+}
 
 const explain: Command = {
   summary: 'explain a diagnostic code with an example',
@@ -120,7 +169,7 @@ const build: Command = {
     const path = onePath(positionals, 'build');
     const outDir = (flags.get('out') as string | undefined) ?? 'out';
     const format = (flags.get('format') as string | undefined) ?? 'text';
-    const result = compilePath(path);
+    const result = compilePath(path, 'build');
     if (result.sources.length === 0) {
       printDiagnostics(result.diagnostics, result.sources, format, process.stderr);
       return 2;
@@ -156,7 +205,7 @@ const fmtFlags: FlagSpec[] = [
   { name: 'stdout', description: 'print the formatted text of one file instead of rewriting it' },
 ];
 
-/** The .lake files PATH names: the file itself, or those of the folder. */
+/** The .lake files PATH names: the file itself, or those of the folder (the listing lakes are found in). */
 function lakeFiles(path: string): string[] {
   let isFolder: boolean;
   try {
@@ -165,7 +214,7 @@ function lakeFiles(path: string): string[] {
     throw new UsageError(`cannot find '${path}'`);
   }
   if (!isFolder) return [path];
-  const names = readdirSync(path).filter((n) => n.endsWith('.lake')).sort();
+  const names = lakeFileNames(path);
   if (names.length === 0) throw new UsageError(`the folder '${path}' holds no .lake files`);
   return names.map((n) => join(path, n));
 }
@@ -224,7 +273,7 @@ const lsp: Command = {
   summary: 'run the language server (LSP over stdio) for editors',
   help: () => helpText('lakec lsp [--stdio] [--debounce MS]',
     'Runs the Language Server Protocol server on stdin/stdout: diagnostics as you type (for the whole\n' +
-    'folder of each open .lake file), hover, completion, definition, references, rename, outline,\n' +
+    'lake of each open .lake file, found as lakec check finds it), hover, completion, definition, references, rename, outline,\n' +
     'folding, formatting and quick fixes. Editors start it; see docs/editors.md.', lspFlags),
   async run(argv) {
     const { positionals, flags } = parseArgs(argv, lspFlags);

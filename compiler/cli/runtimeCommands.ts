@@ -21,8 +21,8 @@ import { compilePath, printDiagnostics } from './commands.ts';
 export class CommandFailure extends Error {}
 
 /** The spec's model, or the exit code after printing why there is none. */
-export function loadModel(path: string): LakeModel | number {
-  const result = compilePath(path);
+export function loadModel(path: string, command: string): LakeModel | number {
+  const result = compilePath(path, command);
   if (result.sources.length === 0) {
     printDiagnostics(result.diagnostics, result.sources, 'text', process.stderr);
     return 2;
@@ -178,7 +178,7 @@ export interface RunFlags {
 }
 
 export async function runCommand(path: string, flags: RunFlags): Promise<number> {
-  const model = loadModel(path);
+  const model = loadModel(path, 'run');
   if (typeof model === 'number') return model;
   const spec = streamDataset(model, flags.dataset);
   const events = readableFile(flags.events, '--events');
@@ -244,7 +244,7 @@ function write(text: string): Promise<void> {
 }
 
 export async function replayCommand(path: string, flags: ReplayFlags): Promise<number> {
-  const model = loadModel(path);
+  const model = loadModel(path, 'replay');
   if (typeof model === 'number') return model;
   const spec = streamDataset(model, flags.dataset);
   const events = readableFile(flags.events, '--events');
@@ -304,7 +304,7 @@ export interface QueryFlags {
 }
 
 export async function queryCommand(path: string, sql: string, flags: QueryFlags): Promise<number> {
-  const model = loadModel(path);
+  const model = loadModel(path, 'query');
   if (typeof model === 'number') return model;
   const dir = warehouseDir(path, flags.warehouse);
   const file = join(dir, `${model.lake.name}.duckdb`);

@@ -35,6 +35,18 @@ export const phaseCodes: readonly CodeDoc[] = [
     example: 'lakec check specs/missing.lake',
   },
   {
+    code: 'LAKE0010', severity: 'warning', title: 'file outside any lake',
+    description:
+      'The `.lake` files of a folder form one lake when they declare one `lake` between them. When they declare ' +
+      'several (a folder of example lakes, a spec beside its draft copy `claims.v1.lake`), each file is a lake of ' +
+      'its own, and a file among them that declares no lake belongs to none: it is checked on its own, so the ' +
+      'zones, datasets and personas it names are unknown there. `lakec check`, `lakec build` and the editor find ' +
+      'files by the same rule. Put the file in a folder with the lake it belongs to, or move the other lakes ' +
+      '(and draft copies) out of its folder.',
+    example: 'claims/\n  claims.lake      // lake claims { ... }\n  claims.v1.lake   // a draft: lake claims { ... }\n  access.lake      // grants, no lake declaration',
+    fixed: 'claims/\n  claims.lake\n  access.lake\ndrafts/\n  claims.v1.lake',
+  },
+  {
     code: 'LAKE1008', severity: 'error', title: 'unknown attribute',
     description: 'A block holds an item its declaration does not take, usually a typo. The hint names the closest known item or lists the accepted ones.',
     example: 'zone raw {\n  layer     = raw\n  retension = 30 days\n}',

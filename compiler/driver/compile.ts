@@ -10,6 +10,7 @@ import type { BoundLake } from '../semantic/symbols.ts';
 import { parseFile, type ParsedFile } from '../syntax/parse.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import { validate } from '../validation/validate.ts';
+import type { LakeFiles } from './sources.ts';
 
 export interface Compilation {
   readonly sources: readonly SourceFile[];
@@ -30,12 +31,20 @@ export interface CompileOptions {
   readonly bind?: (files: readonly ParsedFile['ast'][], bag: DiagnosticBag) => BoundLake;
   /** Build the model when there are no errors (default true; the editor only needs diagnostics). */
   readonly model?: boolean;
+  /** Diagnostics found before parsing (how the lake's files were found), reported with the rest. */
+  readonly diagnostics?: readonly Diagnostic[];
+}
+
+/** Compiles one lake found by `findLakes` or `lakesOfFolder` (driver/sources.ts). */
+export function compileLake(lake: LakeFiles, options: CompileOptions = {}): Compilation {
+  return compile(lake.files, lake.diagnostics.length > 0 ? { ...options, diagnostics: [...(options.diagnostics ?? []), ...lake.diagnostics] } : options);
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions = {}): Compilation {
   const parse = options.parse ?? ((s: SourceFile) => parseFile(s.path, s.text));
   const parsed = sources.map(parse);
   const bag = new DiagnosticBag();
+  for (const d of options.diagnostics ?? []) bag.add(d);
   for (const p of parsed) for (const d of p.diagnostics) bag.add(d);
   let lake: BoundLake;
   try {

@@ -23,7 +23,7 @@ import { definition, locator, prepareRename, references, rename } from './naviga
 import { documentSymbols, foldingRanges } from './outline.ts';
 import { toOffset, uriToPath } from './positions.ts';
 import { legend, semanticTokens } from './semanticTokens.ts';
-import { Workspace, type LakeState } from './workspace.ts';
+import { Workspace, type FolderState, type LakeState } from './workspace.ts';
 
 export interface ServerOptions {
   /** Changes within this many milliseconds of the last check are gathered into the next one. */
@@ -84,15 +84,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }, wait));
   };
 
-  const publish = (state: LakeState): void => {
+  const publish = (state: FolderState): void => {
     const before = published.get(state.key);
     if (before?.generation === state.generation) return;
     const uris = new Set<string>();
-    for (const [path, diagnostics] of diagnosticsByFile(state)) {
-      const uri = ws.uriOf(path);
-      uris.add(uri);
-      const version = documents.get(uri)?.version;
-      void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
+    for (const lake of state.lakes) {
+      for (const [path, diagnostics] of diagnosticsByFile(lake)) {
+        const uri = ws.uriOf(path);
+        uris.add(uri);
+        const version = documents.get(uri)?.version;
+        void connection.sendDiagnostics({ uri, diagnostics, ...(version !== undefined ? { version } : {}) });
+      }
     }
     for (const uri of before?.uris ?? []) if (!uris.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     published.set(state.key, { generation: state.generation, uris });
@@ -156,10 +158,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const at = (uri: string, position?: { line: number; character: number }) => {
     const key = ws.keyOf(uri);
     if (documents.get(uri) === undefined && !ws.keys().includes(key)) return undefined;
-    const state = ws.current(key);
+    const state = ws.lakeOf(uri);
     const path = uriToPath(uri);
-    const file = state.files.get(path);
-    if (file === undefined) return undefined;
+    const file = state?.files.get(path);
+    if (state === undefined || file === undefined) return undefined;
     return { state, path, file, offset: position === undefined ? 0 : toOffset(file, position) };
   };
   const locate = (state: LakeState) => locator(state, (p) => ws.uriOf(p));
@@ -172,9 +174,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onCompletion(safe('completion', [], (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (doc === undefined) return [];
-    const key = ws.keyOf(doc.uri);
     // The names of the last check are good enough for completion, and asking costs nothing.
-    const lake = (ws.cached(key) ?? ws.current(key)).compilation.lake;
+    const lake = ws.lakeOf(doc.uri, true)?.compilation.lake;
     return complete(lake, doc.getText(), doc.offsetAt(p.position));
   }));
 

@@ -1,15 +1,18 @@
 /**
- * The lakes the editor has open. A lake is the folder of an open `.lake` document: every `.lake`
- * file in it, read from disk, except the open documents, whose unsaved text wins (an unsaved
- * buffer that is not a file is a lake of its own). Each lake keeps its last compilation; files
- * are reparsed only where they changed (incremental.ts) and the rest of the pipeline is the
- * CLI's `compile`, so the editor shows exactly what `lakec check` reports.
+ * The lakes the editor has open. The unit of work is a folder: the `.lake` files in the folder of
+ * an open document, read from disk, except the open documents, whose unsaved text wins (an
+ * unsaved buffer that is not a file is a folder of its own). The folder's files are split into
+ * lakes by the CLI's own rule (driver/sources.ts: one lake when they declare at most one `lake`,
+ * otherwise one lake per file), and each lake that holds an open document is compiled with the
+ * CLI's `compile`; files are reparsed only where they changed (incremental.ts). So the editor
+ * shows exactly what `lakec check` reports for the same path.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { compile, type Compilation } from '../driver/compile.ts';
+import { compileLake, type Compilation } from '../driver/compile.ts';
+import { lakeFileNames, lakeHolding, lakesOfFolder } from '../driver/sources.ts';
 import type { ParsedFile } from '../syntax/parse.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import { bindCached } from './bindCache.ts';
@@ -17,10 +20,19 @@ import { reparse, type ParseState } from './incremental.ts';
 import { pathToUri, uriToPath } from './positions.ts';
 
 export interface LakeState {
-  /** The folder, or the URI of a document that is not a file. */
+  /** The lake's root: its folder, its one file, or the URI of a document that is not a file. */
   readonly key: string;
   readonly compilation: Compilation;
   readonly files: ReadonlyMap<string, SourceFile>;
+  /** Increases with every check. */
+  readonly generation: number;
+}
+
+/** One check of a folder: its lakes that hold an open document. */
+export interface FolderState {
+  /** The folder, or the URI of a document that is not a file. */
+  readonly key: string;
+  readonly lakes: readonly LakeState[];
   /** Increases with every check. */
   readonly generation: number;
 }
@@ -33,14 +45,14 @@ export interface CheckStats {
 export class Workspace {
   private readonly parseStates = new Map<string, ParseState>();
   private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
-  private readonly lakes = new Map<string, LakeState>();
+  private readonly folders = new Map<string, FolderState>();
   private readonly dirty = new Set<string>();
   private generation = 0;
   readonly stats: CheckStats = { fullParses: 0 };
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
-  /** The lake a document belongs to. */
+  /** The folder a document belongs to (the unit that is checked). */
   keyOf(uri: string): string {
     const path = uriToPath(uri);
     return path === uri ? uri : dirname(path);
@@ -65,45 +77,63 @@ export class Workspace {
     this.dirty.add(key);
   }
 
-  /** Keys of lakes that have been checked (or are waiting to be). */
+  /** Keys of folders that have been checked (or are waiting to be). */
   keys(): string[] {
-    return [...new Set([...this.lakes.keys(), ...this.dirty])];
+    return [...new Set([...this.folders.keys(), ...this.dirty])];
   }
 
-  forget(key: string): LakeState | undefined {
-    const state = this.lakes.get(key);
-    this.lakes.delete(key);
+  forget(key: string): FolderState | undefined {
+    const state = this.folders.get(key);
+    this.folders.delete(key);
     this.dirty.delete(key);
-    if (state !== undefined) for (const p of state.files.keys()) if (this.documentOf(p) === undefined) this.parseStates.delete(p);
+    for (const lake of state?.lakes ?? []) for (const p of lake.files.keys()) if (this.documentOf(p) === undefined) this.parseStates.delete(p);
     return state;
   }
 
-  /** The last compilation of the lake, without checking again (may lag the latest keystroke). */
-  cached(key: string): LakeState | undefined {
-    return this.lakes.get(key);
+  /** The last check of the folder, without checking again (may lag the latest keystroke). */
+  cached(key: string): FolderState | undefined {
+    return this.folders.get(key);
   }
 
-  /** The lake, checked again first if anything changed since its last check. */
-  current(key: string): LakeState {
-    const state = this.lakes.get(key);
+  /** The folder, checked again first if anything changed since its last check. */
+  current(key: string): FolderState {
+    const state = this.folders.get(key);
     if (state !== undefined && !this.dirty.has(key)) return state;
     return this.check(key);
   }
 
-  isDirty(key: string): boolean {
-    return this.dirty.has(key) || !this.lakes.has(key);
+  /** The checked lake that holds a document (`cached`: as of the last check, if there was one). */
+  lakeOf(uri: string, cached = false): LakeState | undefined {
+    const key = this.keyOf(uri);
+    const path = uriToPath(uri);
+    const last = cached ? this.folders.get(key)?.lakes.find((l) => l.files.has(path)) : undefined;
+    return last ?? this.current(key).lakes.find((l) => l.files.has(path));
   }
 
-  check(key: string): LakeState {
+  isDirty(key: string): boolean {
+    return this.dirty.has(key) || !this.folders.has(key);
+  }
+
+  check(key: string): FolderState {
     this.dirty.delete(key);
     const sources = this.sources(key);
-    const compilation = compile(sources, { parse: (s) => this.parse(s), bind: bindCached, model: false });
-    const state: LakeState = { key, compilation, files: new Map(sources.map((s) => [s.path, s])), generation: ++this.generation };
-    this.lakes.set(key, state);
+    const parse = (s: SourceFile): ParsedFile => this.parse(s);
+    const lakes = lakesOfFolder(key, sources, parse);
+    const open = this.documents.all().filter((d) => this.keyOf(d.uri) === key).map((d) => uriToPath(d.uri));
+    const wanted = lakes.filter((l) => open.some((p) => lakeHolding([l], p) !== undefined));
+    const generation = ++this.generation;
+    const checked = wanted.map((l): LakeState => ({
+      key: l.root,
+      compilation: compileLake(l, { parse, bind: bindCached, model: false }),
+      files: new Map(l.files.map((s) => [s.path, s])),
+      generation,
+    }));
+    const state: FolderState = { key, lakes: checked, generation };
+    this.folders.set(key, state);
     return state;
   }
 
-  /** The source files of a lake: the folder's `.lake` files, open documents first. */
+  /** The source files of a folder: its `.lake` files, with the open documents' text. */
   sources(key: string): SourceFile[] {
     const open = this.documents.all().filter((d) => this.keyOf(d.uri) === key);
     if (!isFolderKey(key)) {
@@ -113,7 +143,7 @@ export class Workspace {
     const byPath = new Map<string, SourceFile>();
     let names: string[] = [];
     try {
-      names = readdirSync(key).filter((n) => n.endsWith('.lake'));
+      names = lakeFileNames(key);
     } catch {
       // The folder is gone or unreadable: the open documents are the lake.
     }

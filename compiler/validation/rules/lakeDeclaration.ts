@@ -9,7 +9,8 @@ export const lakeDeclaration: Rule = {
     'A spec, in one file or spread over a folder, describes exactly one lake: the `lake` block names the lake, its region, ' +
     'owner and encryption, and its name prefixes every generated resource (the zone databases are `<lake>_<zone>`). ' +
     'A spec without a `lake` block is reported at the start of its first file; a second `lake` block is reported at its name, ' +
-    'with the file of the first one in the hint. To describe two lakes, write two specs.',
+    'with the file of the first one in the hint. To describe two lakes, write two specs: two files of one folder that each ' +
+    'declare a lake are two lakes, each checked on its own (see LAKE0010).',
   example: 'zone raw { layer = raw }\n\ndataset orders in raw { ... }',
   fixed: 'lake shop {\n  region = "us-east-1"\n}\n\nzone raw { layer = raw }\n\ndataset orders in raw { ... }',
   check({ lake, report, locate }) {
