@@ -47,6 +47,16 @@ export const phaseCodes: readonly CodeDoc[] = [
     fixed: 'claims/\n  claims.lake\n  access.lake\ndrafts/\n  claims.v1.lake',
   },
   {
+    code: 'LAKE0011', severity: 'error', title: 'file that is not UTF-8 text',
+    description:
+      'A spec is UTF-8 text (a byte order mark is allowed). A `.lake` file with a NUL byte (a binary file: an image, ' +
+      'an archive, a file saved as UTF-16) or with bytes that are not well-formed UTF-8 (a file saved as Latin-1 or ' +
+      'Windows-1252, where `é` is one byte) is reported once, with the byte offset of the first such byte, and read as ' +
+      'empty: the rest of its lake is still checked. Save the file as UTF-8, or move a file that is not a spec out of ' +
+      'the folder.',
+    example: 'lakec check claims/   // claims/logo.lake is a PNG image',
+  },
+  {
     code: 'LAKE1008', severity: 'error', title: 'unknown attribute',
     description: 'A block holds an item its declaration does not take, usually a typo. The hint names the closest known item or lists the accepted ones.',
     example: 'zone raw {\n  layer     = raw\n  retension = 30 days\n}',

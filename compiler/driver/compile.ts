@@ -37,7 +37,12 @@ export interface CompileOptions {
 
 /** Compiles one lake found by `findLakes` or `lakesOfFolder` (driver/sources.ts). */
 export function compileLake(lake: LakeFiles, options: CompileOptions = {}): Compilation {
-  return compile(lake.files, lake.diagnostics.length > 0 ? { ...options, diagnostics: [...(options.diagnostics ?? []), ...lake.diagnostics] } : options);
+  const withFound = lake.diagnostics.length > 0 ? { ...options, diagnostics: [...(options.diagnostics ?? []), ...lake.diagnostics] } : options;
+  // A file that is not text (LAKE0011) is no source, but stays among the lake's files for the
+  // diagnostic that names it.
+  const text = lake.files.filter((f) => f.problem === undefined);
+  if (text.length === lake.files.length) return compile(lake.files, withFound);
+  return { ...compile(text, withFound), sources: lake.files };
 }
 
 export function compile(sources: readonly SourceFile[], options: CompileOptions = {}): Compilation {

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { compileLake, type Compilation } from '../driver/compile.ts';
-import { lakeFileNames, lakeHolding, lakesOfFolder } from '../driver/sources.ts';
+import { decode, lakeFileNames, lakeHolding, lakesOfFolder, type LakeSource } from '../driver/sources.ts';
 import type { ParsedFile } from '../syntax/parse.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import { bindCached } from './bindCache.ts';
@@ -44,7 +44,7 @@ export interface CheckStats {
 
 export class Workspace {
   private readonly parseStates = new Map<string, ParseState>();
-  private readonly disk = new Map<string, { mtimeMs: number; size: number; text: string }>();
+  private readonly disk = new Map<string, { mtimeMs: number; size: number; file: LakeSource }>();
   private readonly folders = new Map<string, FolderState>();
   private readonly dirty = new Set<string>();
   private generation = 0;
@@ -134,13 +134,13 @@ export class Workspace {
   }
 
   /** The source files of a folder: its `.lake` files, with the open documents' text. */
-  sources(key: string): SourceFile[] {
+  sources(key: string): LakeSource[] {
     const open = this.documents.all().filter((d) => this.keyOf(d.uri) === key);
     if (!isFolderKey(key)) {
       // A document that is not a file: a lake of its own.
       return open.map((d) => ({ path: d.uri, text: d.getText() }));
     }
-    const byPath = new Map<string, SourceFile>();
+    const byPath = new Map<string, LakeSource>();
     let names: string[] = [];
     try {
       names = lakeFileNames(key);
@@ -149,25 +149,29 @@ export class Workspace {
     }
     for (const n of names) {
       const path = join(key, n);
-      const text = this.readDisk(path);
-      if (text !== undefined) byPath.set(path, { path, text });
+      const file = this.readDisk(path);
+      if (file !== undefined) byPath.set(path, file);
     }
     for (const d of open) {
       const path = uriToPath(d.uri);
-      byPath.set(path, { path, text: d.getText() });
+      const text = d.getText();
+      // The editor decoded the bytes of a file that is not text (NULs kept, bad bytes as U+FFFD):
+      // report it as lakec check does, from the bytes on disk.
+      const disk = /[\u0000\uFFFD]/.test(text) ? this.readDisk(path) : undefined;
+      byPath.set(path, disk?.problem !== undefined ? disk : { path, text });
     }
     return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  private readDisk(path: string): string | undefined {
+  private readDisk(path: string): LakeSource | undefined {
     try {
       const st = statSync(path);
       if (!st.isFile()) return undefined;
       const cached = this.disk.get(path);
-      if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.text;
-      const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, text });
-      return text;
+      if (cached !== undefined && cached.mtimeMs === st.mtimeMs && cached.size === st.size) return cached.file;
+      const file = decode(path, readFileSync(path));
+      this.disk.set(path, { mtimeMs: st.mtimeMs, size: st.size, file });
+      return file;
     } catch {
       this.disk.delete(path);
       return undefined;

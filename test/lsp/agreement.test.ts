@@ -119,6 +119,13 @@ describe('folders a team has on its first day', () => {
     for (const f of filesOf(dir)) expect(await expectAgreement(f)).toEqual(whole);
   }, 60_000);
 
+  it('a binary file in a lake folder: reported once, from its bytes on disk', async () => {
+    const dir = folder({ 'claims.lake': claims('analysts') });
+    writeFileSync(join(dir, 'logo.lake'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]));
+    const lines = await expectAgreement(join(dir, 'claims.lake'));
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['LAKE0011']);
+  }, 60_000);
+
   it('a fragment among several lakes: checked alone, with a diagnostic that says why', async () => {
     const dir = folder({
       'claims.lake': claims('analysts'),
