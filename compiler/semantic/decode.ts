@@ -77,8 +77,9 @@ export class BlockReader {
     const list = items.get(name);
     if (list === undefined) return undefined;
     for (const dup of list.slice(1)) {
+      // No position in the text: the editor keeps this diagnostic while edits elsewhere move it.
       this.bag.error(codes.duplicateAttribute, dup.name.span, `'${name}' is set more than once in this ${this.what}`,
-        `remove one of them; the first is at offset ${list[0]!.name.span.start}`);
+        `remove one of them: only the first '${name}' counts`);
     }
     this.seen.set(name, list[0]!);
     return list[0];
