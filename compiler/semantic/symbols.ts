@@ -252,6 +252,15 @@ export interface BoundLake {
   readonly references: readonly Reference[];
 }
 
+const columnIndexCache = new WeakMap<DatasetSymbol, Map<string, ColumnSymbol>>();
+
+/** Column lookup by name in constant time (the first declaration of a name wins). */
 export function columnOf(dataset: DatasetSymbol, name: string): ColumnSymbol | undefined {
-  return dataset.columns.find((c) => c.name === name);
+  let index = columnIndexCache.get(dataset);
+  if (index === undefined) {
+    index = new Map();
+    for (const c of dataset.columns) if (!index.has(c.name)) index.set(c.name, c);
+    columnIndexCache.set(dataset, index);
+  }
+  return index.get(name);
 }

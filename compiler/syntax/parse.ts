@@ -19,21 +19,37 @@ export function parseFile(path: string, text: string): ParsedFile {
   };
 }
 
-/** The `///` lines directly above `offset` (only blank space between), joined; undefined if none. */
-export function docCommentBefore(text: string, offset: number): string | undefined {
+/**
+ * The `///` comment lines directly above `offset` (only blank space between), top to bottom,
+ * each without its `///`; none when the text before `offset` on its line is not blank.
+ */
+export function docLinesBefore(text: string, offset: number): string[] {
   const lines: string[] = [];
-  let end = text.lastIndexOf('\n', offset - 1);
-  // The declaration's own line must have nothing but indentation before it.
-  if (text.slice(end + 1, offset).trim() !== '') return undefined;
+  // The declaration's own line must have nothing but indentation before it. Looked at from the
+  // offset backwards, so that each of the many columns on one long line costs only its indentation.
+  let end = offset - 1;
+  while (end >= 0 && isBlank(text.charCodeAt(end))) end--;
+  if (end >= 0 && text.charCodeAt(end) !== 10) return lines;
   while (end > 0) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
     const line = text.slice(start, end).trim();
     if (!line.startsWith('///')) break;
-    lines.unshift(line.slice(3).replace(/^ /, ''));
+    lines.unshift(line.slice(3));
     end = start - 1;
   }
+  return lines;
+}
+
+/** The `///` lines directly above `offset`, joined; undefined if none. */
+export function docCommentBefore(text: string, offset: number): string | undefined {
+  const lines = docLinesBefore(text, offset);
   if (lines.length === 0) return undefined;
-  return lines.join('\n').trim() || undefined;
+  return lines.map((l) => l.replace(/^ /, '')).join('\n').trim() || undefined;
+}
+
+/** Whitespace as `String.prototype.trim` sees it, other than a line feed. */
+function isBlank(c: number): boolean {
+  return c !== 10 && (c === 32 || c === 9 || c === 13 || (c > 10 && c < 13) || (c > 127 && /\s/.test(String.fromCharCode(c))));
 }
 
 export function attachDocs(decl: A.Declaration, text: string): A.Declaration {

@@ -17,7 +17,7 @@ import type { Diagnostic, Span } from '../diagnostics/diagnostic.ts';
 import type * as A from './ast.ts';
 import { layoutTable, type TableRow } from './formatColumns.ts';
 import { tokenize } from './lexer.ts';
-import { parseFile } from './parse.ts';
+import { docLinesBefore, parseFile } from './parse.ts';
 import { printExpr, quoteString } from './printExpr.ts';
 
 const INDENT = '  ';
@@ -287,7 +287,7 @@ class Printer {
    * kept apart by a blank line, so it does not become this line's description.
    */
   private keepDoc(line: Line, start: number): void {
-    const wanted = docLinesAbove(this.text, start);
+    const wanted = docLinesBefore(this.text, start).length;
     let run = 0;
     for (let i = this.lines.length - 1; i >= 0; i--) {
       const l = this.lines[i]!;
@@ -494,20 +494,6 @@ class Printer {
     }
     return { name: c.name.name, type, source, attributes, written };
   }
-}
-
-/** How many `///` lines stand right above `offset` (see docCommentBefore in parse.ts). */
-function docLinesAbove(text: string, offset: number): number {
-  let end = text.lastIndexOf('\n', offset - 1);
-  if (text.slice(end + 1, offset).trim() !== '') return 0;
-  let count = 0;
-  while (end > 0) {
-    const start = text.lastIndexOf('\n', end - 1) + 1;
-    if (!text.slice(start, end).trim().startsWith('///')) break;
-    count++;
-    end = start - 1;
-  }
-  return count;
 }
 
 /** Two grants, or two classifications, may follow each other without a blank line. */

@@ -4,7 +4,7 @@
  * number formatting for messages.
  */
 import type { Span } from '../diagnostics/diagnostic.ts';
-import type { BoundLake, ColumnSymbol, DatasetSymbol, Duration, LakeType } from '../semantic/symbols.ts';
+import { columnOf, type BoundLake, type ColumnSymbol, type DatasetSymbol, type Duration, type LakeType } from '../semantic/symbols.ts';
 
 /** The keyword at the start of an item's span: `sla` in `sla { ... }`. */
 export function keywordSpan(itemSpan: Span, keyword: string): Span {
@@ -55,18 +55,8 @@ export function isCurrentState(lake: BoundLake, ds: DatasetSymbol): boolean {
   return !writtenItems(lake, ds).has('bitemporal');
 }
 
-const columnIndexCache = new WeakMap<DatasetSymbol, Map<string, ColumnSymbol>>();
-
 /** Column lookup by name in constant time (the first declaration of a name wins). */
-export function columnNamed(dataset: DatasetSymbol, name: string): ColumnSymbol | undefined {
-  let index = columnIndexCache.get(dataset);
-  if (index === undefined) {
-    index = new Map();
-    for (const c of dataset.columns) if (!index.has(c.name)) index.set(c.name, c);
-    columnIndexCache.set(dataset, index);
-  }
-  return index.get(name);
-}
+export const columnNamed = columnOf;
 
 /** `timestamp` or `timestamptz`; an undecodable type counts as one (it is reported already). */
 export function isTimestampType(t: LakeType): boolean {

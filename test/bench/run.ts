@@ -10,7 +10,9 @@
  *         (b) Cold start: `node compiler/dist/lakec.js check examples/audit-surveillance.lake`
  *             spawned again and again, next to a bare `node -e 0` spawned the same way in the
  *             same run (the baseline: what any Node CLI pays before its first line runs).
- *         (c) A table of targets with PASS/MISS.
+ *         (c) Line length: a lake with a 40,000-column block checked written one item per line
+ *             and written on one line (test/bench/synthetic.ts wideSpec); the ratio of the two.
+ *         (d) A table of targets with PASS/MISS.
  *         BENCH_ITERATIONS, BENCH_SPAWNS and BENCH_DATASETS override the defaults.
  * lsp     the language server (test/bench/lsp.ts).
  * build   the generated project's build (test/bench/build.ts).
@@ -25,7 +27,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bundleForBench } from './bundle.ts';
 import { BenchUsageError, parseBenchArgs, USAGE, type BenchArgs } from './args.ts';
-import { syntheticSpec } from './synthetic.ts';
+import { syntheticSpec, wideSpec } from './synthetic.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -38,7 +40,7 @@ const iterations = envInt('BENCH_ITERATIONS', 15);
 const warmups = 5;
 const spawns = envInt('BENCH_SPAWNS', 10);
 
-const targets = { warmLinesPerSecond: 100_000, coldCheckMs: 300 };
+const targets = { warmLinesPerSecond: 100_000, coldCheckMs: 300, oneLineRatio: 1.5 };
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -174,13 +176,38 @@ async function frontEnd(): Promise<void> {
   console.log(`    CPU time of the child (${bareCpu.length} more spawns each): node -e 0 ${ms(median(bareCpu))}, lakec check ${ms(median(coldCpu))}, ratio ${(median(coldCpu) / median(bareCpu)).toFixed(2)}`);
   console.log('');
 
-  // ------------------------------------------------------------------ (c) targets
+  // ------------------------------------------------------------------ (c) line length
+
+  // The same 40,000-column lake on one line and on one item per line: checking must cost the
+  // same (it once looked back over the whole line for each column's doc comment).
+  const wide = wideSpec(40_000);
+  const checkMs = (t: string): number => {
+    const t0 = performance.now();
+    compile([{ path: 'wide.lake', text: t }]);
+    return performance.now() - t0;
+  };
+  checkMs(wide.oneLine);
+  const oneLine: number[] = [];
+  const manyLines: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    manyLines.push(checkMs(wide.manyLines));
+    oneLine.push(checkMs(wide.oneLine));
+  }
+  const lineRatio = median(oneLine) / median(manyLines);
+  console.log(`(c) line length: a lake with a 40,000-column block and a 20,000-column grant, 3 checks each, alternating`);
+  console.log(`    one item per line (${count(wide.manyLines.split('\n').length)} lines, ${count(wide.manyLines.length)} characters)  median ${ms(median(manyLines)).padStart(9)}`);
+  console.log(`    on one line (${count(wide.oneLine.length)} characters)${' '.repeat(Math.max(1, 31 - count(wide.oneLine.length).length))}median ${ms(median(oneLine)).padStart(9)}`);
+  console.log(`    ratio one line / many lines: ${lineRatio.toFixed(2)}`);
+  console.log('');
+
+  // ------------------------------------------------------------------ (d) targets
 
   const rows: [string, string, string, boolean][] = [
     ['warm parse+bind+validate', `>= ${count(targets.warmLinesPerSecond)} lines/s`, `${count(throughput)} lines/s`, throughput >= targets.warmLinesPerSecond],
     ['cold lakec check (median)', `< ${targets.coldCheckMs} ms`, ms(coldMedian), coldMedian < targets.coldCheckMs],
+    ['one line / many lines', `< ${targets.oneLineRatio}`, lineRatio.toFixed(2), lineRatio < targets.oneLineRatio],
   ];
-  console.log('(c) targets');
+  console.log('(d) targets');
   console.log(`    ${'measure'.padEnd(28)}${'target'.padEnd(22)}${'measured'.padEnd(20)}result`);
   for (const [name, target, measured, pass] of rows) console.log(`    ${name.padEnd(28)}${target.padEnd(22)}${measured.padEnd(20)}${pass ? 'PASS' : 'MISS'}`);
   if (loadavg()[0]! > cpus().length) console.log(`\n    note: the load average (${loadavg()[0]!.toFixed(2)}) exceeds the CPU count: timings are inflated`);

@@ -253,3 +253,56 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
 function pad(n: number): string {
   return String(n).padStart(4, '0');
 }
+
+// ---------------------------------------------------------------------------------------------
+// One spec, two layouts: one item per line, or everything on one line (the line-length benchmark
+// row and test/robustness/lineLength.test.ts).
+
+/** The parts of a small claims lake; each string is one item as written inside its block. */
+export interface SpecShape {
+  /** Entries in the lake's tags map. */
+  readonly tags: number;
+  readonly zoneItems: readonly string[];
+  /** Column definitions: `name TYPE [@label ...]`. */
+  readonly columns: readonly string[];
+  /** Items of the dataset other than its columns. */
+  readonly datasetItems: readonly string[];
+  /** The column list of a grant (empty: a whole-dataset grant). */
+  readonly grantColumns: readonly string[];
+  /** ` where ...`, or empty. */
+  readonly filter: string;
+}
+
+/** The spec of `shape`, one item per line and on one line (blocks as `{ a; b }`, declarations side by side). */
+export function layouts(s: SpecShape): { manyLines: string; oneLine: string } {
+  const tags = Array.from({ length: s.tags }, (_v, i) => `t${i}: "v${i}"`);
+  const decls: { head: string; items: string[]; columns?: readonly string[] }[] = [
+    { head: 'lake claims', items: ['region = "us-east-1"', ...(tags.length > 0 ? [`tags = { ${tags.join(', ')} }`] : [])] },
+    { head: 'zone curated', items: [...s.zoneItems] },
+    { head: 'classification pii', items: [] },
+    { head: 'dataset claims in curated', items: [...s.datasetItems], columns: s.columns },
+    { head: 'persona analysts', items: ['access = [athena, quicksight]', 'identity = sso_group "Analysts"'] },
+  ];
+  const grant = `grant select on claims${s.grantColumns.length > 0 ? ` (${s.grantColumns.join(', ')})` : ''} to analysts${s.filter}`;
+  const many = decls.map((d) => {
+    if (d.items.length === 0 && d.columns === undefined) return d.head;
+    const items = [...d.items.map((i) => `  ${i}`), ...(d.columns !== undefined ? [`  columns {\n${d.columns.map((c) => `    ${c}`).join('\n')}\n  }`] : [])];
+    return `${d.head} {\n${items.join('\n')}\n}`;
+  });
+  const one = decls.map((d) => {
+    if (d.items.length === 0 && d.columns === undefined) return d.head;
+    const items = [...d.items, ...(d.columns !== undefined ? [`columns { ${d.columns.join('; ')} }`] : [])];
+    return `${d.head} { ${items.join('; ')} }`;
+  });
+  return { manyLines: [...many, grant].join('\n\n') + '\n', oneLine: [...one, grant].join(' ') + '\n' };
+}
+
+/** A lake whose dataset has `columns` columns (two of them mistaken) and a grant listing every other one. */
+export function wideSpec(columns: number): { manyLines: string; oneLine: string } {
+  const cols = Array.from({ length: columns }, (_v, i) => (i === columns - 7 ? `c${i} strng` : i % 97 === 3 ? `c${i} string? @pii` : `c${i} string`));
+  cols.splice(columns >> 1, 0, `c${columns >> 1} long`);
+  return layouts({
+    tags: 200, zoneItems: ['layer = curated'], columns: cols, datasetItems: ['format = parquet'],
+    grantColumns: Array.from({ length: columns >> 1 }, (_v, i) => `c${2 * i}`), filter: " where c1 <> 'x'",
+  });
+}
