@@ -1,9 +1,9 @@
 /** The commands of `lakec`; each parses its flags and calls the compiler core. */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { allCodes } from '../diagnostics/codes.ts';
 import { compareDiagnostics, hasErrors, type Diagnostic } from '../diagnostics/diagnostic.ts';
-import { renderText, summary, toJson } from '../diagnostics/render.ts';
+import { counted, renderText, summary, toJson } from '../diagnostics/render.ts';
 import { compileLake, type Compilation } from '../driver/compile.ts';
 import { findLakes, lakeFileNames, parseOnce, type LakeFiles } from '../driver/sources.ts';
 import { firstDifference } from '../syntax/formatDiff.ts';
@@ -143,7 +143,12 @@ const explain: Command = {
       for (const c of codes) process.stdout.write(`${c.code}  ${c.severity.padEnd(7)}  ${c.title}\n`);
       return 0;
     }
-    const wanted = onePath(positionals, 'explain').toUpperCase();
+    if (positionals.length !== 1) {
+      throw new UsageError(positionals.length === 0
+        ? "explain needs a diagnostic code, for instance lakec explain LAKE1003 ('lakec explain --list' lists them)"
+        : `explain takes one diagnostic code, got ${positionals.length}`);
+    }
+    const wanted = positionals[0]!.toUpperCase();
     const doc = codes.find((c) => c.code === wanted || c.code === `LAKE${wanted.padStart(4, '0')}`);
     if (doc === undefined) throw new UsageError(`no diagnostic code '${wanted}' (see 'lakec explain --list')`);
     const indent = (s: string): string => s.split('\n').map((l) => `    ${l}`).join('\n');
@@ -168,6 +173,8 @@ const build: Command = {
     const { positionals, flags } = parseArgs(argv, buildFlags);
     const path = onePath(positionals, 'build');
     const outDir = (flags.get('out') as string | undefined) ?? 'out';
+    const notFolder = fileOnTheWay(outDir);
+    if (notFolder !== undefined) throw new UsageError(`-o ${outDir}: '${notFolder}' is a file, not a folder; give the folder to write the project to (it is created when missing)`);
     const format = (flags.get('format') as string | undefined) ?? 'text';
     const result = compilePath(path, 'build');
     if (result.sources.length === 0) {
@@ -193,12 +200,38 @@ const build: Command = {
       process.stdout.write(`${outDir} differs from what lakec build would generate:\n${stale.map((s) => `  ${s}`).join('\n')}\n`);
       return 1;
     }
-    apply(outDir, files, p);
-    const n = (k: number, w: string): string => `${k} ${w}`;
-    process.stdout.write(`${outDir}: ${n(p.write.length, 'written')}, ${n(p.create.length, 'created')}, ${n(p.remove.length, 'removed')}, ${n(p.unchanged.length, 'unchanged')}\n`);
+    try {
+      apply(outDir, files, p);
+    } catch (e) {
+      process.stderr.write(`lakec build: cannot write ${outDir}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
+    // Generated files are rewritten when they differ; files a user owns are created once, never overwritten.
+    const parts = [`${counted(p.write.length, 'generated file')} written`];
+    if (p.create.length > 0) parts.push(`${counted(p.create.length, 'file')} created for you to edit (lakec never overwrites them)`);
+    if (p.remove.length > 0) parts.push(`${counted(p.remove.length, 'obsolete file')} removed`);
+    if (p.unchanged.length > 0) parts.push(`${p.unchanged.length.toLocaleString('en-US')} unchanged`);
+    process.stdout.write(`${outDir}: ${parts.join(', ')}\n`);
     return 0;
   },
 };
+
+/** The first of `dir` and its parents that exists and is not a folder (so `dir` cannot be created or written). */
+function fileOnTheWay(dir: string): string | undefined {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      return statSync(d).isDirectory() ? undefined : d === resolve(dir) ? dir : relativeOrAbsolute(dir, d);
+    } catch {
+      // Missing: mkdir creates it; look at its parent.
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** `d` (a parent of `dir`) spelled as the user would: relative when `dir` was. */
+function relativeOrAbsolute(dir: string, d: string): string {
+  return isAbsolute(dir) ? d : relative(process.cwd(), d) || '.';
+}
 
 const fmtFlags: FlagSpec[] = [
   { name: 'check', description: 'write nothing; list the files that are not formatted (exit 1 if any)' },

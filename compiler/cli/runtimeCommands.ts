@@ -11,6 +11,7 @@ import type { DatasetSpec } from '../../runtime/dataset.ts';
 import type { Progress } from '../../runtime/job.ts';
 import type { Metrics } from '../../runtime/metrics.ts';
 import type { Warehouse } from '../../runtime/sink/duckdb.ts';
+import { counted } from '../diagnostics/render.ts';
 import { closest } from '../diagnostics/suggest.ts';
 import type { LakeModel } from '../model/model.ts';
 import { datasetSpec, streamDatasets } from '../codegen/processors/spec.ts';
@@ -137,7 +138,7 @@ function progressReporter(dataset: string): { onProgress: (p: Progress) => void;
       if (!tty && now - lastLine < 10_000) return;
       lastLine = now;
       const pct = p.bytes !== undefined && p.bytes.total > 0 ? ` (${((100 * p.bytes.read) / p.bytes.total).toFixed(0)}%)` : '';
-      const line = `${dataset}: ${fmt(p.recordsIn)} lines${pct}, ${fmt(p.recordsIn / (p.elapsedMs / 1000))} lines/s, ${fmt(p.metrics.deadLetters)} dead letters`;
+      const line = `${dataset}: ${counted(p.recordsIn, 'line')}${pct}, ${fmt(p.recordsIn / (p.elapsedMs / 1000))} lines/s, ${counted(p.metrics.deadLetters, 'dead letter')}`;
       if (tty) {
         process.stderr.write(`\r\u001b[2K${line}`);
         shown = true;
@@ -157,15 +158,15 @@ function progressReporter(dataset: string): { onProgress: (p: Progress) => void;
  */
 function accounting(m: Metrics, keepHint = ''): string {
   return (
-    `${fmt(m.changed)} changed the table, ${fmt(m.unchanged)} changed nothing, ${fmt(m.duplicates)} duplicates, ` +
-    `${fmt(m.deadLetters)} dead letters${keepHint}, ${fmt(m.blankLines)} blank lines skipped; ${fmt(m.adjustedSystemTimes)} adjusted system times, ${fmt(m.lateEvents)} late events`
+    `${fmt(m.changed)} changed the table, ${fmt(m.unchanged)} changed nothing, ${counted(m.duplicates, 'duplicate')}, ` +
+    `${counted(m.deadLetters, 'dead letter')}${keepHint}, ${counted(m.blankLines, 'blank line')} skipped; ${counted(m.adjustedSystemTimes, 'adjusted system time')}, ${counted(m.lateEvents, 'late event')}`
   );
 }
 
 function summary(dataset: string, m: Metrics, run: Metrics, elapsedMs: number): string {
   return (
-    `${dataset}: ${fmt(run.recordsIn)} lines read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s): ${accounting(run)}; ` +
-    `${fmt(run.rowsOut)} row writes. Table totals: ${fmt(m.recordsIn)} lines, ${fmt(m.deadLetters)} dead letters, ${fmt(m.checkpoints)} checkpoints.`
+    `${dataset}: ${counted(run.recordsIn, 'line')} read (${fmt(run.recordsIn / Math.max(elapsedMs / 1000, 0.001))}/s): ${accounting(run)}; ` +
+    `${counted(run.rowsOut, 'row write')}. Table totals: ${counted(m.recordsIn, 'line')}, ${counted(m.deadLetters, 'dead letter')}, ${counted(m.checkpoints, 'checkpoint')}.`
   );
 }
 
@@ -290,7 +291,7 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
       writeFileSync(flags.deadLetter, lines.length > 0 ? lines.join('\n') + '\n' : '');
     }
     const m = result.run;
-    process.stderr.write(`${spec.name}: ${fmt(m.recordsIn)} lines read: ${accounting(m, m.deadLetters > 0 && flags.deadLetter === undefined ? ' (pass --dead-letter FILE to keep them)' : '')}\n`);
+    process.stderr.write(`${spec.name}: ${counted(m.recordsIn, 'line')} read: ${accounting(m, m.deadLetters > 0 && flags.deadLetter === undefined ? ` (pass --dead-letter FILE to keep ${m.deadLetters === 1 ? 'it' : 'them'})` : '')}\n`);
     return 0;
   } finally {
     warehouse.close();
@@ -315,7 +316,7 @@ export async function queryCommand(path: string, sql: string, flags: QueryFlags)
     try {
       result = await warehouse.query(sql);
     } catch (e) {
-      throw new CommandFailure((e instanceof Error ? e.message : String(e)).trim());
+      throw new CommandFailure(queryError((e instanceof Error ? e.message : String(e)).trim(), model, path));
     }
     const format = flags.format ?? (process.stdout.isTTY === true ? 'table' : 'json');
     if (format === 'table') {
@@ -335,6 +336,30 @@ export async function queryCommand(path: string, sql: string, flags: QueryFlags)
   }
 }
 
+/**
+ * DuckDB's "Table with name X does not exist! Did you mean pg_tables?" in the lake's terms: a
+ * dataset that no run has filled yet (and the command that fills it), an external dataset (the
+ * runtime holds none), or the dataset the name is closest to. DuckDB's pointer into the SQL is kept.
+ */
+export function queryError(message: string, model: LakeModel, specPath: string): string {
+  const m = /^Catalog Error: Table(?: Function)? with name "?([^\s"!]+)"? does not exist!/.exec(message);
+  if (m === null) return message;
+  const name = m[1]!;
+  const pointer = /\n\n(LINE \d+:[\s\S]*)$/.exec(message)?.[1];
+  const base = model.datasets.find((d) => d.name === name || `${d.name}_as_of` === name || `${d.name}_known_at` === name);
+  let text: string;
+  if (base === undefined) {
+    const names = model.datasets.flatMap((d) => (d.mode === 'bitemporal' ? [d.name, `${d.name}_as_of`, `${d.name}_known_at`] : [d.name]));
+    const guess = closest(name, names);
+    text = `no table '${name}'${guess !== undefined ? `; did you mean '${guess}'?` : ''} (the lake's datasets: ${model.datasets.map((d) => d.name).join(', ') || 'none'})`;
+  } else if (base.mode === 'external') {
+    text = `'${base.name}' is an external dataset (no stream): the local runtime holds no table for it; lakec run fills the datasets fed by a stream`;
+  } else {
+    text = `the dataset '${base.name}' has no table in the warehouse yet: no events were run for it. Fill it with: lakec run ${specPath} --dataset ${base.name} --events FILE.jsonl`;
+  }
+  return pointer !== undefined ? `${text}\n${pointer}` : text;
+}
+
 /** A plain text table, cells cut at 60 characters. */
 export function table(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cell = (v: unknown): string => {
@@ -345,6 +370,6 @@ export function table(columns: readonly string[], rows: readonly (readonly unkno
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
   const line = (parts: readonly string[]): string => parts.map((p, i) => p.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
-  out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
+  out.push(`(${counted(rows.length, 'row')})`);
   return out.join('\n') + '\n';
 }

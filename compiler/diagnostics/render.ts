@@ -93,6 +93,14 @@ export function printable(text: string, tabs = false): string {
 export function summary(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  return `${counted(errors, 'error')}, ${counted(warnings, 'warning')}`;
+}
+
+/**
+ * `1 checkpoint`, `3 checkpoints`, `1 adjusted system time`: the number (with thousands
+ * separators) and the noun, in the plural unless the number is one. `plural` for irregular nouns;
+ * the last word of a phrase takes the `s`.
+ */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${Math.round(n).toLocaleString('en-US')} ${n === 1 ? noun : plural}`;
 }

@@ -25,14 +25,25 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
   return prev[b.length]!;
 }
 
-/** The candidate closest to `name`, if it is close enough to be a plausible typo. */
+/** The words of a snake_case name, sorted: `amount_paid` and `paid_amount` have the same. */
+function wordsOf(name: string): string | undefined {
+  const words = name.toLowerCase().split('_').filter((w) => w !== '');
+  return words.length > 1 ? words.sort().join('_') : undefined;
+}
+
+/**
+ * The candidate closest to `name`, if it is close enough to be a plausible typo: a different case
+ * (`Trade_ID`), the same words in another order (`amount_paid` for `paid_amount`), or a few
+ * edits, transpositions included.
+ */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const limit = Math.max(1, Math.floor(name.length / 3));
+  const words = wordsOf(name);
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const c of candidates) {
     if (c === name) continue;
-    const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, c, limit);
+    const d = c.toLowerCase() === name.toLowerCase() ? 0.5 : words !== undefined && wordsOf(c) === words ? 0.75 : editDistance(name, c, limit);
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       best = c;
       bestDistance = d;
