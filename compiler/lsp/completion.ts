@@ -7,6 +7,8 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
 import type { IToken } from 'chevrotain';
 import type { BoundLake, SymbolBase } from '../semantic/symbols.ts';
+import { rules } from '../validation/rules/index.ts';
+import { classificationsText } from './hover.ts';
 import { typeText } from '../semantic/types.ts';
 import { tokenize } from '../syntax/lexer.ts';
 import * as T from '../syntax/tokens.ts';
@@ -255,14 +257,21 @@ class Context {
     const block = this.stack.slice(0, -1).reverse().find((f) => f.open === '{');
     // Grants: `on trades (a, b)`, `except (a)`.
     if (this.declaration === 'grant' && this.stack.length === 2) {
-      if (frame.open === '(' && owner !== 'in') return atStart ? this.columns(this.datasetName) : [];
+      // A column list or `except (...)`: the columns not listed yet, with their classifications.
+      if (frame.open === '(' && owner !== 'in') return atStart ? this.columns(this.datasetName, s.filter(isName).map((t) => t.image)) : [];
       return this.rowFilter();
     }
     if (frame.open === '<') {
       if (owner === 'struct') return lastTok?.tokenType === T.Colon ? this.types() : [];
       return atStart ? this.types() : [];
     }
-    if (frame.open === '[') return owner === 'access' || block?.stmt[0]?.image === 'access' ? (atStart ? keywords(['athena', 'quicksight', 'api']) : []) : [];
+    if (frame.open === '[') {
+      const attr = block?.stmt[0]?.image ?? owner;
+      if (!atStart) return [];
+      if (owner === 'access' || attr === 'access') return keywords(['athena', 'quicksight', 'api']);
+      if (owner === 'warnings_as_errors' || attr === 'warnings_as_errors') return this.warningCodes(s.filter(isName).map((t) => t.image));
+      return [];
+    }
     if (owner === 'key') return atStart ? this.columns(this.datasetName) : [];
     if ((transforms as readonly string[]).includes(owner)) {
       const takesWidth = owner === 'bucket' || owner === 'truncate';
@@ -311,12 +320,24 @@ class Context {
     }));
   }
 
-  private columns(dataset: string | undefined): CompletionItem[] {
-    const ds = dataset !== undefined ? this.lake?.scope.dataset.get(dataset) : undefined;
-    if (ds === undefined) return [];
-    return ds.columns.map((c) => ({
-      label: c.name, kind: CompletionItemKind.Field, detail: `${typeText(c.type)}${c.optional ? '?' : ''} · ${ds.name}`,
+  /** The columns of a dataset but those in `listed`; the detail shows each one's type and classifications. */
+  private columns(dataset: string | undefined, listed: readonly string[] = []): CompletionItem[] {
+    const lake = this.lake;
+    const ds = dataset !== undefined ? lake?.scope.dataset.get(dataset) : undefined;
+    if (lake === undefined || ds === undefined) return [];
+    const skip = new Set(listed);
+    return ds.columns.filter((c) => !skip.has(c.name)).map((c) => ({
+      label: c.name, kind: CompletionItemKind.Field,
+      detail: [`${typeText(c.type)}${c.optional ? '?' : ''}`, ...(c.classifications.length > 0 ? [classificationsText(lake, c)] : []), ds.name].join(' · '),
       ...(c.doc !== undefined ? { documentation: c.doc } : {}),
+    }));
+  }
+
+  /** The codes of warnings a lake may turn into errors, but those already listed. */
+  private warningCodes(listed: readonly string[]): CompletionItem[] {
+    const skip = new Set(listed.map((c) => c.toUpperCase()));
+    return rules.filter((r) => r.severity === 'warning' && !skip.has(r.code)).map((r) => ({
+      label: r.code, kind: CompletionItemKind.EnumMember, detail: r.title, documentation: { kind: 'markdown', value: r.description },
     }));
   }
 }

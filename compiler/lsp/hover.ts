@@ -2,7 +2,7 @@
 import type { Hover, MarkupContent } from 'vscode-languageserver';
 import { glueType } from '../model/glue.ts';
 import { writeCapacity } from '../model/capacity.ts';
-import type { BoundLake, ColumnSymbol, DatasetSymbol, LakeSymbol, PersonaSymbol, StreamSymbol, SymbolBase, ZoneSymbol } from '../semantic/symbols.ts';
+import { defaultSensitive, type BoundLake, type ClassificationSymbol, type ColumnSymbol, type DatasetSymbol, type LakeSymbol, type PersonaSymbol, type StreamSymbol, type SymbolBase, type ZoneSymbol } from '../semantic/symbols.ts';
 import { typeText } from '../semantic/types.ts';
 import type { SourceFile } from '../syntax/source.ts';
 import { datasetAt, datasetOfColumn, nameAt, usesOf } from './find.ts';
@@ -72,7 +72,11 @@ export function symbolHover(lake: BoundLake, s: SymbolBase): string {
       break;
     }
     case 'classification': {
-      parts.push(code(`classification ${s.name}`));
+      const c = s as ClassificationSymbol;
+      parts.push(code(`classification ${c.name}`));
+      details.push(c.sensitive
+        ? `sensitive${c.sensitiveSpan === undefined ? ` (${defaultSensitive} is sensitive by default)` : ''}: a QuickSight persona must not read its columns (LAKE6102)`
+        : 'not sensitive (`sensitive = true` keeps its columns from QuickSight personas)');
       const cols = lake.datasets.flatMap((d) => d.columns.filter((c) => c.classifications.some((x) => x.value === s.name)).map((c) => `\`${d.name}.${c.name}\``));
       details.push(cols.length === 0 ? 'labels no column yet' : `labels ${cols.length === 1 ? 'one column' : `${cols.length} columns`}: ${list(cols)}`);
       break;
@@ -134,9 +138,14 @@ function columnHover(lake: BoundLake, c: ColumnSymbol): string {
     const src = c.source;
     details.push(src.kind === 'path' ? `reads \`${src.path}\`${src.implicit ? ' (by its name)' : ''}` : src.kind === 'raw_payload' ? 'the event as received' : 'the ingestion time');
   }
-  if (c.classifications.length > 0) details.push(c.classifications.map((x) => `@${x.value}`).join(' '));
+  if (c.classifications.length > 0) details.push(classificationsText(lake, c));
   parts.push(details.join(' · '));
   return parts.join('\n\n');
+}
+
+/** `@phi (sensitive) @internal`: a column's classifications, the sensitive ones marked. */
+export function classificationsText(lake: BoundLake, c: ColumnSymbol): string {
+  return c.classifications.map((x) => `@${x.value}${lake.scope.classification.get(x.value)?.sensitive === true ? ' (sensitive)' : ''}`).join(' ');
 }
 
 /** `512 shards: up to 512,000 records/s and 512 MiB/s of writes`. */

@@ -32,6 +32,7 @@ export function syntaxAt(file: A.LakeFile, offset: number): SyntaxAt | undefined
     }
   };
   if (decl.kind === 'Dataset') walk(decl.items);
-  else if (decl.kind !== 'Classification' && decl.kind !== 'Grant') walk(decl.body.items);
+  else if (decl.kind === 'Classification') walk(decl.body?.items ?? []);
+  else if (decl.kind !== 'Grant') walk(decl.body.items);
   return { decl, items, ...(column !== undefined ? { column } : {}) };
 }

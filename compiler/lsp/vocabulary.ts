@@ -26,6 +26,10 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
     a('owner', 'The team that owns the lake: an e-mail address or a name, in double quotes.'),
     a('encryption', 'Encryption at rest: `kms` creates one customer-managed key, rotated yearly.', { values: ['kms'] }),
     a('tags', 'Tags on every resource: `{ key: "value", ... }`.'),
+    a('warnings_as_errors', 'Warnings this lake reports as errors, so that a spec with one does not build: `[LAKE6102]` (sensitive data to a QuickSight persona).'),
+  ],
+  classification: [
+    a('sensitive', 'Sensitive data: a grant that lets a QuickSight persona read a column with this classification is reported (LAKE6102). `pii` is sensitive unless it says `sensitive = false`.', { values: ['true', 'false'] }),
   ],
   zone: [
     a('layer', 'The layer of the zone: raw (data as delivered), transformed (cleaned, conformed) or curated (ready for reporting).', { values: ['raw', 'transformed', 'curated'] }),
@@ -79,7 +83,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
 export const declarationDocs: Readonly<Record<string, string>> = {
   lake: 'The lake: exactly one per lake; names every generated resource. `lake NAME { region = "..." }`',
   zone: 'A storage layer: one S3 location and one Glue database. `zone NAME { layer = raw }`',
-  classification: 'A sensitivity label, used as `@NAME` on columns; becomes a Lake Formation tag.',
+  classification: 'A label for columns, used as `@NAME`; becomes a Lake Formation tag. `classification phi { sensitive = true }` keeps its columns from QuickSight personas (`pii` is sensitive by default).',
   stream: 'A Kinesis data stream that publishers write to. `stream NAME { shards = 4 }`',
   dataset: 'A table in a zone. `dataset NAME in ZONE { columns { ... } }`',
   persona: 'A group of users and how they reach data. `persona NAME { access = [athena] }`',

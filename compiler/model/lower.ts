@@ -38,7 +38,7 @@ export function lower(lake: S.BoundLake): LakeModel {
       ...(z.retention !== undefined ? { retention: z.retention.value } : {}),
       ...(z.archive !== undefined ? { archive: { storageClass: z.archive.value.storageClass.value, after: z.archive.value.after.value } } : {}),
     })).sort(byName),
-    classifications: [...lake.scope.classification.values()].map((c) => ({ name: c.name, ...desc(c) })).sort(byName),
+    classifications: [...lake.scope.classification.values()].map((c) => ({ name: c.name, ...desc(c), sensitive: c.sensitive })).sort(byName),
     streams,
     datasets,
     personas: [...lake.scope.persona.values()].map((p) => ({

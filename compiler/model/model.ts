@@ -46,6 +46,8 @@ export interface ZoneModel {
 export interface ClassificationModel {
   readonly name: string;
   readonly description?: string;
+  /** Sensitive data: no QuickSight persona may read it (LAKE6102); `pii` unless it says otherwise. */
+  readonly sensitive: boolean;
 }
 
 export interface StreamModel {

@@ -8,7 +8,7 @@ import type * as A from '../syntax/ast.ts';
 import { BlockReader, codes, Decoder, describeTerms, termsSpan } from './decode.ts';
 import { decodeType } from './types.ts';
 import {
-  columnOf, latePolicies, MAX_DEDUP_WINDOW, partitionTransforms,
+  columnOf, defaultSensitive, latePolicies, MAX_DEDUP_WINDOW, partitionTransforms,
   type Access, type BitemporalSymbol, type BoundLake, type ClassificationSymbol, type ColumnSourceSymbol, type ColumnSymbol,
   type DatasetSymbol, type Frequency, type GrantSymbol, type GrantTargetSymbol, type LakeSymbol, type Layer, type Located,
   type MaintenanceSymbol, type PartitionField, type PartitionTransform, type PersonaSymbol, type Privilege, type Reference,
@@ -57,7 +57,7 @@ class Binder {
         switch (decl.kind) {
           case 'Lake': lakes.push(this.lake(decl)); break;
           case 'Zone': zones.push(this.zone(decl)); break;
-          case 'Classification': classifications.push({ kind: 'classification', name: decl.name.name, nameSpan: decl.name.span, span: decl.span, ...doc(decl) }); break;
+          case 'Classification': classifications.push(this.classification(decl)); break;
           case 'Stream': streams.push(this.stream(decl)); break;
           case 'Dataset': datasets.push(this.dataset(decl)); break;
           case 'Persona': personas.push(this.persona(decl)); break;
@@ -99,18 +99,57 @@ class Binder {
   // ---------------------------------------------------------------- lake, zone, stream, persona
 
   private lake(decl: A.LakeDecl): LakeSymbol {
-    const r = new BlockReader(this.bag, 'lake', ['region', 'owner', 'encryption', 'tags']);
+    const r = new BlockReader(this.bag, 'lake', ['region', 'owner', 'encryption', 'tags', 'warnings_as_errors']);
     const items = r.accept(decl.body.items);
     const region = opt(r.single(items, 'region'), (i) => this.d.string(i, 'region = "us-east-1"'));
     const owner = opt(r.single(items, 'owner'), (i) => this.d.string(i, 'owner = "team@example.com"'));
     const encryption = opt(r.single(items, 'encryption'), (i) => this.d.choice(i, ['kms'] as const));
     const tags = opt(r.single(items, 'tags'), (i) => this.d.tags(i)) ?? [];
+    const warningsAsErrors = opt(r.single(items, 'warnings_as_errors'), (i) => this.codeList(i)) ?? [];
     if (region === undefined && !items.has('region') && !decl.hasSyntaxErrors) {
       this.d.missing(decl.name.span, `the lake '${decl.name.name}'`, 'region', 'region = "us-east-1"');
     }
     return {
-      kind: 'lake', name: decl.name.name, nameSpan: decl.name.span, span: decl.span, ...doc(decl), tags,
+      kind: 'lake', name: decl.name.name, nameSpan: decl.name.span, span: decl.span, ...doc(decl), tags, warningsAsErrors,
       ...def({ region, owner, encryption }),
+    };
+  }
+
+  /** `warnings_as_errors = [LAKE6102, LAKE6108]`: diagnostic codes (which of them are warnings, validate.ts checks). */
+  private codeList(item: A.Item): Located<string>[] | undefined {
+    const example = 'warnings_as_errors = [LAKE6102]';
+    if (!this.d.requireAssign(item, example)) return undefined;
+    const t = item.terms[0]!;
+    this.d.noMore(item.terms, 1, 'warnings_as_errors');
+    if (t.kind !== 'List') return this.d.invalid(t.span, `'warnings_as_errors' takes a list of diagnostic codes`, `write it as ${example}`);
+    const out: Located<string>[] = [];
+    for (const el of t.elements) {
+      const code = el[0]!;
+      if (el.length !== 1 || code.kind !== 'Name' || !/^LAKE\d{4}$/i.test(code.name)) {
+        this.d.invalid(code.span, `'warnings_as_errors' lists diagnostic codes such as LAKE6102, not ${describeTerms(el)}`, "'lakec explain --list' lists the codes");
+        continue;
+      }
+      if (out.some((c) => c.value === code.name.toUpperCase())) {
+        this.bag.error(codes.duplicateAttribute, code.span, `'${code.name}' is listed twice in 'warnings_as_errors'`);
+        continue;
+      }
+      out.push({ value: code.name.toUpperCase(), span: code.span });
+    }
+    return out;
+  }
+
+  private classification(decl: A.ClassificationDecl): ClassificationSymbol {
+    const name = decl.name.name;
+    let sensitive: Located<'true' | 'false'> | undefined;
+    if (decl.body !== undefined) {
+      const r = new BlockReader(this.bag, 'classification', ['sensitive']);
+      const items = r.accept(decl.body.items);
+      sensitive = opt(r.single(items, 'sensitive'), (i) => this.d.choice(i, ['true', 'false'] as const));
+    }
+    return {
+      kind: 'classification', name, nameSpan: decl.name.span, span: decl.span, ...doc(decl),
+      sensitive: sensitive !== undefined ? sensitive.value === 'true' : name === defaultSensitive,
+      ...(sensitive !== undefined ? { sensitiveSpan: sensitive.span } : {}),
     };
   }
 

@@ -44,6 +44,8 @@ export interface LakeSymbol extends SymbolBase {
   readonly owner?: Located<string>;
   readonly encryption?: Located<'kms'>;
   readonly tags: readonly TagSymbol[];
+  /** `warnings_as_errors = [LAKE6102, ...]`: warning codes this lake reports as errors (validate.ts). */
+  readonly warningsAsErrors: readonly Located<string>[];
 }
 
 export interface TagSymbol {
@@ -60,7 +62,17 @@ export interface ZoneSymbol extends SymbolBase {
 
 export interface ClassificationSymbol extends SymbolBase {
   readonly kind: 'classification';
+  /**
+   * Sensitive data (`sensitive = true`): LAKE6102 keeps its columns from QuickSight personas.
+   * `pii` is sensitive unless it says `sensitive = false`; other classifications are not unless they say so.
+   */
+  readonly sensitive: boolean;
+  /** Where `sensitive = ...` is written; absent when the default applies. */
+  readonly sensitiveSpan?: Span;
 }
+
+/** The classification sensitive by default. */
+export const defaultSensitive = 'pii';
 
 export type StreamCapacity = { readonly mode: 'provisioned'; readonly shards: number } | { readonly mode: 'on_demand' };
 

@@ -167,7 +167,8 @@ interface DeclBase {
 
 export interface LakeDecl extends DeclBase { readonly kind: 'Lake'; readonly name: Ident; readonly body: Block }
 export interface ZoneDecl extends DeclBase { readonly kind: 'Zone'; readonly name: Ident; readonly body: Block }
-export interface ClassificationDecl extends DeclBase { readonly kind: 'Classification'; readonly name: Ident }
+/** `classification pii`, or with settings: `classification phi { sensitive = true }`. */
+export interface ClassificationDecl extends DeclBase { readonly kind: 'Classification'; readonly name: Ident; readonly body?: Block }
 export interface StreamDecl extends DeclBase { readonly kind: 'Stream'; readonly name: Ident; readonly body: Block }
 export interface PersonaDecl extends DeclBase { readonly kind: 'Persona'; readonly name: Ident; readonly body: Block }
 

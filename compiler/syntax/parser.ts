@@ -145,7 +145,13 @@ class LakeParser extends EmbeddedActionsParser {
   private classificationDecl = this.RULE('classificationDecl', (): A.ClassificationDecl => {
     const kw = this.CONSUME(T.Classification);
     const nameTok = this.CONSUME(T.Name);
-    return this.ACTION(() => ({ kind: 'Classification', name: this.ident(nameTok), span: this.span(kw, nameTok) }));
+    let body: A.Block | undefined;
+    this.OPTION(() => { body = this.SUBRULE(this.block); });
+    return this.ACTION(() => ({
+      kind: 'Classification', name: this.ident(nameTok),
+      span: body !== undefined ? this.join(this.tokenSpan(kw), body.span) : this.span(kw, nameTok),
+      ...(body !== undefined ? { body } : {}),
+    }));
   });
 
   private datasetDecl = this.RULE('datasetDecl', (): A.DatasetDecl => {

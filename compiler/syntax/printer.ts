@@ -354,7 +354,8 @@ class Printer {
         this.withBlock(`${d.kind.toLowerCase()} ${d.name.name}`, d.span.start, d.body.items, d.body.span, 0);
         break;
       case 'Classification':
-        this.addLine(0, `classification ${d.name.name}`, d.span.start, d.span.end, true);
+        if (d.body !== undefined) this.withBlock(`classification ${d.name.name}`, d.span.start, d.body.items, d.body.span, 0);
+        else this.addLine(0, `classification ${d.name.name}`, d.span.start, d.span.end, true);
         break;
       case 'Dataset':
         this.withBlock(`dataset ${d.name.name}${d.zone !== undefined ? ` in ${d.zone.name}` : ''}`, d.span.start, d.items, d.bodySpan, 0);

@@ -15,7 +15,7 @@ const specs = exampleSources().flatMap((e) => e.files);
 const snippet = fc.oneof(
   fc.constantFrom('', ' ', '\n', '{', '}', '(', ')', '"', "'", '/*', '*/', '//', '///', '@', '=', ',', '..', '<', '>', '?', 'x', '_9',
     'zone', 'dataset', 'grant', 'stream', 'persona', 'lake', 'classification', 'on', 'to', 'in', 'columns', 'key',
-    '\nzone z { layer = raw }\n', '\n/// doc\ndataset d in raw {\n', '\ngrant select on ', 'string', 'decimal(18, 2)'),
+    '\nzone z { layer = raw }\n', '\n/// doc\ndataset d in raw {\n', '\ngrant select on ', 'string', 'decimal(18, 2)', '\nclassification phi { sensitive = true }\n', ' {'),
   fc.string({ maxLength: 6 }),
 );
 

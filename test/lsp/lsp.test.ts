@@ -123,6 +123,20 @@ describe('hover', () => {
     await show(files.trades, disk(files.trades));
   });
 
+  it('says whether a classification is sensitive, and marks sensitive classifications on a column', async () => {
+    const withPhi = disk(files.lake).replace('classification confidential', 'classification confidential { sensitive = true }');
+    const pii = await hoverAt(files.lake, withPhi.replace('classification pii', 'classification p<|>ii'));
+    expect(pii).toContain('sensitive (pii is sensitive by default): a QuickSight persona must not read its columns (LAKE6102)');
+    const confidential = await hoverAt(files.lake, withPhi.replace('classification confidential {', 'classification confi<|>dential {'));
+    expect(confidential).toContain('sensitive: a QuickSight persona must not read its columns');
+    const column = await hoverAt(files.access, disk(files.access).replace('(trade_id, symbol', '(trade_id, sym<|>bol'));
+    expect(column).not.toContain('sensitive');
+    await show(files.lake, disk(files.lake));
+    const email = await hoverAt(files.trades, disk(files.trades).replace('    trader_email string?', '    trader_em<|>ail string?'));
+    expect(email).toContain('@pii (sensitive)');
+    await show(files.trades, disk(files.trades));
+  });
+
   it('shows a stream capacity, and what an attribute means', async () => {
     const shards = await hoverAt(files.lake, disk(files.lake).replace('  shards        = 512', '  shards        = 5<|>12'));
     expect(shards).toContain('512 shards: up to 512,000 records/s and 512 MiB/s of writes');
@@ -144,6 +158,11 @@ describe('completion', () => {
     ['zones after on zone', '\ngrant describe on zone <|>', ['raw', 'curated', 'transformed'], ['trades']],
     ['columns of the granted dataset', '\ngrant select on accounts (<|>', ['account_id', 'desk', 'holder_name'], ['trade_id']],
     ['columns after a comma', '\ngrant select on trades (trade_id, s<|>', ['symbol', 'side'], ['desk']],
+    ['only the columns not listed yet', '\ngrant select on accounts (account_id, desk, <|>', ['holder_name'], ['account_id', 'desk']],
+    ['columns to except, not those excepted already', '\ngrant select on trades except (price, <|>', ['quantity', 'trader_email'], ['price']],
+    ['the attribute of a classification', '\nclassification phi {\n  <|>\n}', ['sensitive'], ['layer']],
+    ['whether a classification is sensitive', '\nclassification phi { sensitive = <|> }', ['true', 'false'], []],
+    ['warning codes a lake may make errors', '\nlake x {\n  warnings_as_errors = [LAKE6102, <|>\n}', ['LAKE6101', 'LAKE5004'], ['LAKE6102', 'LAKE1003']],
     ['classifications after except @', '\ngrant select on trades except @<|>', ['pii', 'confidential'], []],
     ['personas after to', '\ngrant select on trades to <|>', ['compliance_it', 'business_users'], ['trades']],
     ['row filter columns after where', '\ngrant select on trades to compliance_it where <|>', ['venue', 'side', 'and'], ['desk']],
@@ -170,6 +189,15 @@ describe('completion', () => {
     ['nothing inside a comment', '\n// grant <|>', [], ['select', 'zone']],
     ['nothing inside a string', '\npersona p {\n  identity = sso_group "Ana<|>\n}', [], ['access']],
   ];
+
+  it('shows the classifications of each column in a grant column list', async () => {
+    const c = cursor(base + '\ngrant select on trades (<|>');
+    await show(files.access, c.text);
+    const items = await client.request<CompletionItem[]>('textDocument/completion', at(files.access, c.position));
+    expect(items.find((i) => i.label === 'trader_email')?.detail).toBe('string? · @pii (sensitive) · trades');
+    expect(items.find((i) => i.label === 'price')?.detail).toBe('decimal(18, 6) · @confidential · trades');
+    expect(items.find((i) => i.label === 'symbol')?.detail).toBe('string · trades');
+  });
 
   it.each(cases)('%s', async (_name, snippet, wanted, unwanted) => {
     const c = cursor(base + snippet);

@@ -142,6 +142,7 @@ export const valueWords = [
   'all', 'iam_role', 'sso_group', 'athena', 'quicksight', 'api', 'hourly', 'daily', 'weekly', 'ingestion', 'year',
   'month', 'day', 'hour', 'bucket', 'truncate', 'days', 'hours', 'minutes', 'minute', 'seconds', 'weeks', 'years',
   'raw_payload', 'ingestion_time', 'check', 'pii', 'confidential', 'true', 'false', 'TRUE',
+  'sensitive', 'warnings_as_errors', 'LAKE6102', 'LAKE1003', 'system_from', 'system_to',
 ];
 
 export const typeWords = ['string', 'int', 'long', 'float', 'double', 'boolean', 'date', 'timestamp', 'timestamptz', 'uuid', 'binary', 'decimal', 'list', 'map', 'struct', 'strng', 'varchar'];
@@ -252,7 +253,7 @@ const grantArb = fc
 export const declarationArb: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(fc.constantFrom('lake', 'zone', 'stream', 'persona', 'dataset', 'dataset'), fc.oneof(fc.constantFrom(...exampleNames), nameArb), fc.constantFrom('', ' in curated', ' in raw', ' in', ' in nowhere'), itemArb.block)
     .map(([kw, n, zone, body]) => `${kw} ${n}${kw === 'dataset' ? zone : ''} ${body}`),
-  fc.oneof(fc.constantFrom(...exampleNames), nameArb).map((n) => `classification ${n}`),
+  fc.tuple(fc.oneof(fc.constantFrom(...exampleNames), nameArb), fc.option(itemArb.block)).map(([n, b]) => `classification ${n}${b === null ? '' : ` ${b}`}`),
   grantArb,
 );
 

@@ -31,7 +31,7 @@ import { invalidCron } from './invalidCron.ts';
 import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
 import { peakBelowBaseline } from './peakBelowBaseline.ts';
-import { piiToQuicksight } from './piiToQuicksight.ts';
+import { sensitiveToQuicksight } from './sensitiveToQuicksight.ts';
 import { privilegeTarget } from './privilegeTarget.ts';
 import { redundantPrivilege } from './redundantPrivilege.ts';
 import { reservedSystemColumn } from './reservedSystemColumn.ts';
@@ -77,7 +77,7 @@ export const rules: readonly Rule[] = [
   kpuQuota,
   maintenanceWithoutIceberg,
   peakBelowBaseline,
-  piiToQuicksight,
+  sensitiveToQuicksight,
   privilegeTarget,
   redundantPrivilege,
   reservedSystemColumn,
