@@ -9,7 +9,7 @@
  */
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.ts';
 import { bind } from '../semantic/bind.ts';
-import { columnOf, type BoundLake, type GrantSymbol, type Reference, type SymbolBase } from '../semantic/symbols.ts';
+import { columnTarget, type BoundLake, type GrantSymbol, type Reference, type SymbolBase } from '../semantic/symbols.ts';
 import type * as A from '../syntax/ast.ts';
 import { attached } from './incremental.ts';
 
@@ -71,7 +71,7 @@ export function bindCached(files: readonly A.LakeFile[], bag: DiagnosticBag): Bo
     let target: SymbolBase | undefined;
     if (r.kind === 'column') {
       const ds = r.dataset === undefined ? undefined : scope.dataset.get(r.dataset);
-      target = ds === undefined ? undefined : columnOf(ds, r.name);
+      target = ds === undefined ? undefined : columnTarget(ds, r.name, r.context);
     } else {
       target = scope[r.kind].get(r.name);
     }

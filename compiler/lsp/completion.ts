@@ -6,7 +6,7 @@
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
 import type { IToken } from 'chevrotain';
-import type { BoundLake, SymbolBase } from '../semantic/symbols.ts';
+import { systemColumns, type BoundLake, type SymbolBase } from '../semantic/symbols.ts';
 import { rules } from '../validation/rules/index.ts';
 import { classificationsText } from './hover.ts';
 import { typeText } from '../semantic/types.ts';
@@ -193,7 +193,7 @@ class Context {
   }
 
   private rowFilter(): CompletionItem[] {
-    return [...this.columns(this.datasetName), ...keywords(rowFilterKeywords)];
+    return [...this.columns(this.datasetName, [], this.declaration === 'grant'), ...keywords(rowFilterKeywords)];
   }
 
   private block(frame: Frame): CompletionItem[] {
@@ -258,7 +258,7 @@ class Context {
     // Grants: `on trades (a, b)`, `except (a)`.
     if (this.declaration === 'grant' && this.stack.length === 2) {
       // A column list or `except (...)`: the columns not listed yet, with their classifications.
-      if (frame.open === '(' && owner !== 'in') return atStart ? this.columns(this.datasetName, s.filter(isName).map((t) => t.image)) : [];
+      if (frame.open === '(' && owner !== 'in') return atStart ? this.columns(this.datasetName, s.filter(isName).map((t) => t.image), true) : [];
       return this.rowFilter();
     }
     if (frame.open === '<') {
@@ -320,13 +320,16 @@ class Context {
     }));
   }
 
-  /** The columns of a dataset but those in `listed`; the detail shows each one's type and classifications. */
-  private columns(dataset: string | undefined, listed: readonly string[] = []): CompletionItem[] {
+  /**
+   * The columns of a dataset but those in `listed`; the detail shows each one's type and
+   * classifications. `table`: also the system columns lakec adds (grants and row filters).
+   */
+  private columns(dataset: string | undefined, listed: readonly string[] = [], table = false): CompletionItem[] {
     const lake = this.lake;
     const ds = dataset !== undefined ? lake?.scope.dataset.get(dataset) : undefined;
     if (lake === undefined || ds === undefined) return [];
     const skip = new Set(listed);
-    return ds.columns.filter((c) => !skip.has(c.name)).map((c) => ({
+    return [...ds.columns, ...(table ? systemColumns(ds) : [])].filter((c) => !skip.has(c.name)).map((c) => ({
       label: c.name, kind: CompletionItemKind.Field,
       detail: [`${typeText(c.type)}${c.optional ? '?' : ''}`, ...(c.classifications.length > 0 ? [classificationsText(lake, c)] : []), ds.name].join(' · '),
       ...(c.doc !== undefined ? { documentation: c.doc } : {}),

@@ -35,7 +35,8 @@ export function usesOf(lake: BoundLake, symbol: SymbolBase): Reference[] {
 }
 
 export function datasetOfColumn(lake: BoundLake, column: ColumnSymbol): DatasetSymbol | undefined {
-  return lake.datasets.find((d) => d.columns.includes(column));
+  // A system column (system_to) is no declared column: its dataset is the one it names.
+  return column.system === true ? lake.scope.dataset.get(column.dataset) : lake.datasets.find((d) => d.columns.includes(column));
 }
 
 /** The innermost dataset declaration around an offset. */

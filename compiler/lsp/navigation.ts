@@ -37,7 +37,15 @@ export function prepareRename(state: LakeState, path: string, offset: number): {
   if (at?.symbol === undefined || file === undefined) {
     throw new ResponseError(ErrorCodes.InvalidRequest, 'only the name of a zone, stream, dataset, column, persona, classification or lake can be renamed');
   }
+  refuseFixedName(at.symbol);
   return { range: toRange(file, at.span), placeholder: at.symbol.name };
+}
+
+/** `system_from` and `system_to` are lakec's names, not the spec's. */
+function refuseFixedName(symbol: SymbolBase): void {
+  if ((symbol as ColumnSymbol).system === true) {
+    throw new ResponseError(ErrorCodes.InvalidRequest, `${symbol.name} is a column lakec adds to every bi-temporal table: its name is fixed`);
+  }
 }
 
 const keywords = new Set(keywordTokens.map((t) => String(t.PATTERN).replace(/^\/|\/$/g, '')));
@@ -60,6 +68,7 @@ export function rename(state: LakeState, path: string, offset: number, newName: 
   const at = nameAt(lake, path, offset);
   if (at?.symbol === undefined) throw new ResponseError(ErrorCodes.InvalidRequest, 'nothing to rename here');
   const symbol = at.symbol;
+  refuseFixedName(symbol);
   if (newName === symbol.name) return { changes: {} };
   const invalid = invalidNewName(symbol, newName);
   if (invalid !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, invalid);

@@ -1,6 +1,7 @@
 /** Lowering the bound lake (no errors) to the normalized model. */
 import { printExpr } from '../syntax/printExpr.ts';
 import { typeText } from '../semantic/types.ts';
+import { systemColumns } from '../semantic/symbols.ts';
 import type * as S from '../semantic/symbols.ts';
 import { writeCapacity } from './capacity.ts';
 import { modelVersion, type ColumnModel, type DatasetModel, type GrantModel, type LakeModel, type TypeModel } from './model.ts';
@@ -141,18 +142,20 @@ function grant(g: S.GrantSymbol, lake: S.BoundLake, lakeName: string): GrantMode
   }
   const ds = lake.scope.dataset.get(t.dataset.value)!;
   const all = ds.columns.map((c) => c.name);
-  // A bi-temporal table also stores its system-time interval; only an explicit list leaves it out.
-  const history = ds.bitemporal !== undefined ? ['system_from', 'system_to'] : [];
+  // A bi-temporal table also stores its system-time interval: a list takes the system columns it
+  // names, every other selection includes those it does not exclude.
+  const history = systemColumns(ds).map((c) => c.name);
+  const table = [...all, ...history];
   let selection: GrantModel['target'] & { kind: 'dataset' } extends { selection: infer X } ? X : never;
   let columns: string[];
   if (t.columns !== undefined) {
     const named = new Set(t.columns.map((c) => c.value));
-    selection = { kind: 'columns', columns: all.filter((c) => named.has(c)) };
-    columns = all.filter((c) => named.has(c));
+    columns = table.filter((c) => named.has(c));
+    selection = { kind: 'columns', columns };
   } else if (t.exceptColumns !== undefined) {
     const excluded = new Set(t.exceptColumns.map((c) => c.value));
-    selection = { kind: 'except', columns: all.filter((c) => excluded.has(c)) };
-    columns = [...all.filter((c) => !excluded.has(c)), ...history];
+    selection = { kind: 'except', columns: table.filter((c) => excluded.has(c)) };
+    columns = table.filter((c) => !excluded.has(c));
   } else if (t.exceptClassification !== undefined) {
     const cls = t.exceptClassification.value;
     selection = { kind: 'except_classification', classification: cls };

@@ -170,8 +170,9 @@ export interface GrantModel {
         readonly dataset: string;
         readonly selection: GrantSelection;
         /**
-         * The columns the persona can read, after `except`, in table order. Every selection but an
-         * explicit column list includes a bi-temporal table's `system_from` and `system_to`.
+         * The columns the persona can read, after `except`, in table order. A bi-temporal table's
+         * `system_from` and `system_to` are in it when an explicit column list names them, and for
+         * every other selection unless `except (...)` excludes them.
          */
         readonly columns: readonly string[];
       };

@@ -8,7 +8,7 @@ import type * as A from '../syntax/ast.ts';
 import { BlockReader, codes, Decoder, describeTerms, termsSpan } from './decode.ts';
 import { decodeType } from './types.ts';
 import {
-  columnOf, defaultSensitive, latePolicies, MAX_DEDUP_WINDOW, partitionTransforms,
+  columnTarget, defaultSensitive, latePolicies, MAX_DEDUP_WINDOW, partitionTransforms,
   type Access, type BitemporalSymbol, type BoundLake, type ClassificationSymbol, type ColumnSourceSymbol, type ColumnSymbol,
   type DatasetSymbol, type Frequency, type GrantSymbol, type GrantTargetSymbol, type LakeSymbol, type Layer, type Located,
   type MaintenanceSymbol, type PartitionField, type PartitionTransform, type PersonaSymbol, type Privilege, type Reference,
@@ -78,7 +78,7 @@ class Binder {
       let target: SymbolBase | undefined;
       if (r.kind === 'column') {
         const ds = r.dataset === undefined ? undefined : scope.dataset.get(r.dataset);
-        target = ds === undefined ? undefined : columnOf(ds, r.name);
+        target = ds === undefined ? undefined : columnTarget(ds, r.name, r.context);
       } else {
         target = scope[r.kind].get(r.name);
       }

@@ -126,6 +126,8 @@ export interface ColumnSymbol extends SymbolBase {
   readonly classifications: readonly Located<string>[];
   readonly checks: readonly { readonly expr: A.Expr; readonly span: Span }[];
   readonly index: number;
+  /** `system_from` or `system_to`: a column lakec adds to a bi-temporal table, declared by its `bitemporal` block. */
+  readonly system?: true;
 }
 
 export type PartitionTransform = 'identity' | 'year' | 'month' | 'day' | 'hour' | 'bucket' | 'truncate';
@@ -275,4 +277,44 @@ export function columnOf(dataset: DatasetSymbol, name: string): ColumnSymbol | u
     columnIndexCache.set(dataset, index);
   }
   return index.get(name);
+}
+
+/** The system-time columns lakec adds to every bi-temporal table, after the declared columns. */
+export const systemColumnNames = ['system_from', 'system_to'] as const;
+
+const systemColumnsCache = new WeakMap<DatasetSymbol, readonly ColumnSymbol[]>();
+
+/**
+ * The columns lakec adds to a bi-temporal dataset's table, `system_from timestamp` and
+ * `system_to timestamp?` (null while the row is current), as column symbols declared by the
+ * dataset's `bitemporal` block; none for other datasets.
+ */
+export function systemColumns(dataset: DatasetSymbol): readonly ColumnSymbol[] {
+  const b = dataset.bitemporal;
+  if (b === undefined) return [];
+  let cols = systemColumnsCache.get(dataset);
+  if (cols === undefined) {
+    const span = b.span;
+    const doc = {
+      system_from: 'System time: when the lake learned this version of the row (a column lakec adds).',
+      system_to: 'System time: when this version was superseded; null while it is current (a column lakec adds). `system_to is null` selects current knowledge.',
+    };
+    cols = systemColumnNames.map((name, i): ColumnSymbol => ({
+      kind: 'column', name, nameSpan: span, span, doc: doc[name], dataset: dataset.name,
+      type: { kind: 'primitive', name: 'timestamp', span }, typeSpan: span, optional: name === 'system_to',
+      source: { kind: 'ingestion_time', span }, classifications: [], checks: [], index: dataset.columns.length + i, system: true,
+    }));
+    systemColumnsCache.set(dataset, cols);
+  }
+  return cols;
+}
+
+/** A column of the dataset's table, as a grant or a row filter sees it: declared, or one lakec adds (`system_to`). */
+export function tableColumnOf(dataset: DatasetSymbol, name: string): ColumnSymbol | undefined {
+  return columnOf(dataset, name) ?? (dataset.bitemporal !== undefined ? systemColumns(dataset).find((c) => c.name === name) : undefined);
+}
+
+/** Where a column reference resolves: grants and row filters see the whole table, everything else the declared columns. */
+export function columnTarget(dataset: DatasetSymbol, name: string, context: string): ColumnSymbol | undefined {
+  return context === 'grant' || context === 'row filter' ? tableColumnOf(dataset, name) : columnOf(dataset, name);
 }

@@ -8,7 +8,7 @@
  * could not decode is compatible with anything: one mistake, one diagnostic.
  */
 import type { Fix, Span } from '../diagnostics/diagnostic.ts';
-import type { ColumnSymbol, DatasetSymbol } from '../semantic/symbols.ts';
+import { systemColumns, type ColumnSymbol, type DatasetSymbol } from '../semantic/symbols.ts';
 import { typeText } from '../semantic/types.ts';
 import type * as A from '../syntax/ast.ts';
 import { printExpr } from '../syntax/printExpr.ts';
@@ -28,6 +28,8 @@ export interface ExprTypeOptions {
    * `"` in `@check` (the default), `'` in row filters (SQL).
    */
   readonly quote?: '"' | "'";
+  /** Over the whole table, with the system columns lakec adds (row filters); else the declared columns (checks). */
+  readonly table?: boolean;
 }
 
 /** The broad type of an operand: what it can be compared with. */
@@ -44,7 +46,7 @@ const ordering = new Set<A.ComparisonOp>(['<', '<=', '>', '>=']);
 
 /** Every type problem in `expr`, evaluated over the columns of `dataset`, in source order. */
 export function exprTypeProblems(expr: A.Expr, dataset: DatasetSymbol, options: ExprTypeOptions = {}): ExprTypeProblem[] {
-  const checker = new ExprChecker(dataset, options.quote ?? '"');
+  const checker = new ExprChecker(dataset, options.quote ?? '"', options.table === true);
   checker.condition(expr);
   return checker.problems;
 }
@@ -53,8 +55,9 @@ class ExprChecker {
   readonly problems: ExprTypeProblem[] = [];
   private readonly columns: ReadonlyMap<string, ColumnSymbol>;
 
-  constructor(dataset: DatasetSymbol, private readonly quote: '"' | "'") {
-    this.columns = columnsByName(dataset);
+  constructor(dataset: DatasetSymbol, private readonly quote: '"' | "'", table: boolean) {
+    const declared = columnsByName(dataset);
+    this.columns = table && dataset.bitemporal !== undefined ? new Map([...systemColumns(dataset).map((c) => [c.name, c] as const), ...declared]) : declared;
   }
 
   /** `e` stands where a condition is expected: the whole expression, and/or/not operands. */

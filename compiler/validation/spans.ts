@@ -58,6 +58,12 @@ export function isCurrentState(lake: BoundLake, ds: DatasetSymbol): boolean {
 /** Column lookup by name in constant time (the first declaration of a name wins). */
 export const columnNamed = columnOf;
 
+/** The span that removes item `i` of a comma-separated list with its comma (the list must hold more than one). */
+export function listItemRemoval(list: readonly { readonly span: Span }[], i: number): Span {
+  const c = list[i]!.span;
+  return i > 0 ? { file: c.file, start: list[i - 1]!.span.end, end: c.end } : { file: c.file, start: c.start, end: list[i + 1]!.span.start };
+}
+
 /** `timestamp` or `timestamptz`; an undecodable type counts as one (it is reported already). */
 export function isTimestampType(t: LakeType): boolean {
   return t.kind === 'unknown' || (t.kind === 'primitive' && (t.name === 'timestamp' || t.name === 'timestamptz'));

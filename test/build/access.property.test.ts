@@ -2,8 +2,9 @@
  * HEAVY (about a minute): a property over random small valid specs. Each is built, its CDK app
  * synthesized (template validation and cdk-nag on), and the access matrix computed twice: from
  * the model (the spec's grants) and from the synthesized template's Lake Formation resources.
- * They must be equal, and an `except @classification` grant must never reach a column with that
- * classification.
+ * They must be equal, an `except @classification` grant must never reach a column with that
+ * classification, and a bi-temporal table's system columns are read exactly when the grant gives
+ * them (named in a column list, or not excluded).
  */
 import { rmSync } from 'node:fs';
 import fc from 'fast-check';
@@ -74,8 +75,9 @@ function specText(s: Spec): string {
     // cannot test a partition column for null.
     const identity = d.partition === 'identity' && !bt;
     if (identity) cols.push('region string');
-    columnsOf.push(cols.map((c) => c.split(' ')[0]!));
-    classesOf.push(new Map([['id', []], ...d.columns.map((c, j) => [`c${j}`, c.classes] as [string, string[]]), ['valid_from', []], ['valid_to', []], ['recorded_at', []], ['region', []]]));
+    // A grant may also name (or except) the system columns lakec adds to a bi-temporal table.
+    columnsOf.push([...cols.map((c) => c.split(' ')[0]!), ...(bt ? ['system_from', 'system_to'] : [])]);
+    classesOf.push(new Map([['id', []], ...d.columns.map((c, j) => [`c${j}`, c.classes] as [string, string[]]), ['valid_from', []], ['valid_to', []], ['recorded_at', []], ['region', []], ['system_from', []], ['system_to', []]]));
     const body = [
       ...(bt ? ['  from stream events'] : []),
       `  format = ${bt ? 'iceberg' : d.format}`,
@@ -137,6 +139,17 @@ it('the template grants exactly what the spec says, and except @label never reac
         const labelled = d.columns.filter((col) => col.classifications.includes(label)).map((col) => col.name);
         const reads = fromTemplate.reads.get(g.persona)?.get(d.name);
         for (const col of labelled) expect(reads?.has(col) ?? false, `${g.persona} reads @${label} column ${d.name}.${col}\n${text}`).toBe(false);
+      }
+      for (const g of model.grants) {
+        if (g.target.kind !== 'dataset' || !g.privileges.some((p) => p === 'select' || p === 'all')) continue;
+        const d = model.datasets.find((x) => x.name === (g.target.kind === 'dataset' ? g.target.dataset : ''))!;
+        if (d.bitemporal === undefined) continue;
+        const s = g.target.selection;
+        const reads = fromTemplate.reads.get(g.persona)?.get(d.name);
+        for (const col of ['system_from', 'system_to']) {
+          const given = s.kind === 'columns' ? s.columns.includes(col) : s.kind === 'except' ? !s.columns.includes(col) : true;
+          expect(reads?.has(col) ?? false, `${g.persona} ${given ? 'cannot read' : 'reads'} ${d.name}.${col}\n${text}`).toBe(given);
+        }
       }
     }),
     { numRuns: Number(process.env['LAKEC_PROPERTY_RUNS'] ?? 12) },

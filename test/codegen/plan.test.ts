@@ -91,6 +91,29 @@ grant describe, alter on zone z to p
     expect(p.grants.find((g) => g.id === 'p.z')).toMatchObject({ resource: { kind: 'database', database: 'l_z' }, permissions: ['ALTER', 'DESCRIBE'] });
   });
 
+  it('grants the system columns of a bi-temporal table that a column list names or an except keeps', () => {
+    const c = compileText(`lake l { region = "eu-west-1" }
+zone z { layer = curated }
+stream s { partition_key = id }
+dataset d in z {
+  from stream s
+  columns { id string; amount long; valid_from timestamp; valid_to timestamp?; recorded_at timestamp }
+  key (id)
+  bitemporal { valid = valid_from .. valid_to; system = recorded_at }
+}
+persona p { access = [athena]; identity = sso_group "G" }
+persona q { access = [athena]; identity = sso_group "H" }
+grant select on d (id, amount, system_to) to p
+grant select on d except (recorded_at, system_from) to q
+`);
+    expect(c.diagnostics.map((d) => d.code)).toEqual([]);
+    const grants = c.model!.grants.map((g) => [g.persona, g.target.kind === 'dataset' ? g.target.columns : []]);
+    expect(grants).toEqual([['p', ['id', 'amount', 'system_to']], ['q', ['id', 'amount', 'valid_from', 'valid_to', 'system_to']]]);
+    const p = accessPlan(c.model!);
+    expect(p.grants.find((g) => g.id === 'p.d.columns')?.resource).toEqual({ kind: 'columns', database: 'l_z', table: 'd', columns: ['id', 'amount', 'system_to'] });
+    expect(p.grants.find((g) => g.id === 'q.d.columns')?.resource).toEqual({ kind: 'columnsExcept', database: 'l_z', table: 'd', excluded: ['recorded_at', 'system_from'] });
+  });
+
   it('turns classifications into LF-Tags on exactly their columns', () => {
     expect(plan.tags.map((t) => t.key)).toEqual(['audit_surveillance.confidential', 'audit_surveillance.pii']);
     expect(plan.tagAssignments.find((a) => a.tagKey === 'audit_surveillance.pii' && a.table === 'trades')?.columns).toEqual(['account_id', 'trader_email']);

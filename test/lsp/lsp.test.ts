@@ -137,6 +137,16 @@ describe('hover', () => {
     await show(files.trades, disk(files.trades));
   });
 
+  it('knows the system columns a grant may name: hover, and no rename', async () => {
+    const text = disk(files.access).replace('(trade_id, symbol', '(trade_id, system_<|>to, symbol');
+    const h = await hoverAt(files.access, text);
+    expect(h).toContain('system_to timestamp?');
+    expect(h).toContain('a column lakec adds');
+    const c = cursor(text);
+    await expect(client.request('textDocument/prepareRename', at(files.access, c.position))).rejects.toThrow(/system_to is a column lakec adds/);
+    await show(files.access, disk(files.access));
+  });
+
   it('shows a stream capacity, and what an attribute means', async () => {
     const shards = await hoverAt(files.lake, disk(files.lake).replace('  shards        = 512', '  shards        = 5<|>12'));
     expect(shards).toContain('512 shards: up to 512,000 records/s and 512 MiB/s of writes');
@@ -159,7 +169,9 @@ describe('completion', () => {
     ['columns of the granted dataset', '\ngrant select on accounts (<|>', ['account_id', 'desk', 'holder_name'], ['trade_id']],
     ['columns after a comma', '\ngrant select on trades (trade_id, s<|>', ['symbol', 'side'], ['desk']],
     ['only the columns not listed yet', '\ngrant select on accounts (account_id, desk, <|>', ['holder_name'], ['account_id', 'desk']],
-    ['columns to except, not those excepted already', '\ngrant select on trades except (price, <|>', ['quantity', 'trader_email'], ['price']],
+    ['columns to except, not those excepted already', '\ngrant select on trades except (price, <|>', ['quantity', 'trader_email', 'system_from'], ['price']],
+    ['the system columns of a bi-temporal dataset in a grant', '\ngrant select on trades (trade_id, <|>', ['system_to', 'system_from', 'valid_to'], ['trade_id']],
+    ['no system columns for a dataset without history', '\ngrant select on accounts (<|>', ['desk'], ['system_to']],
     ['the attribute of a classification', '\nclassification phi {\n  <|>\n}', ['sensitive'], ['layer']],
     ['whether a classification is sensitive', '\nclassification phi { sensitive = <|> }', ['true', 'false'], []],
     ['warning codes a lake may make errors', '\nlake x {\n  warnings_as_errors = [LAKE6102, <|>\n}', ['LAKE6101', 'LAKE5004'], ['LAKE6102', 'LAKE1003']],

@@ -27,6 +27,7 @@ import { currentStatePartition } from './currentStatePartition.ts';
 import { dedupWindowWithoutKeyedState } from './dedupWindowWithoutKeyedState.ts';
 import { emptyColumnSelection } from './emptyColumnSelection.ts';
 import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
+import { grantWithoutSystemTo } from './grantWithoutSystemTo.ts';
 import { invalidCron } from './invalidCron.ts';
 import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
@@ -73,6 +74,7 @@ export const rules: readonly Rule[] = [
   dedupWindowWithoutKeyedState,
   emptyColumnSelection,
   exceptWithoutEffect,
+  grantWithoutSystemTo,
   invalidCron,
   kpuQuota,
   maintenanceWithoutIceberg,

@@ -1,10 +1,9 @@
 import type { Fix, Span } from '../../diagnostics/diagnostic.ts';
-import type { ColumnSymbol, DatasetSymbol } from '../../semantic/symbols.ts';
+import { tableColumnOf, type ColumnSymbol, type DatasetSymbol } from '../../semantic/symbols.ts';
 import { typeText } from '../../semantic/types.ts';
 import type * as A from '../../syntax/ast.ts';
 import { printExpr } from '../../syntax/printExpr.ts';
 import { exprTypeProblems } from '../exprTypes.ts';
-import { columnNamed } from '../spans.ts';
 import type { Rule } from '../rule.ts';
 
 /** Lake Formation: "Total length of the expression must be less than 2048 characters." */
@@ -56,7 +55,7 @@ export const rowFilter: Rule = {
         });
       }
       // Type problems inside a construct Lake Formation refuses anyway are not reported twice.
-      const typeProblems = exprTypeProblems(g.where, ds, { quote: "'" }).filter((p) => !lf.covers(p.span));
+      const typeProblems = exprTypeProblems(g.where, ds, { quote: "'", table: true }).filter((p) => !lf.covers(p.span));
       for (const p of [...lf.problems, ...typeProblems]) report(p.span, p.message, p.hint, p.fixes === undefined ? undefined : [...p.fixes]);
     }
   },
@@ -221,7 +220,7 @@ class LakeFormationFilter {
   }
 
   private column(ref: A.ColumnRef): ColumnSymbol | undefined {
-    const c = columnNamed(this.ds, ref.name);
+    const c = tableColumnOf(this.ds, ref.name);
     return c === undefined || c.type.kind === 'unknown' ? undefined : c;
   }
 

@@ -1,7 +1,7 @@
 import type { Fix } from '../../diagnostics/diagnostic.ts';
 import type { BoundLake, ColumnSymbol } from '../../semantic/symbols.ts';
 import { grantedColumns, grantsRead } from '../grantColumns.ts';
-import { columnNamed, nameList, pointSpan } from '../spans.ts';
+import { columnNamed, listItemRemoval, nameList, pointSpan } from '../spans.ts';
 import type { Rule } from '../rule.ts';
 
 /** The sensitive classifications a column carries, in the order written. */
@@ -46,12 +46,7 @@ export const sensitiveToQuicksight: Rule = {
           const found = col === undefined ? [] : sensitiveLabels(lake, col);
           if (found.length === 0) return;
           const fixes: Fix[] = [];
-          if (list.length > 1) {
-            const span = i > 0
-              ? { file: c.span.file, start: list[i - 1]!.span.end, end: c.span.end }
-              : { file: c.span.file, start: c.span.start, end: list[i + 1]!.span.start };
-            fixes.push({ title: `Remove '${c.value}' from the column list`, span, text: '' });
-          }
+          if (list.length > 1) fixes.push({ title: `Remove '${c.value}' from the column list`, span: listItemRemoval(list, i), text: '' });
           report(c.span, `the sensitive column '${ds.name}.${c.value}' (${labels(found)}) is granted to ${who}`, hint, fixes);
         });
         continue;

@@ -1,4 +1,5 @@
 import { didYouMean } from '../../diagnostics/suggest.ts';
+import { systemColumns } from '../../semantic/symbols.ts';
 import type { Rule } from '../rule.ts';
 
 /** Every name a spec uses must be declared: zones, streams, datasets, personas, classifications, columns. */
@@ -20,7 +21,8 @@ export const unknownReference: Rule = {
         const ds = ref.dataset === undefined ? undefined : lake.scope.dataset.get(ref.dataset);
         // Columns of an unknown dataset: the dataset itself is reported, not each column.
         if (ds === undefined || ds.hasSyntaxErrors) continue;
-        candidates = ds.columns.map((c) => c.name);
+        // Grants and row filters may also name the columns lakec adds (system_to).
+        candidates = [...ds.columns, ...(ref.context === 'grant' || ref.context === 'row filter' ? systemColumns(ds) : [])].map((c) => c.name);
         what = `column of '${ds.name}'`;
       } else {
         candidates = [...lake.scope[ref.kind].keys()];
