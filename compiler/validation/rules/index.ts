@@ -35,6 +35,7 @@ import { peakBelowBaseline } from './peakBelowBaseline.ts';
 import { sensitiveToQuicksight } from './sensitiveToQuicksight.ts';
 import { privilegeTarget } from './privilegeTarget.ts';
 import { redundantPrivilege } from './redundantPrivilege.ts';
+import { repeatedGrant } from './repeatedGrant.ts';
 import { reservedSystemColumn } from './reservedSystemColumn.ts';
 import { retentionBeforeArchive } from './retentionBeforeArchive.ts';
 import { rowFilter } from './rowFilter.ts';
@@ -82,6 +83,7 @@ export const rules: readonly Rule[] = [
   sensitiveToQuicksight,
   privilegeTarget,
   redundantPrivilege,
+  repeatedGrant,
   reservedSystemColumn,
   retentionBeforeArchive,
   rowFilter,
