@@ -4,6 +4,13 @@
  * 200 MiB/s of writes under the default quota.
  */
 export const MiB = 1024 * 1024;
+
+/**
+ * The processors commit to Iceberg at each checkpoint, every 60 s by default on Managed Service
+ * for Apache Flink (FIELD-NOTES.md) and on the local runtime: a row becomes queryable at the
+ * commit after it is processed, so it can wait up to this long.
+ */
+export const checkpointIntervalSeconds = 60;
 export const perShard = { recordsPerSecond: 1_000, bytesPerSecond: MiB } as const;
 export const onDemandDefault = { recordsPerSecond: 200_000, bytesPerSecond: 200 * MiB } as const;
 /** Default shard quota per account and region (500 in us-east-1, us-west-2, eu-west-1; 200 elsewhere). */

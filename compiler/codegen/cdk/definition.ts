@@ -3,6 +3,7 @@
  * threshold and Lake Formation permission is decided here, in lakec, so the constructs in
  * `infra/constructs/` stay generic and the decisions are tested once, in lakec's own tests.
  */
+import { checkpointIntervalSeconds } from '../../model/capacity.ts';
 import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
@@ -12,7 +13,7 @@ import { catalogText, days, deadLetterPrefix, hiveLayout, storedColumns, tableCo
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
 /** Managed Flink commits Iceberg data at checkpoints, every 60 s by default (FIELD-NOTES.md). */
-export const checkpointSeconds = 60;
+export const checkpointSeconds = checkpointIntervalSeconds;
 
 export interface ColumnDefinition {
   readonly name: string;

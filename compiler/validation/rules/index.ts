@@ -27,6 +27,7 @@ import { currentStatePartition } from './currentStatePartition.ts';
 import { dedupWindowWithoutKeyedState } from './dedupWindowWithoutKeyedState.ts';
 import { emptyColumnSelection } from './emptyColumnSelection.ts';
 import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
+import { freshnessBelowCommitInterval } from './freshnessBelowCommitInterval.ts';
 import { grantWithoutSystemTo } from './grantWithoutSystemTo.ts';
 import { invalidCron } from './invalidCron.ts';
 import { kpuQuota } from './kpuQuota.ts';
@@ -75,6 +76,7 @@ export const rules: readonly Rule[] = [
   dedupWindowWithoutKeyedState,
   emptyColumnSelection,
   exceptWithoutEffect,
+  freshnessBelowCommitInterval,
   grantWithoutSystemTo,
   invalidCron,
   kpuQuota,
