@@ -248,7 +248,7 @@ class Binder {
       }
       this.d.noMore(i.terms, 2, 'identity');
       const span = termsSpan(i);
-      return kind.value === 'iam_role' ? { value: { kind: 'iam_role', arn: v.value }, span } : { value: { kind: 'sso_group', group: v.value }, span };
+      return kind.value === 'iam_role' ? { value: { kind: 'iam_role', arn: v.value }, span, valueSpan: v.span } : { value: { kind: 'sso_group', group: v.value }, span, valueSpan: v.span };
     });
     if (!decl.hasSyntaxErrors) {
       if (!items.has('access')) this.d.missing(decl.name.span, `the persona '${decl.name.name}'`, 'access', 'access = [athena]');

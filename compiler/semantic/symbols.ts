@@ -208,7 +208,8 @@ export interface PersonaSymbol extends SymbolBase {
   readonly kind: 'persona';
   readonly access: readonly Located<Access>[];
   readonly accessSpan?: Span;
-  readonly identity?: Located<{ readonly kind: 'iam_role'; readonly arn: string } | { readonly kind: 'sso_group'; readonly group: string }>;
+  /** `valueSpan`: the string literal (the ARN or the group name, quotes included). */
+  readonly identity?: Located<{ readonly kind: 'iam_role'; readonly arn: string } | { readonly kind: 'sso_group'; readonly group: string }> & { readonly valueSpan: Span };
 }
 
 export type GrantTargetSymbol =

@@ -30,6 +30,7 @@ import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
 import { freshnessBelowCommitInterval } from './freshnessBelowCommitInterval.ts';
 import { grantWithoutSystemTo } from './grantWithoutSystemTo.ts';
 import { invalidCron } from './invalidCron.ts';
+import { invalidRoleArn } from './invalidRoleArn.ts';
 import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
 import { peakBelowBaseline } from './peakBelowBaseline.ts';
@@ -44,6 +45,7 @@ import { shardQuotaExceeded } from './shardQuotaExceeded.ts';
 import { streamingWithoutStream } from './streamingWithoutStream.ts';
 import { systemTimeColumn } from './systemTimeColumn.ts';
 import { unreadStream } from './unreadStream.ts';
+import { unknownRegion } from './unknownRegion.ts';
 import { unreadableDataset } from './unreadableDataset.ts';
 import { validTimeColumns } from './validTimeColumns.ts';
 import { validToOptional } from './validToOptional.ts';
@@ -79,6 +81,7 @@ export const rules: readonly Rule[] = [
   freshnessBelowCommitInterval,
   grantWithoutSystemTo,
   invalidCron,
+  invalidRoleArn,
   kpuQuota,
   maintenanceWithoutIceberg,
   peakBelowBaseline,
@@ -93,6 +96,7 @@ export const rules: readonly Rule[] = [
   streamingWithoutStream,
   systemTimeColumn,
   unreadStream,
+  unknownRegion,
   unreadableDataset,
   validTimeColumns,
   validToOptional,
