@@ -215,6 +215,7 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
   }
   line();
 
+  const written = new Set<string>();
   for (let g = 0; g < grantCount; g++) {
     // The first pass gives every dataset a reader; then random datasets.
     const ds = g < all.length ? all[g]! : pick(all);
@@ -231,7 +232,8 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
     let where = '';
     let privileges = 'select';
     if (roll < 0.25) {
-      target = `${ds.name} (${someColumns().map((c) => c.name).join(', ')})`;
+      // A bi-temporal table's current rows are told apart by system_to (LAKE6108).
+      target = `${ds.name} (${[...someColumns().map((c) => c.name), ...(ds.kind === 'bitemporal' ? ['system_to'] : [])].join(', ')})`;
     } else if (roll < 0.4) {
       target = `${ds.name} except (${someColumns().slice(0, 2).map((c) => c.name).join(', ')})`;
     } else if (roll < 0.55 && ds.columns.some((c) => c.pii)) {
@@ -244,7 +246,10 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
       const cond = c.filter === 'number' ? `${c.name} >= ${int(0, 1000)}` : `${c.name} <> 'TEST'`;
       where = rnd() < 0.5 ? `\n  where ${cond} and region_code in ('EU', 'US')` : `\n  where ${cond}`;
     }
-    line(`grant ${privileges} on ${target} to ${persona}${where}`);
+    const grant = `grant ${privileges} on ${target} to ${persona}${where}`;
+    // The same grant twice is a warning (LAKE6107): written once.
+    if (!written.has(grant)) line(grant);
+    written.add(grant);
   }
   for (const zone of ['raw', 'transformed', 'curated']) line(`grant describe on zone ${zone} to ${personas[0]!.name}`);
   return out.join('\n') + '\n';
