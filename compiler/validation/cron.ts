@@ -241,3 +241,159 @@ function dayValue(text: string, f: FieldSpec): number | undefined {
   const i = f.names?.indexOf(text.toUpperCase()) ?? -1;
   return i >= 0 ? f.min + i : undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// When a valid expression fires: the rules about peaks that overlap (LAKE5009) and crons that
+// never fire (LAKE5010) read it from here.
+
+/**
+ * The first year this lakec does not count as past. A check that read the clock would answer
+ * differently from one day to the next, and lakec's output is deterministic: so the year is fixed
+ * in the release (lakec 0.1.0, December 2026) and moves with each release. A cron whose years all
+ * come before it fired for the last time before this lakec was released.
+ */
+export const releaseYear = 2026;
+
+/** EventBridge Scheduler's last year (the year field takes 1970-2199). */
+export const lastCronYear = 2199;
+
+export interface CronSchedule {
+  /** Minutes of the day at which it fires on a day it fires (UTC), ascending. */
+  readonly times: readonly number[];
+  readonly years: ReadonlySet<number>;
+  readonly months: ReadonlySet<number>;
+  /** Whether it fires on day `d` of a month of its years and months. */
+  readonly onDay: (d: number, month: MonthInfo) => boolean;
+}
+
+/** A month as the day fields see it. */
+export interface MonthInfo {
+  readonly days: number;
+  /** The weekday of the 1st: 1 (Sunday) to 7 (Saturday), as EventBridge numbers them. */
+  readonly firstWeekday: number;
+}
+
+/** Every value of a list/range/step field (`1,15`, `MON-FRI`, `0/15`, `*`); a range may wrap (`FRI-MON`). */
+function values(text: string, f: FieldSpec): Set<number> {
+  const out = new Set<number>();
+  for (const item of text.split(',')) {
+    const [base, stepText] = item.split('/') as [string, string | undefined];
+    const step = stepText === undefined ? 1 : Number(stepText);
+    let lo = f.min;
+    let hi = f.max;
+    if (base !== '*') {
+      const dash = base.indexOf('-', 1);
+      lo = dayValue(dash >= 0 ? base.slice(0, dash) : base, f)!;
+      hi = dash >= 0 ? dayValue(base.slice(dash + 1), f)! : stepText !== undefined ? f.max : lo;
+    }
+    const span = hi >= lo ? hi - lo : hi - lo + (f.max - f.min + 1);
+    for (let k = 0; k <= span; k += step) out.add(((lo - f.min + k) % (f.max - f.min + 1)) + f.min);
+  }
+  return out;
+}
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysIn = (year: number, month: number): number => (month === 2 && isLeap(year) ? 29 : monthDays[month - 1]!);
+const weekdayOf = (d: number, m: MonthInfo): number => ((m.firstWeekday - 1 + d - 1) % 7) + 1;
+
+/** The day of the month `NW` means: the weekday nearest day N, within the month (as in Quartz). */
+function nearestWeekday(m: MonthInfo, n: number): number | undefined {
+  if (n > m.days) return undefined;
+  const w = weekdayOf(n, m);
+  if (w === 7) return n > 1 ? n - 1 : n + 2; // Saturday: the Friday before, or the Monday after the 1st
+  if (w === 1) return n < m.days ? n + 1 : n - 2; // Sunday: the Monday after, or the Friday before the last day
+  return n;
+}
+
+function lastWeekday(m: MonthInfo): number {
+  let d = m.days;
+  while (weekdayOf(d, m) === 1 || weekdayOf(d, m) === 7) d--;
+  return d;
+}
+
+/** The schedule of a valid expression (`checkCron` finds nothing); undefined otherwise. */
+export function cronSchedule(text: string): CronSchedule | undefined {
+  if (checkCron(text).length > 0) return undefined;
+  const [minF, hourF, domF, monthF, dowF, yearF] = /^cron\((.*)\)$/s.exec(text)![1]!.trim().split(/\s+/) as [string, string, string, string, string, string];
+  const minutes = [...values(minF, fields[0]!)].sort((a, b) => a - b);
+  const hours = [...values(hourF, fields[1]!)].sort((a, b) => a - b);
+  const times = hours.flatMap((h) => minutes.map((m) => h * 60 + m));
+  const dom = domF.toUpperCase();
+  const dow = dowF.toUpperCase();
+  let onDay: CronSchedule['onDay'];
+  if (dom !== '?') {
+    if (dom === 'L') onDay = (d, m) => d === m.days;
+    else if (dom === 'LW') onDay = (d, m) => d === lastWeekday(m);
+    else if (dom.endsWith('W')) onDay = (d, m) => d === nearestWeekday(m, Number(dom.slice(0, -1)));
+    else {
+      const set = values(dom, fields[2]!);
+      onDay = (d) => set.has(d);
+    }
+  } else if (dow === 'L') {
+    onDay = (d, m) => weekdayOf(d, m) === 7;
+  } else if (dow.includes('#')) {
+    const [n, k] = dow.split('#') as [string, string];
+    const target = dayValue(n, fields[4]!)!;
+    onDay = (d, m) => weekdayOf(d, m) === target && Math.ceil(d / 7) === Number(k);
+  } else if (dow.endsWith('L')) {
+    const target = dayValue(dow.slice(0, -1), fields[4]!)!;
+    onDay = (d, m) => weekdayOf(d, m) === target && d + 7 > m.days;
+  } else {
+    const set = values(dow, fields[4]!);
+    onDay = (d, m) => set.has(weekdayOf(d, m));
+  }
+  return { times, years: values(yearF, fields[5]!), months: values(monthF, fields[3]!), onDay };
+}
+
+/** Days since 1970-01-01 of January 1st of `year`. */
+function epochDayOfYear(year: number): number {
+  let n = 0;
+  for (let y = 1970; y < year; y++) n += isLeap(y) ? 366 : 365;
+  return n;
+}
+
+/** Each day the schedule fires, from January 1st of `from` to the end of `to`, in order (days since 1970-01-01, and the date). */
+export function* firingDays(s: CronSchedule, from: number, to: number): Generator<{ epochDay: number; year: number; month: number; day: number }> {
+  if (s.times.length === 0) return;
+  let first = epochDayOfYear(from);
+  for (let y = from; y <= to; y++) {
+    let day0 = first;
+    first += isLeap(y) ? 366 : 365;
+    if (!s.years.has(y)) continue;
+    for (let m = 1; m <= 12; m++) {
+      const info: MonthInfo = { days: daysIn(y, m), firstWeekday: ((day0 + 4) % 7) + 1 }; // 1970-01-01 was a Thursday
+      if (s.months.has(m)) for (let d = 1; d <= info.days; d++) if (s.onDay(d, info)) yield { epochDay: day0 + d - 1, year: y, month: m, day: d };
+      day0 += info.days;
+    }
+  }
+}
+
+/**
+ * The shortest time between two firings from `from` on, and the first pair of firings that far
+ * apart (minutes since 1970-01-01, UTC); undefined when it fires at most once. Stops at the first
+ * gap below `below` minutes, which is all a caller comparing with a duration needs, and as soon as
+ * two firing days follow each other: no later pair of days can come closer.
+ */
+export function shortestInterval(s: CronSchedule, from: number, below = 0): { minutes: number; first: number; second: number } | undefined {
+  const t = s.times;
+  let best: { minutes: number; first: number; second: number } | undefined;
+  let previousDay: number | undefined;
+  for (const day of firingDays(s, from, lastCronYear)) {
+    const start = day.epochDay * 1440;
+    // From the last firing of the day before, then within the day.
+    if (previousDay !== undefined) {
+      const a = previousDay * 1440 + t[t.length - 1]!;
+      if (best === undefined || start + t[0]! - a < best.minutes) best = { minutes: start + t[0]! - a, first: a, second: start + t[0]! };
+    }
+    if (previousDay === undefined || day.epochDay - previousDay === 1) {
+      // The gaps within a day are the same every day: once, on the first day.
+      if (previousDay === undefined) {
+        for (let i = 1; i < t.length; i++) if (best === undefined || t[i]! - t[i - 1]! < best.minutes) best = { minutes: t[i]! - t[i - 1]!, first: start + t[i - 1]!, second: start + t[i]! };
+      } else break;
+    }
+    if (best !== undefined && best.minutes < below) return best;
+    previousDay = day.epochDay;
+  }
+  return best;
+}

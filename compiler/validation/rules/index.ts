@@ -25,6 +25,7 @@ import { burstCapacity } from './burstCapacity.ts';
 import { currentStateFormat } from './currentStateFormat.ts';
 import { currentStatePartition } from './currentStatePartition.ts';
 import { dedupWindowWithoutKeyedState } from './dedupWindowWithoutKeyedState.ts';
+import { cronNeverFires } from './cronNeverFires.ts';
 import { emptyColumnSelection } from './emptyColumnSelection.ts';
 import { exceptWithoutEffect } from './exceptWithoutEffect.ts';
 import { freshnessBelowCommitInterval } from './freshnessBelowCommitInterval.ts';
@@ -33,6 +34,7 @@ import { invalidCron } from './invalidCron.ts';
 import { invalidRoleArn } from './invalidRoleArn.ts';
 import { kpuQuota } from './kpuQuota.ts';
 import { maintenanceWithoutIceberg } from './maintenanceWithoutIceberg.ts';
+import { overlappingPeaks } from './overlappingPeaks.ts';
 import { peakBelowBaseline } from './peakBelowBaseline.ts';
 import { sensitiveToQuicksight } from './sensitiveToQuicksight.ts';
 import { privilegeTarget } from './privilegeTarget.ts';
@@ -76,6 +78,7 @@ export const rules: readonly Rule[] = [
   currentStateFormat,
   currentStatePartition,
   dedupWindowWithoutKeyedState,
+  cronNeverFires,
   emptyColumnSelection,
   exceptWithoutEffect,
   freshnessBelowCommitInterval,
@@ -84,6 +87,7 @@ export const rules: readonly Rule[] = [
   invalidRoleArn,
   kpuQuota,
   maintenanceWithoutIceberg,
+  overlappingPeaks,
   peakBelowBaseline,
   sensitiveToQuicksight,
   privilegeTarget,
