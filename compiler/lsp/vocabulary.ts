@@ -47,7 +47,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
     a('identity', 'Who the persona is: `iam_role "ARN"` or `sso_group "NAME"`.', { values: ['iam_role', 'sso_group'] }),
   ],
   dataset: [
-    { name: 'from', doc: 'The stream that feeds the dataset: `from stream NAME`. A generated Flink job processes it continuously. Without it the dataset is an external table that other tools load.', assign: false, values: ['stream'] },
+    { name: 'from', doc: 'The stream that feeds the dataset: `from stream NAME`. A generated stream processor processes it continuously. Without it the dataset is an external table that other tools load.', assign: false, values: ['stream'] },
     a('format', 'The table format in S3: iceberg (the default), parquet or json.', { values: ['iceberg', 'parquet', 'json'] }),
     a('owner', 'The team that owns the dataset, in double quotes; becomes catalog metadata.'),
     a('tags', 'Catalog tags: `{ key: "value", ... }`.'),
