@@ -52,11 +52,11 @@ describe('the same spec on one line and on many lines', () => {
     );
   }, 120_000);
 
-  it('a 2.6 MB spec on one line: checked, with the diagnostics of its many-line twin', () => {
-    const { manyLines, oneLine } = wideSpec(150_000);
+  it('a 2.6 MB spec on one line: checked, its two mistakes found once each', () => {
+    const { oneLine } = wideSpec(150_000);
     expect(oneLine.length).toBeGreaterThan(2_600_000);
-    const one = diagnosticsOf(oneLine);
-    expect(one).toEqual(diagnosticsOf(manyLines));
-    expect(one.length).toBeGreaterThan(0);
+    const codes = compile([{ path: 'spec.lake', text: oneLine }]).diagnostics.map((d) => d.code);
+    // The unknown type and the duplicate column wideSpec writes (the rest: @pii to QuickSight).
+    expect(codes.filter((c) => c !== 'LAKE6102')).toEqual(['LAKE1005', 'LAKE2001']);
   }, 60_000);
 });
