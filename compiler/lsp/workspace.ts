@@ -90,11 +90,6 @@ export class Workspace {
     return state;
   }
 
-  /** The last check of the folder, without checking again (may lag the latest keystroke). */
-  cached(key: string): FolderState | undefined {
-    return this.folders.get(key);
-  }
-
   /** The folder, checked again first if anything changed since its last check. */
   current(key: string): FolderState {
     const state = this.folders.get(key);
