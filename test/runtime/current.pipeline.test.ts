@@ -105,7 +105,7 @@ describe.each(vectors)('$file', ({ file, vector }) => {
     const r = lakec(['replay', `${base}.lake`, '--dataset', 'members', '--events', `${base}.jsonl`]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown)).toEqual(vector.expected.rows);
-    expect(r.stderr).toContain(`${vector.expected.duplicateEvents} duplicates`);
+    expect(r.stderr).toContain(`${vector.expected.duplicateEvents} duplicate${vector.expected.duplicateEvents === 1 ? '' : 's'}`);
   }, 30_000);
 });
 

@@ -116,7 +116,7 @@ describe.each(vectors)('$file', ({ file, vector }) => {
     const dead = readFileSync(deadPath, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { reason: string; position: { line: number } });
     expect(dead.map((d) => ({ event: d.position.line, reason: d.reason }))).toEqual(vector.expected.deadLetters);
     // The summary counts late events, and each one is logged with its line.
-    expect(r.stderr).toContain(`${expected.lateEvents} late events`);
+    expect(r.stderr).toContain(`${expected.lateEvents} late event${expected.lateEvents === 1 ? '' : 's'}`);
     expect(r.stderr.match(/^lakec replay: late event for key "k" of 'history' \(.*\.jsonl line \d+\): /gm)?.length ?? 0).toBe(expected.lateEvents);
   }, 30_000);
 });
