@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import lakec.runtime.json.Json;
 
 /**
- * The shared fixtures of lakec's test/vectors/ (bitemporal/, mapping/), read from the files: the
- * folder is the system property {@code lakec.vectors} (the build sets it).
+ * The shared fixtures of lakec's test/vectors/ (bitemporal/, current/, mapping/, lines/), read from
+ * the files: the folder is the system property {@code lakec.vectors} (the build sets it).
  */
 public final class Fixtures {
   private Fixtures() {}

@@ -3,6 +3,7 @@ package lakec.runtime.json;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,14 +69,112 @@ public final class Json {
       }
     }
 
+    /** A container being filled: a list, or an object and the name of its member being read. */
+    private static final class Frame {
+      final List<Object> list;
+      final LinkedHashMap<String, Object> object;
+      String name;
+      boolean integerNames;
+
+      Frame(List<Object> list, LinkedHashMap<String, Object> object) {
+        this.list = list;
+        this.object = object;
+      }
+    }
+
+    /**
+     * One value, iteratively (an explicit stack of open containers), so that any nesting depth
+     * parses, as JavaScript's parser does: a deeply nested event must be a row or a dead letter,
+     * never a stack overflow.
+     */
     Object value() throws ParseException {
+      ArrayDeque<Frame> stack = new ArrayDeque<>();
+      while (true) {
+        skipSpace();
+        if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
+        char c = s.charAt(at);
+        Object v;
+        if (c == '{') {
+          at++;
+          skipSpace();
+          if (at < s.length() && s.charAt(at) == '}') {
+            at++;
+            v = new LinkedHashMap<String, Object>();
+          } else {
+            Frame f = new Frame(null, new LinkedHashMap<>());
+            f.name = memberName();
+            stack.push(f);
+            continue;
+          }
+        } else if (c == '[') {
+          at++;
+          skipSpace();
+          if (at < s.length() && s.charAt(at) == ']') {
+            at++;
+            v = new ArrayList<Object>();
+          } else {
+            stack.push(new Frame(new ArrayList<>(), null));
+            continue;
+          }
+        } else {
+          v = scalar(c);
+        }
+        // Hand the finished value to its container; close the containers it completes.
+        while (true) {
+          Frame f = stack.peek();
+          if (f == null) return v;
+          if (f.list != null) {
+            f.list.add(v);
+          } else {
+            // JavaScript: a repeated name keeps its first place and takes the last value.
+            f.object.put(f.name, v);
+            f.integerNames |= isArrayIndex(f.name);
+          }
+          skipSpace();
+          if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
+          char d = s.charAt(at++);
+          if (f.list != null) {
+            if (d == ']') {
+              stack.pop();
+              v = f.list;
+              continue;
+            }
+            if (d != ',') {
+              at--;
+              throw error("Expected ',' or ']' after array element");
+            }
+          } else {
+            if (d == '}') {
+              stack.pop();
+              v = f.integerNames ? jsOrder(f.object) : f.object;
+              continue;
+            }
+            if (d != ',') {
+              at--;
+              throw error("Expected ',' or '}' after property value");
+            }
+            skipSpace();
+            f.name = memberName();
+          }
+          break;
+        }
+      }
+    }
+
+    /** A member name and its colon, at a name's opening quote (after spaces). */
+    String memberName() throws ParseException {
       if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
-      char c = s.charAt(at);
+      if (s.charAt(at) != '"') throw error("Expected property name or '}'");
+      String name = string();
+      skipSpace();
+      if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
+      if (s.charAt(at) != ':') throw error("Expected ':' after property name");
+      at++;
+      return name;
+    }
+
+    Object scalar(char c) throws ParseException {
       switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
         case '"':
           return string();
         case 't':
@@ -154,7 +253,7 @@ public final class Json {
             if (at + 4 > s.length()) throw error("Bad Unicode escape");
             int code = 0;
             for (int i = 0; i < 4; i++) {
-              int d = Character.digit(s.charAt(at + i), 16);
+              int d = hexDigit(s.charAt(at + i));
               if (d < 0) throw error("Bad Unicode escape");
               code = code * 16 + d;
             }
@@ -169,62 +268,14 @@ public final class Json {
         run = at;
       }
     }
+  }
 
-    List<Object> array() throws ParseException {
-      at++;
-      List<Object> out = new ArrayList<>();
-      skipSpace();
-      if (at < s.length() && s.charAt(at) == ']') {
-        at++;
-        return out;
-      }
-      while (true) {
-        skipSpace();
-        out.add(value());
-        skipSpace();
-        if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
-        char c = s.charAt(at++);
-        if (c == ']') return out;
-        if (c != ',') {
-          at--;
-          throw error("Expected ',' or ']' after array element");
-        }
-      }
-    }
-
-    Map<String, Object> object() throws ParseException {
-      at++;
-      LinkedHashMap<String, Object> out = new LinkedHashMap<>();
-      boolean integerNames = false;
-      skipSpace();
-      if (at < s.length() && s.charAt(at) == '}') {
-        at++;
-        return out;
-      }
-      while (true) {
-        skipSpace();
-        if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
-        if (s.charAt(at) != '"') throw error("Expected property name or '}'");
-        String name = string();
-        skipSpace();
-        if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
-        if (s.charAt(at) != ':') throw error("Expected ':' after property name");
-        at++;
-        skipSpace();
-        Object v = value();
-        // JavaScript: a repeated name keeps its first place and takes the last value.
-        out.put(name, v);
-        integerNames |= isArrayIndex(name);
-        skipSpace();
-        if (at >= s.length()) throw new ParseException("Unexpected end of JSON input");
-        char c = s.charAt(at++);
-        if (c == '}') return integerNames ? jsOrder(out) : out;
-        if (c != ',') {
-          at--;
-          throw error("Expected ',' or '}' after property value");
-        }
-      }
-    }
+  /** An ASCII hex digit's value, or -1 (JSON's escapes take no other digits). */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   }
 
   /** A canonical array index (0 .. 2^32 - 2), which JavaScript objects list first. */

@@ -24,10 +24,27 @@ import lakec.runtime.json.Json;
  *   <li>list: {@link List}; map and struct: {@link LinkedHashMap} (struct: declared fields, in
  *       order)
  * </ul>
+ *
+ * <p>A column's own JSON number that the parse to a double may have rounded (a long beyond 2^53,
+ * any decimal) is not coerced here: the coercer answers {@link #INEXACT} and the mapper reads the
+ * number's text from the event ({@link lakec.runtime.json.JsonText#numberTextAt}) for {@link
+ * #numberTextCoercer}. Inside a list, map or struct the double is all there is.
  */
 public final class Coercion {
   /** Why a value does not fit its type. */
   public record Invalid(String message) {}
+
+  /**
+   * A column's JSON number that may have been rounded: read its text from the event and coerce that
+   * with {@link #numberTextCoercer}. Never returned for a value inside a list, map or struct.
+   */
+  public static final Object INEXACT =
+      new Object() {
+        @Override
+        public String toString() {
+          return "inexact number";
+        }
+      };
 
   private static final Pattern UUID =
       Pattern.compile(
@@ -55,12 +72,82 @@ public final class Coercion {
   }
 
   private static Invalid expected(TypeSpec t, Object v, String detail) {
+    return expectedGot(t, describe(v), detail);
+  }
+
+  /** {@code text} is the text of a JSON number, described as that number. */
+  private static Invalid expectedNumber(TypeSpec t, String text, String detail) {
+    return expectedGot(
+        t, "the number " + (text.length() > 40 ? text.substring(0, 40) + "..." : text), detail);
+  }
+
+  private static Invalid expectedGot(TypeSpec t, String got, String detail) {
     return new Invalid(
         "expected "
             + TypeSpec.text(t)
             + ", got "
-            + describe(v)
+            + got
             + (detail != null ? " (" + detail + ")" : ""));
+  }
+
+  /**
+   * The coercer of a column's number given as its JSON text, for the types whose coercer may answer
+   * {@link #INEXACT} (decimal, long); null for the others.
+   */
+  public static Function<String, Object> numberTextCoercer(TypeSpec t) {
+    if (t instanceof TypeSpec.Decimal d) {
+      return text -> {
+        Decimals.Result c = Decimals.canonical(text, d.precision(), d.scale());
+        return c.error() != null ? expectedNumber(t, text, c.error()) : c.value();
+      };
+    }
+    if (t instanceof TypeSpec.Primitive p && p.name().equals("long")) {
+      return text -> {
+        // An integer written with a fraction or an exponent (1.0, 1e3) is that integer.
+        Decimals.Result c = Decimals.canonical(text, 400, 0);
+        if (c.error() != null)
+          return expectedNumber(
+              t,
+              text,
+              c.error().contains("decimal places") ? "not an integer" : "out of the 64-bit range");
+        return c.value().replace("-", "").length() > 19
+            ? expectedNumber(t, text, "out of the 64-bit range")
+            : longOfDigits(t, c.value(), text, true);
+      };
+    }
+    return null;
+  }
+
+  /**
+   * A long from its decimal digits (at most 19, maybe signed): a number when safe, else the digits.
+   * {@code asNumber}: {@code shown} is the text of a JSON number.
+   */
+  private static Object longOfDigits(TypeSpec t, String digits, String shown, boolean asNumber) {
+    BigInteger b = new BigInteger(digits);
+    if (b.compareTo(INT64_MIN) < 0 || b.compareTo(INT64_MAX) > 0)
+      return asNumber
+          ? expectedNumber(t, shown, "out of the 64-bit range")
+          : expected(t, shown, "out of the 64-bit range");
+    long n = b.longValue();
+    return n >= -9007199254740991L && n <= 9007199254740991L ? (Object) (double) n : b.toString();
+  }
+
+  /** Significant digits of a number's decimal text ({@code 1.2300e5} has 3). */
+  private static int significantDigits(String text) {
+    String mantissa = text.replaceFirst("^-", "").replaceFirst("[eE].*$", "").replace(".", "");
+    return mantissa.replaceFirst("^0+", "").replaceFirst("0+$", "").length();
+  }
+
+  private static Invalid notUnicode(TypeSpec t, String v) {
+    int at = lakec.runtime.json.JsonText.loneSurrogate(v);
+    return expected(
+        t,
+        v,
+        "it holds a lone UTF-16 surrogate ("
+            + lakec.runtime.json.JsonText.escape(v.charAt(at))
+            + ") at character "
+            + at
+            + ", which is not a Unicode character: UTF-8, and so the table, cannot store it");
   }
 
   /**
@@ -77,7 +164,19 @@ public final class Coercion {
           if (plain != null) return plain;
         }
         if (!(v instanceof String) && !(v instanceof Double)) return expected(t, v, null);
-        if (v instanceof Double x && !Double.isFinite(x)) return expected(t, v, null);
+        if (v instanceof Double x) {
+          // A JSON number went through a double: a column's own number is read from its text
+          // (exact); inside a list, map or struct the double is all there is, so it must hold the
+          // number exactly as far as a double can tell.
+          if (!nested) return INEXACT;
+          if (!Double.isFinite(x)) return expected(t, v, "out of the range of a double");
+          if (significantDigits(Json.numberToString(x)) > 15)
+            return expected(
+                t,
+                v,
+                "inside a list, map or struct, a decimal number with more than 15 significant"
+                    + " digits must be sent as a string");
+        }
         Decimals.Result c =
             Decimals.canonical(
                 v instanceof Double x ? Json.numberToString(x) : JsText.trim((String) v),
@@ -174,7 +273,10 @@ public final class Coercion {
   private static Function<Object, Object> primitive(TypeSpec.Primitive t, boolean nested) {
     switch (t.name()) {
       case "string":
-        return v -> v instanceof String ? v : expected(t, v, null);
+        return v -> {
+          if (!(v instanceof String s)) return expected(t, v, null);
+          return lakec.runtime.json.JsonText.isWellFormed(s) ? s : notUnicode(t, s);
+        };
       case "uuid":
         return v ->
             v instanceof String s && UUID.matcher(s).matches()
@@ -197,32 +299,36 @@ public final class Coercion {
         return v -> {
           if (v instanceof Double d) {
             if (JsText.isSafeInteger(d)) return d;
+            boolean integer = Double.isFinite(d) && d == Math.rint(d);
+            // Beyond 2^53 (or beyond a double) the parse rounded the number: a column's own number
+            // is read from its text, exactly.
+            if (!nested && (integer || !Double.isFinite(d))) return INEXACT;
             return expected(
                 t,
                 v,
-                Double.isFinite(d) && d == Math.rint(d)
-                    ? "beyond 2^53 a long must be sent as a string of digits"
+                integer
+                    ? "inside a list, map or struct, a long beyond 2^53 must be sent as a string of"
+                        + " digits"
                     : "not an integer");
           }
-          if (v instanceof String s && LONG_DIGITS.matcher(s).matches()) {
-            BigInteger b = new BigInteger(s);
-            if (b.compareTo(INT64_MIN) < 0 || b.compareTo(INT64_MAX) > 0)
-              return expected(t, v, "out of the 64-bit range");
-            long n = b.longValue();
-            return n >= -9007199254740991L && n <= 9007199254740991L
-                ? (Object) (double) n
-                : b.toString();
-          }
+          if (v instanceof String s && LONG_DIGITS.matcher(s).matches())
+            return longOfDigits(t, s, s, false);
           return expected(t, v, null);
         };
       case "float":
+        // Rounded to 32 bits here, as the table stores it, so a value read back compares equal.
         return v -> {
-          if (v instanceof Double d && Double.isFinite(d) && Float.isFinite((float) (double) d))
-            return (double) (float) (double) d;
-          return expected(t, v, null);
+          if (!(v instanceof Double d)) return expected(t, v, null);
+          float f = (float) (double) d;
+          return Float.isFinite(f)
+              ? (Object) (double) f
+              : expected(t, v, "out of the range of a float");
         };
       case "double":
-        return v -> v instanceof Double d && Double.isFinite(d) ? v : expected(t, v, null);
+        return v -> {
+          if (!(v instanceof Double d)) return expected(t, v, null);
+          return Double.isFinite(d) ? v : expected(t, v, "out of the range of a double");
+        };
       case "date":
         return v -> {
           if (!(v instanceof String s)) return expected(t, v, null);

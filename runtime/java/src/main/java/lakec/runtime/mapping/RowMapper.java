@@ -9,6 +9,7 @@ import java.util.function.Function;
 import lakec.runtime.bitemporal.Op;
 import lakec.runtime.bitemporal.Times;
 import lakec.runtime.json.Json;
+import lakec.runtime.json.JsonText;
 
 /**
  * Row mapping and validation, exactly as runtime/mapping.ts: each column reads its SOURCE (a JSON
@@ -16,9 +17,14 @@ import lakec.runtime.json.Json;
  * Coercion}), then every {@code @check} runs on the whole row. Same reasons, same accepted and
  * rejected events (shared fixtures: test/vectors/mapping).
  *
- * <p>{@code "op": "delete"} marks a delete in a bi-temporal or current-state dataset; anything
- * else, or no {@code op}, is a put. A delete reads only the key, the valid interval and the system
- * time.
+ * <p>A keyed dataset reads the event's {@code op}: absent or {@code "put"} is a put, {@code
+ * "delete"} a delete, and any other value ({@code "DELETE"}, {@code "upsert"}, {@code 1}, {@code
+ * null}) is a bad event whose reason names the accepted values (a casing typo must not turn a
+ * delete into an insert). A delete reads only the key, the valid interval and the system time. An
+ * append-only dataset stores every event as it is and does not read {@code op}.
+ *
+ * <p>A column's number that the parse to doubles may have rounded (a long beyond 2^53, a decimal)
+ * is read from the event's text, exactly ({@link Coercion#INEXACT}).
  */
 public final class RowMapper {
   private interface Reader {
@@ -31,6 +37,8 @@ public final class RowMapper {
       boolean optional,
       Reader read,
       Function<Object, Object> coerce,
+      List<Object> segments,
+      Function<String, Object> exact,
       boolean identity) {}
 
   private record CompiledCheck(String column, String text, Checks.Predicate test) {}
@@ -39,7 +47,7 @@ public final class RowMapper {
   private final List<Compiled> columns = new ArrayList<>();
   private final List<CompiledCheck> checks = new ArrayList<>();
   private final boolean bitemporal;
-  private final boolean deletes;
+  private final boolean readsOp;
   private final int singleKey;
 
   public RowMapper(DatasetSpec spec) {
@@ -53,24 +61,35 @@ public final class RowMapper {
       DatasetSpec.Column c = spec.columns.get(i);
       Reader read;
       Function<Object, Object> coerce;
+      List<Object> segments = List.of();
+      Function<String, Object> exact = null;
       if (c.source() instanceof DatasetSpec.Path p) {
         read = pathReader(p.segments());
         coerce = Coercion.coercer(c.type(), false);
+        segments = p.segments();
+        exact = Coercion.numberTextCoercer(c.type());
       } else if (c.source() instanceof DatasetSpec.RawPayload) {
         read = (e, raw, at) -> raw;
-        coerce = v -> v;
+        coerce = RowMapper::rawPayload;
       } else {
         read = (e, raw, at) -> at;
         coerce = v -> v;
       }
       columns.add(
           new Compiled(
-              c.name(), c.source().where(), c.optional(), read, coerce, identity.contains(i)));
+              c.name(),
+              c.source().where(),
+              c.optional(),
+              read,
+              coerce,
+              segments,
+              exact,
+              identity.contains(i)));
       for (DatasetSpec.Check k : c.checks())
         checks.add(new CompiledCheck(c.name(), k.text(), Checks.compile(k.expr(), spec.columns)));
     }
     this.bitemporal = spec.mode == DatasetSpec.Mode.BITEMPORAL;
-    this.deletes = spec.mode != DatasetSpec.Mode.APPEND;
+    this.readsOp = spec.mode != DatasetSpec.Mode.APPEND;
     this.singleKey = spec.keyIndexes.length == 1 ? spec.keyIndexes[0] : -1;
   }
 
@@ -102,6 +121,28 @@ public final class RowMapper {
   }
 
   /**
+   * The reason of an {@code op} other than the accepted ones, naming them (shared with the
+   * TypeScript runtime through test/vectors/mapping).
+   */
+  public static String opReason(Object given) {
+    return "'op' must be \"put\" or \"delete\" (or absent for a put), got "
+        + Coercion.describe(given);
+  }
+
+  /** raw_payload(): the text as received, which the table stores when it is valid Unicode. */
+  private static Object rawPayload(Object v) {
+    String text = (String) v;
+    int at = JsonText.loneSurrogate(text);
+    if (at < 0) return text;
+    return new Coercion.Invalid(
+        "the event's text holds a lone UTF-16 surrogate ("
+            + JsonText.escape(text.charAt(at))
+            + ") at character "
+            + at
+            + ", which UTF-8, and so the table, cannot store");
+  }
+
+  /**
    * Maps one event given as its text as received. Returns a {@link MappedEvent} or a {@link
    * Rejection}.
    */
@@ -121,7 +162,12 @@ public final class RowMapper {
       return new Rejection(
           "the event is " + Coercion.describe(event) + ", not a JSON object", null);
     Map<String, Object> e = (Map<String, Object>) event;
-    Op op = deletes && "delete".equals(e.get("op")) ? Op.DELETE : Op.PUT;
+    Op op = Op.PUT;
+    if (readsOp) {
+      Object given = e.get("op");
+      if ("delete".equals(given)) op = Op.DELETE;
+      else if (given != null && !"put".equals(given)) return new Rejection(opReason(given), null);
+    }
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
       Compiled c = columns.get(i);
@@ -134,6 +180,10 @@ public final class RowMapper {
         continue;
       }
       Object x = c.coerce().apply(v);
+      if (x == Coercion.INEXACT) {
+        String text = JsonText.numberTextAt(raw, c.segments());
+        x = c.exact().apply(text != null ? text : JsText.string(v));
+      }
       if (x instanceof Coercion.Invalid bad)
         return new Rejection("'" + c.name() + "' (" + c.where() + "): " + bad.message(), c.name());
       values[i] = x;
