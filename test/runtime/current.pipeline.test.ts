@@ -19,6 +19,7 @@ import { Processor } from '../../runtime/processor.ts';
 import { Warehouse } from '../../runtime/sink/duckdb.ts';
 import { ArraySource } from '../../runtime/sources/array.ts';
 import { lakec } from '../cli/run.ts';
+import { currentSequence, currentSequenceSpec, publishedCurrent, type CurrentEvent } from './current/sequences.ts';
 import { loadCurrentVectors } from './current/vectors.ts';
 import { currentSpecText, publishedCurrentEvent, specOf, tempDir } from './support.ts';
 
@@ -111,33 +112,11 @@ describe.each(vectors)('$file', ({ file, vector }) => {
 
 // ---- random sequences -------------------------------------------------------------------------
 
-const KEYS = ['a', 'b', 'c'];
 let runId = 0;
-const randomSpec = (dedupWindow: number): DatasetSpec =>
-  specOf(currentSpecText({ key: ['id'], payloadColumns: ['p'], options: { dedupWindow }, events: [{ key: { id: 'a' }, payload: { p: 'x' } }] }), 'members');
-
-interface Event {
-  key: string;
-  op: 'put' | 'delete';
-  payload: string;
-}
-
-const sequence: fc.Arbitrary<Event[]> = fc
-  .tuple(
-    fc.array(fc.record({ key: fc.constantFrom(...KEYS), op: fc.constantFrom<'put' | 'delete'>('put', 'put', 'put', 'delete'), payload: fc.constantFrom('p1', 'p2', 'p3') }), { maxLength: 30 }),
-    fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 5 }),
-  )
-  .map(([events, picks]) => {
-    // Redeliveries: a copy of event i at a later position.
-    for (const [i, j] of picks) {
-      if (events.length === 0) break;
-      const from = i % events.length;
-      events.splice(from + 1 + (j % (events.length - from)), 0, { ...events[from]! });
-    }
-    return events;
-  });
-
-const published = (e: Event): Record<string, unknown> => (e.op === 'delete' ? { op: 'delete', id: e.key } : { id: e.key, p: e.payload });
+const randomSpec = (dedupWindow: number): DatasetSpec => specOf(currentSequenceSpec(dedupWindow), 'members');
+type Event = CurrentEvent;
+const sequence = currentSequence;
+const published = publishedCurrent;
 
 /** The rows the core's in-memory table holds, as the warehouse returns them. */
 function coreRows(events: Event[], dedupWindow: number): { rows: Record<string, unknown>[]; duplicates: number } {

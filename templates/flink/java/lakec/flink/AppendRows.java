@@ -1,6 +1,7 @@
 package lakec.flink;
 
 import lakec.runtime.mapping.DatasetSpec;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.table.data.RowData;
@@ -14,6 +15,7 @@ public final class AppendRows extends RichMapFunction<Mapped, RowData> {
 
   private final String specJson;
   private transient Rows rows;
+  private transient LongCounter changed;
 
   public AppendRows(String specJson) {
     this.specJson = specJson;
@@ -22,10 +24,14 @@ public final class AppendRows extends RichMapFunction<Mapped, RowData> {
   @Override
   public void open(OpenContext context) {
     rows = new Rows(DatasetSpec.parse(specJson));
+    changed = new LongCounter();
+    getRuntimeContext().addAccumulator(Metrics.CHANGED, changed);
   }
 
   @Override
   public RowData map(Mapped m) {
+    // Every valid event of an append-only dataset is a new row.
+    changed.add(1);
     return rows.row(rows.fromJson(m.values), RowKind.INSERT);
   }
 }

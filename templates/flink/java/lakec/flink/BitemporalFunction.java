@@ -52,6 +52,8 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   private transient LongCounter lateTotal;
   private transient LongCounter duplicateTotal;
   private transient LongCounter rejectedTotal;
+  private transient LongCounter changedTotal;
+  private transient LongCounter unchangedTotal;
   private transient long newestArrival;
   private transient volatile long lag;
 
@@ -80,6 +82,8 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     lateTotal = counter(Metrics.LATE);
     duplicateTotal = counter(Metrics.DUPLICATES);
     rejectedTotal = counter(Metrics.DEAD_LETTERS_CORE);
+    changedTotal = counter(Metrics.CHANGED);
+    unchangedTotal = counter(Metrics.UNCHANGED);
   }
 
   private LongCounter counter(String name) {
@@ -133,6 +137,9 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
       adjusted.inc();
       adjustedTotal.add(1);
     }
+    // Every applied event moves the key's clock (rule 5), whether or not it changed a row.
+    if (r.changed()) changedTotal.add(1);
+    else unchangedTotal.add(1);
     for (VersionId id : r.removed)
       out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));
     for (Version<Object[]> v : r.closed)

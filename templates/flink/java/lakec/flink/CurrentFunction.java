@@ -35,6 +35,8 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
   private transient ValueState<byte[]> state;
   private transient Counter duplicates;
   private transient LongCounter duplicateTotal;
+  private transient LongCounter changedTotal;
+  private transient LongCounter unchangedTotal;
 
   public CurrentFunction(String specJson) {
     this.specJson = specJson;
@@ -52,7 +54,11 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
                     "current", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     duplicates = Metrics.group(getRuntimeContext()).counter(Metrics.DUPLICATE_EVENTS);
     duplicateTotal = new LongCounter();
+    changedTotal = new LongCounter();
+    unchangedTotal = new LongCounter();
     getRuntimeContext().addAccumulator(Metrics.DUPLICATES, duplicateTotal);
+    getRuntimeContext().addAccumulator(Metrics.CHANGED, changedTotal);
+    getRuntimeContext().addAccumulator(Metrics.UNCHANGED, unchangedTotal);
   }
 
   @Override
@@ -72,9 +78,15 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
         duplicateTotal.add(1);
         return;
       }
-      case UPSERTED -> out.collect(rows.row(values, RowKind.INSERT));
-      case DELETED -> out.collect(rows.deleteOf(values, 0, 0));
-      case UNCHANGED -> {}
+      case UPSERTED -> {
+        changedTotal.add(1);
+        out.collect(rows.row(values, RowKind.INSERT));
+      }
+      case DELETED -> {
+        changedTotal.add(1);
+        out.collect(rows.deleteOf(values, 0, 0));
+      }
+      case UNCHANGED -> unchangedTotal.add(1);
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     s.writeTo(new DataOutputStream(buffer), codec);

@@ -2,6 +2,7 @@ package lakec.flink;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import lakec.runtime.source.LineFile;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
@@ -28,6 +29,10 @@ public final class EventSources {
             env,
             settings.require("lakec.source", "path"),
             settings.getLong("lakec.source", "ticking.from", -1),
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE,
+                    settings.getLong("lakec.source", "max.line.bytes", LineFile.MAX_LINE_BYTES)),
             limiter);
       case "kinesis":
         EventSource kinesis;
@@ -54,24 +59,27 @@ public final class EventSources {
    * A JSON-lines file, one event per line, its position {@code {"file", "line"}}, read by one
    * reader in order (a parallel source would reorder a key's events) and resumable from a
    * checkpoint (the split remembers the next line). Arrival times are the wall clock, or (property
-   * {@code ticking.from}, epoch milliseconds) that instant plus a minute per line, for tests.
+   * {@code ticking.from}, epoch milliseconds) that instant plus a minute per line, for tests. A
+   * line longer than {@code max.line.bytes} (64 MiB by default) is a dead letter holding its
+   * beginning.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static DataStream<RawEvent> file(
       StreamExecutionEnvironment env,
       String path,
       long tickingFrom,
+      int maxLineBytes,
       RateLimiterStrategy<?> limiter) {
     long lines;
     try {
-      lines = LinesGenerator.countLines(path);
+      lines = LineFile.countLines(path);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot read the events file " + path + ": " + e.getMessage(), e);
     }
     DataGeneratorSource<RawEvent> source =
         new DataGeneratorSource<>(
-            new LinesGenerator(path, tickingFrom),
+            new LinesGenerator(path, tickingFrom, maxLineBytes),
             lines,
             (RateLimiterStrategy) limiter,
             TypeInformation.of(RawEvent.class));

@@ -35,9 +35,10 @@ import org.apache.iceberg.Table;
  * in {@code lakec replay}'s JSON-lines format. {@code lakec replay --engine flink} runs it.
  *
  * <pre>
- * LocalRunner --dataset NAME --events FILE --work DIR [--dead-letter FILE] [--rows FILE]
+ * LocalRunner --dataset NAME --events FILE --work DIR [--dead-letter FILE] [--rows FILE] [--summary FILE]
  *             [--parallelism N] [--checkpoint-ms N]
  *             [--ticking-from MS]    arrival times MS + 1 min per line instead of the wall clock
+ *             [--max-line-bytes N]   the longest line read as an event (default 64 MiB)
  *             [--stop-after N]        stop with a savepoint after N events (prints its path)
  *             [--from-savepoint PATH] resume a stopped run (same --work)
  * LocalRunner --batch FILE            one JSON object of the flags above per line, run in turn
@@ -160,6 +161,10 @@ public final class LocalRunner {
     groups.put("lakec.source", props("kind", "file", "path", events));
     if (f.containsKey("ticking-from"))
       groups.get("lakec.source").setProperty("ticking.from", f.get("ticking-from"));
+    if (f.containsKey("max-line-bytes"))
+      groups
+          .get("lakec.source")
+          .setProperty("max.line.bytes", String.valueOf(positive(f, "max-line-bytes", 1)));
     groups.put("lakec.sink", props("catalog", "hadoop", "warehouse", warehouse.toUri().toString()));
     groups.put("lakec.deadletters", props("path", deadLetters.toUri().toString()));
     Settings settings = Settings.of(groups, true);
@@ -241,25 +246,36 @@ public final class LocalRunner {
     if (f.containsKey("dead-letter"))
       write(f.get("dead-letter"), dead.isEmpty() ? "" : String.join("\n", dead) + "\n");
 
-    long in = count(counts, Metrics.RECORDS_IN);
     long rejected =
         count(counts, Metrics.DEAD_LETTERS_MAPPED) + count(counts, Metrics.DEAD_LETTERS_CORE);
-    String hint =
-        rejected > 0 && !f.containsKey("dead-letter")
-            ? " (pass --dead-letter FILE to keep them)"
-            : "";
-    System.err.println(
-        String.format(
-            Locale.US,
-            "%s: %,d events, %,d rejected%s, %,d duplicates, %,d adjusted system times, %,d late events",
-            job.dataset.name,
-            in,
-            rejected,
-            hint,
-            count(counts, Metrics.DUPLICATES),
-            count(counts, Metrics.ADJUSTED),
-            count(counts, Metrics.LATE)));
+    String summary =
+        summary(job.dataset.name, counts, rejected > 0 && !f.containsKey("dead-letter"));
+    System.err.println(summary);
+    write(f.get("summary"), summary + "\n");
     return new Outcome(lines, dead, counts, savepoint);
+  }
+
+  /**
+   * Where every line read went, as {@code lakec replay} says it (docs/runtime.md, "Dead letters"):
+   * lines read = changed + unchanged + duplicates + dead letters + blank lines.
+   */
+  static String summary(String dataset, Map<String, Object> counts, boolean keepHint) {
+    long deadLetters =
+        count(counts, Metrics.DEAD_LETTERS_MAPPED) + count(counts, Metrics.DEAD_LETTERS_CORE);
+    return String.format(
+        Locale.US,
+        "%s: %,d lines read: %,d changed the table, %,d changed nothing, %,d duplicates, %,d dead"
+            + " letters%s, %,d blank lines skipped; %,d adjusted system times, %,d late events",
+        dataset,
+        count(counts, Metrics.RECORDS_IN),
+        count(counts, Metrics.CHANGED),
+        count(counts, Metrics.UNCHANGED),
+        count(counts, Metrics.DUPLICATES),
+        deadLetters,
+        keepHint ? " (pass --dead-letter FILE to keep them)" : "",
+        count(counts, Metrics.BLANK_LINES),
+        count(counts, Metrics.ADJUSTED),
+        count(counts, Metrics.LATE));
   }
 
   /**

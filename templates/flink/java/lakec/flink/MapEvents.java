@@ -1,6 +1,7 @@
 package lakec.flink;
 
 import lakec.runtime.bitemporal.Op;
+import lakec.runtime.json.JsonText;
 import lakec.runtime.mapping.DatasetSpec;
 import lakec.runtime.mapping.MappedEvent;
 import lakec.runtime.mapping.Rejection;
@@ -15,7 +16,9 @@ import org.apache.flink.util.OutputTag;
 /**
  * Row mapping and validation (lakec.runtime.mapping.RowMapper: the TypeScript runtime's rules and
  * reasons): a good event goes on as {@link Mapped}, a bad one to the dead-letter side output with
- * its raw text, reason and position. Stateless; runs before the shuffle by key.
+ * its raw text, reason and position. Every record is accounted for, as in the runtime's partition:
+ * an unreadable one (not UTF-8, too long) is a dead letter, a blank one (empty or whitespace only)
+ * is skipped and counted, every other one is mapped. Stateless; runs before the shuffle by key.
  */
 public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   private static final long serialVersionUID = 1L;
@@ -30,6 +33,7 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   private transient Counter deadLetters;
   private transient LongCounter recordsIn;
   private transient LongCounter rejected;
+  private transient LongCounter blankLines;
 
   public MapEvents(String specJson) {
     this.specJson = specJson;
@@ -41,13 +45,25 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
     deadLetters = Metrics.group(getRuntimeContext()).counter(Metrics.DEAD_LETTER_RECORDS);
     recordsIn = new LongCounter();
     rejected = new LongCounter();
+    blankLines = new LongCounter();
     getRuntimeContext().addAccumulator(Metrics.RECORDS_IN, recordsIn);
     getRuntimeContext().addAccumulator(Metrics.DEAD_LETTERS_MAPPED, rejected);
+    getRuntimeContext().addAccumulator(Metrics.BLANK_LINES, blankLines);
   }
 
   @Override
   public void processElement(RawEvent e, Context ctx, Collector<Mapped> out) {
     recordsIn.add(1);
+    if (e.unreadable != null) {
+      deadLetters.inc();
+      rejected.add(1);
+      ctx.output(DEAD_LETTERS, DeadLetter.unreadable(e));
+      return;
+    }
+    if (JsonText.isBlank(e.text)) {
+      blankLines.add(1);
+      return;
+    }
     Object result = mapper.map(e.text, e.ingestionTime);
     if (result instanceof Rejection r) {
       deadLetters.inc();

@@ -28,6 +28,9 @@ public final class Metrics {
   public static final String EVENT_TIME_LAG = "EventTimeLagMillis";
 
   static final String RECORDS_IN = "lakec.recordsIn";
+  static final String BLANK_LINES = "lakec.blankLines";
+  static final String CHANGED = "lakec.changed";
+  static final String UNCHANGED = "lakec.unchanged";
   static final String DEAD_LETTERS_MAPPED = "lakec.deadLetters.mapping";
   static final String DEAD_LETTERS_CORE = "lakec.deadLetters.core";
   static final String DUPLICATES = "lakec.duplicates";

@@ -88,6 +88,15 @@ class JobTest {
                 assertEquals(
                     ((Double) s.get("duplicates")).longValue(), once.count(Metrics.DUPLICATES));
                 assertEquals(events.size(), once.count(Metrics.RECORDS_IN));
+                // Every line is accounted for.
+                assertEquals(
+                    once.count(Metrics.RECORDS_IN),
+                    once.count(Metrics.CHANGED)
+                        + once.count(Metrics.UNCHANGED)
+                        + once.count(Metrics.DUPLICATES)
+                        + once.count(Metrics.DEAD_LETTERS_MAPPED)
+                        + once.count(Metrics.DEAD_LETTERS_CORE)
+                        + once.count(Metrics.BLANK_LINES));
                 assertEquals(
                     ((Double) s.get("deadLetters")).intValue(),
                     once.deadLetters().size(),

@@ -1,12 +1,12 @@
 package lakec.flink.kinesis;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import lakec.flink.EventSource;
 import lakec.flink.JobSpec;
 import lakec.flink.RawEvent;
 import lakec.flink.Settings;
 import lakec.runtime.json.Json;
+import lakec.runtime.source.Record;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -23,10 +23,11 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
  * only with {@code mvn -Pkinesis}: flink-connector-aws-kinesis-streams has no Flink-2 release on
  * the registry lakec is developed against, so lakec's CI neither builds nor tests this class.
  *
- * <p>Each record becomes a {@link RawEvent}: its data as UTF-8 text, its position {@code
- * {"stream","shard","sequenceNumber"}} and its approximate arrival time ({@code ingestion_time()}).
- * A stream read by several datasets' applications gets one enhanced fan-out consumer per
- * application (each reads the stream's full 2 MiB/s per shard); a stream with one reader is polled.
+ * <p>Each record becomes a {@link RawEvent}: its data as UTF-8 text (or, not UTF-8, an unreadable
+ * record with its bytes), its position {@code {"stream","shard","sequenceNumber"}} and its
+ * approximate arrival time ({@code ingestion_time()}). A stream read by several datasets'
+ * applications gets one enhanced fan-out consumer per application (each reads the stream's full 2
+ * MiB/s per shard); a stream with one reader is polled.
  */
 public final class KinesisEventSource implements EventSource {
   @Override
@@ -83,7 +84,8 @@ public final class KinesisEventSource implements EventSource {
           record.approximateArrivalTimestamp() != null
               ? record.approximateArrivalTimestamp().toEpochMilli()
               : System.currentTimeMillis();
-      output.collect(new RawEvent(new String(bytes, StandardCharsets.UTF_8), position, arrival));
+      // Bytes that are not UTF-8 become an unreadable record (a dead letter keeping them).
+      output.collect(RawEvent.of(Record.of(bytes, 0, bytes.length), position, arrival));
     }
 
     @Override
