@@ -5,6 +5,7 @@
  * statement being written decides what fits. Names and columns come from the lake's last check.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import { knownTimeZones } from '../validation/timeZone.ts';
 import type { IToken } from 'chevrotain';
 import { systemColumns, type BoundLake, type SymbolBase } from '../semantic/symbols.ts';
 import { rules } from '../validation/rules/index.ts';
@@ -235,7 +236,10 @@ class Context {
       case 'baseline':
         return afterNumber ? keywords(['kpu']) : [];
       case 'peak':
-        if (values.length === 1 && values[0]!.tokenType === T.StringLiteral) return keywords(['for']);
+        // peak "CRON" [in "TIME ZONE"] for DURATION at N kpu
+        if (values.length === 1 && values[0]!.tokenType === T.StringLiteral) return keywords(['in', 'for']);
+        if (values.length === 2 && lastTok?.image === 'in') return timeZones();
+        if (values.length === 3 && values[1]!.image === 'in' && lastTok?.tokenType === T.StringLiteral) return keywords(['for']);
         if (afterNumber) return values.some((v) => v.image === 'at') ? keywords(['kpu']) : keywords(durationUnits);
         if (values.length > 2 && durationUnits.some((u) => lastTok?.image.startsWith(u.slice(0, -1)))) return keywords(['at']);
         return [];
@@ -343,6 +347,11 @@ class Context {
       label: r.code, kind: CompletionItemKind.EnumMember, detail: r.title, documentation: { kind: 'markdown', value: r.description },
     }));
   }
+}
+
+/** IANA time zones for `peak "CRON" in "ZONE"`, as string literals. */
+function timeZones(): CompletionItem[] {
+  return [...knownTimeZones()].sort().map((z) => ({ label: JSON.stringify(z), kind: CompletionItemKind.Value, detail: 'time zone' }));
 }
 
 function keywords(words: readonly string[], docs: Readonly<Record<string, string>> = {}): CompletionItem[] {

@@ -57,7 +57,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
     { name: 'bitemporal', doc: 'Keep the full history: `valid = FROM .. TO` (valid time), `system = COLUMN | ingestion` (system time) and `late = apply | dead_letter`.', assign: false, block: true },
     { name: 'partition', doc: 'Iceberg partitioning: `partition by day(column), bucket(16, column), ...`.', assign: false, values: ['by'] },
     { name: 'sla', doc: 'Throughput and latency targets: `burst = N records within DURATION` and `freshness = DURATION`.', assign: false, block: true },
-    { name: 'scaling', doc: 'Scheduled scaling of the Flink job: `baseline = N kpu` and `peak "CRON" for DURATION at N kpu`.', assign: false, block: true },
+    { name: 'scaling', doc: 'Scheduled scaling of the Flink job: `baseline = N kpu` and `peak "CRON" [in "TIME ZONE"] for DURATION at N kpu`.', assign: false, block: true },
     { name: 'maintenance', doc: 'Iceberg table upkeep: `compact`, `expire_snapshots = after DURATION`, `remove_orphans`.', assign: false, block: true },
   ],
   bitemporal: [
@@ -71,7 +71,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
   ],
   scaling: [
     a('baseline', 'The Flink job\'s capacity outside peaks, in KPU: `2 kpu`.'),
-    { name: 'peak', doc: 'A scheduled scale-up: `peak "cron(0 20 ? * MON-FRI *)" for 2 hours at 64 kpu`.', assign: false },
+    { name: 'peak', doc: 'A scheduled scale-up: `peak "cron(0 20 ? * MON-FRI *)" for 2 hours at 64 kpu`; the cron is read in UTC, or in the IANA time zone named by `in`: `peak "cron(0 16 ? * MON-FRI *)" in "America/New_York" for 30 minutes at 64 kpu` (daylight saving time followed).', assign: false },
   ],
   maintenance: [
     a('compact', 'How often small files are rewritten into bigger ones.', { values: frequencies }),

@@ -92,7 +92,7 @@ function dataset(d: S.DatasetSymbol, lakeName: string): DatasetModel {
       ? {
           scaling: {
             baselineKpu: d.scaling.baseline?.value ?? 1,
-            peaks: d.scaling.peaks.map((p) => ({ cron: p.cron.value, duration: p.duration.value, kpu: p.kpu.value })),
+            peaks: d.scaling.peaks.map((p) => ({ cron: p.cron.value, ...(p.timeZone !== undefined ? { timeZone: p.timeZone.value } : {}), duration: p.duration.value, kpu: p.kpu.value })),
           },
         }
       : {}),

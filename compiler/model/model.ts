@@ -138,7 +138,8 @@ export interface DatasetModel {
   };
   readonly scaling?: {
     readonly baselineKpu: number;
-    readonly peaks: readonly { readonly cron: string; readonly duration: Duration; readonly kpu: number }[];
+    /** `timeZone`: the IANA zone the cron is read in (absent: UTC). */
+    readonly peaks: readonly { readonly cron: string; readonly timeZone?: string; readonly duration: Duration; readonly kpu: number }[];
   };
   readonly maintenance?: {
     readonly compact?: 'hourly' | 'daily' | 'weekly';

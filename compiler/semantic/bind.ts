@@ -560,22 +560,31 @@ class Binder {
     const peaks: ScalingPeak[] = [];
     for (const p of items.get('peak') ?? []) {
       const example = 'peak "cron(0 20 ? * MON-FRI *)" for 2 hours at 16 kpu';
-      const [cron, forKw] = p.terms;
-      if (p.assign || cron?.kind !== 'String' || forKw?.kind !== 'Name' || forKw.name !== 'for') {
-        this.d.invalid(p.span, `expected 'peak "CRON" for DURATION at N kpu'`, `write it as: ${example}`);
+      const [cron, inKw, zone] = p.terms;
+      // `in "ZONE"` between the cron and `for`: the time zone the cron is read in.
+      const zoned = inKw?.kind === 'Name' && inKw.name === 'in';
+      if (zoned && zone?.kind !== 'String') {
+        this.d.invalid(zone?.span ?? inKw.span, `expected a time zone name after 'in', such as "America/New_York"`, 'write it as: peak "cron(0 16 ? * MON-FRI *)" in "America/New_York" for 30 minutes at 16 kpu');
         continue;
       }
-      const d = this.d.durationAt(p.terms, 2, 'peak', forKw.span);
+      const from = zoned ? 3 : 1;
+      const forKw = p.terms[from];
+      if (p.assign || cron?.kind !== 'String' || forKw?.kind !== 'Name' || forKw.name !== 'for') {
+        this.d.invalid(p.span, `expected 'peak "CRON" [in "TIME ZONE"] for DURATION at N kpu'`, `write it as: ${example}`);
+        continue;
+      }
+      const d = this.d.durationAt(p.terms, from + 1, 'peak', forKw.span);
       if (d === undefined) continue;
-      const at = p.terms[2 + d.used];
+      const at = p.terms[from + 1 + d.used];
       if (at?.kind !== 'Name' || at.name !== 'at') {
         this.d.invalid(at?.span ?? d.value.span, `expected 'at N kpu' after the peak's duration`, `write it as: ${example}`);
         continue;
       }
-      const kpu = this.kpu(p.terms, 3 + d.used, at.span, 'peak');
+      const kpu = this.kpu(p.terms, from + 2 + d.used, at.span, 'peak');
       if (kpu === undefined) continue;
-      this.d.noMore(p.terms, 5 + d.used, 'peak');
-      peaks.push({ cron: { value: cron.value, span: cron.span }, duration: d.value, kpu, span: p.span });
+      this.d.noMore(p.terms, from + 4 + d.used, 'peak');
+      const timeZone = zoned && zone?.kind === 'String' ? { value: zone.value, span: zone.span } : undefined;
+      peaks.push({ cron: { value: cron.value, span: cron.span }, ...def({ timeZone }), duration: d.value, kpu, span: p.span });
     }
     return { peaks, span: item.span, ...def({ baseline }) };
   }

@@ -164,6 +164,8 @@ export interface SlaSymbol {
 
 export interface ScalingPeak {
   readonly cron: Located<string>;
+  /** `in "ZONE"`: the IANA time zone the cron is read in (absent: UTC). */
+  readonly timeZone?: Located<string>;
   readonly duration: Located<Duration>;
   readonly kpu: Located<number>;
   readonly span: Span;

@@ -198,6 +198,9 @@ describe('completion', () => {
     ['maintenance frequencies', '\ndataset d in raw {\n  maintenance {\n    compact = <|>\n  }\n}', ['hourly', 'daily', 'weekly'], []],
     ['bitemporal attributes', '\ndataset d in raw {\n  bitemporal {\n    <|>\n  }\n}', ['valid', 'system', 'late'], ['dedup_window']],
     ['late policies', '\ndataset d in raw {\n  bitemporal {\n    late = <|>\n  }\n}', ['apply', 'dead_letter'], []],
+    ['in or for after a peak\'s cron', '\ndataset d in raw {\n  scaling {\n    peak "cron(0 16 ? * MON-FRI *)" <|>\n  }\n}', ['in', 'for'], ['at']],
+    ['time zones after a peak\'s in', '\ndataset d in raw {\n  scaling {\n    peak "cron(0 16 ? * MON-FRI *)" in <|>\n  }\n}', ['"America/New_York"', '"Europe/London"', '"UTC"'], ['for']],
+    ['for after a peak\'s time zone', '\ndataset d in raw {\n  scaling {\n    peak "cron(0 16 ? * MON-FRI *)" in "America/New_York" <|>\n  }\n}', ['for'], ['in']],
     ['nothing inside a comment', '\n// grant <|>', [], ['select', 'zone']],
     ['nothing inside a string', '\npersona p {\n  identity = sso_group "Ana<|>\n}', [], ['access']],
   ];

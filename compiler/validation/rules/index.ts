@@ -14,6 +14,7 @@ import { partitionWidth } from './partitionWidth.ts';
 import { reservedWord } from './reservedWord.ts';
 import { sourceFunctionType } from './sourceFunctionType.ts';
 import { unknownReference } from './unknownReference.ts';
+import { unknownTimeZone } from './unknownTimeZone.ts';
 // Batch B: bi-temporal, storage, streaming and access rules.
 import { archiveMinimumStorage } from './archiveMinimumStorage.ts';
 import { archiveWithIceberg } from './archiveWithIceberg.ts';
@@ -101,6 +102,7 @@ export const rules: readonly Rule[] = [
   systemTimeColumn,
   unreadStream,
   unknownRegion,
+  unknownTimeZone,
   unreadableDataset,
   validTimeColumns,
   validToOptional,

@@ -9,7 +9,8 @@ export const invalidCron: Rule = {
   title: 'invalid cron expression',
   description:
     'A scaling peak starts at each time its cron expression matches. The expression is handed to ' +
-    'EventBridge Scheduler, which takes six fields in UTC: ' +
+    'EventBridge Scheduler, which takes six fields, read in UTC or in the time zone the peak names ' +
+    '(`in "America/New_York"`, LAKE5020): ' +
     '`cron(minutes hours day-of-month month day-of-week year)`. Minutes are 0-59, hours 0-23, ' +
     'day-of-month 1-31, month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT (1 is Sunday), year ' +
     '1970-2199. Fields take `,` lists, `-` ranges, `*` and `/` increments (not day-of-week); ' +
@@ -31,7 +32,7 @@ export const invalidCron: Rule = {
           report(
             at(p.start, Math.max(p.end, p.start + 1)),
             `invalid cron expression "${text}": ${p.message}`,
-            p.hint ?? 'EventBridge Scheduler takes cron(minutes hours day-of-month month day-of-week year) in UTC, for instance cron(0 20 ? * MON-FRI *)',
+            p.hint ?? 'EventBridge Scheduler takes cron(minutes hours day-of-month month day-of-week year), in UTC unless the peak names a time zone, for instance cron(0 20 ? * MON-FRI *)',
             p.fixed !== undefined ? [{ title: `Change to "${p.fixed}"`, span, text: JSON.stringify(p.fixed) }] : undefined,
           );
         }
