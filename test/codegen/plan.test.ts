@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { datasetAlarms, datasetStacks, datasetStackBudget, icebergCreateTableInput, maintenanceJobs } from '../../compiler/codegen/cdk/definition.ts';
 import { accessPlan, filterName } from '../../compiler/codegen/plan/access.ts';
 import { bucketPrefix, fit, personaRoleName } from '../../compiler/codegen/plan/names.ts';
-import { hiveLayout, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
+import { calendarDays, hiveLayout, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
+import { lakeDefinition } from '../../compiler/codegen/cdk/definition.ts';
 import { documented, tsLiteral } from '../../compiler/codegen/tsLiteral.ts';
 import { syntheticSpec } from '../bench/synthetic.ts';
 import { compileAt, compileText } from '../support/compile.ts';
@@ -35,6 +36,34 @@ describe('tables', () => {
     expect(raw.parameters).toMatchObject({ 'projection.enabled': 'true', 'projection.ingested_at_day.type': 'date', 'projection.ingested_at_day.range': 'NOW-400DAYS,NOW' });
     expect(tableColumnNames(dataset('trade_events_raw'))).toEqual(['trade_id', 'payload', 'ingested_at', 'ingested_at_day']);
     expect(storedColumns(dataset('trades')).map((c) => c.name).slice(-2)).toEqual(['system_from', 'system_to']);
+  });
+});
+
+describe('retention', () => {
+  it('counts years as calendar years (their longest run of leap days), other units exactly', () => {
+    const year = 365 * 86_400;
+    expect(calendarDays({ seconds: 7 * year, text: '7 years' })).toBe(2557);
+    expect(calendarDays({ seconds: year, text: '1 year' })).toBe(366);
+    expect(calendarDays({ seconds: 4 * year, text: '4 years' })).toBe(1461);
+    expect(calendarDays({ seconds: 10 * year, text: '10 years' })).toBe(3653);
+    expect(calendarDays({ seconds: 400 * 86_400, text: '400 days' })).toBe(400);
+    expect(calendarDays({ seconds: 2 * 604_800, text: '2 weeks' })).toBe(14);
+    expect(calendarDays({ seconds: 36 * 3600, text: '36 hours' })).toBe(2);
+    // Every span of N calendar years fits: from each start day over four centuries.
+    for (const n of [1, 2, 3, 7, 10]) {
+      let longest = 0;
+      for (let start = Date.UTC(2000, 0, 1); start < Date.UTC(2400, 0, 1); start += 86_400_000 * 13) {
+        const from = new Date(start);
+        const to = Date.UTC(from.getUTCFullYear() + n, from.getUTCMonth(), from.getUTCDate());
+        longest = Math.max(longest, (to - start) / 86_400_000);
+      }
+      expect(calendarDays({ seconds: n * year, text: `${n} years` }), `${n} years`).toBeGreaterThanOrEqual(longest);
+    }
+  });
+
+  it('gives the reference lake 2,557 days for 7 years and 400 for 400 days', () => {
+    const zones = (lakeDefinition(audit, (_t, v) => v).value['zones'] as { name: string; retentionDays?: number }[]);
+    expect(zones.map((z) => [z.name, z.retentionDays])).toEqual([['curated', 2557], ['raw', 400], ['transformed', 2557]]);
   });
 });
 

@@ -12,7 +12,7 @@ import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import type { GeneratedFile, GenContext, Target } from '../files.ts';
 import { stableJson } from '../files.ts';
 import { bucketName } from '../plan/names.ts';
-import { catalogText, datasetTags, days, hiveLayout, icebergNativeProperties, icebergSchema, icebergTransform, partitionFieldName, storedColumns, tableDescriptionLimit, tablePrefix, zoneOf } from '../plan/tables.ts';
+import { catalogText, calendarDays, datasetTags, hiveLayout, icebergNativeProperties, icebergSchema, icebergTransform, partitionFieldName, storedColumns, tableDescriptionLimit, tablePrefix, zoneOf } from '../plan/tables.ts';
 
 function column(c: { name: string; type: string; comment?: string }): Record<string, string> {
   return { Name: c.name, Type: c.type, ...(c.comment !== undefined ? { Comment: c.comment } : {}) };
@@ -54,7 +54,7 @@ export function createTableInput(model: LakeModel, d: DatasetModel): Record<stri
       },
     };
   }
-  const hive = hiveLayout(d, zone.retention !== undefined ? days(zone.retention.seconds) : undefined);
+  const hive = hiveLayout(d, zone.retention !== undefined ? calendarDays(zone.retention) : undefined);
   return {
     DatabaseName: d.database,
     TableInput: {

@@ -3,7 +3,7 @@
  * system-time interval), its partitioning, an Iceberg table's schema and properties, and the
  * Hive layout of a Parquet or JSON table. Every target (Glue JSON, CDK, docs) reads it from here.
  */
-import type { ColumnModel, DatasetModel, LakeModel, TypeModel, ZoneModel } from '../../model/model.ts';
+import type { ColumnModel, DatasetModel, Duration, LakeModel, TypeModel, ZoneModel } from '../../model/model.ts';
 
 /** Glue limits column comments to 255 characters and table descriptions to 2048. */
 export const columnCommentLimit = 255;
@@ -234,4 +234,19 @@ export function tableColumnNames(d: DatasetModel): string[] {
 /** Days, rounded up (lifecycle rules and projection ranges count days). */
 export function days(seconds: number): number {
   return Math.ceil(seconds / 86_400);
+}
+
+/**
+ * The days a lifecycle rule or a projection range needs so that a duration of the spec is never
+ * cut short: `N years` are calendar years, whose longest run has `ceil(N / 4)` leap days
+ * (`7 years` is 2,557 days, not 7 x 365 = 2,555); other units are exact. A duration's text is
+ * always `<count> <unit>` (the model writes it so).
+ */
+export function calendarDays(d: Duration): number {
+  const years = /^([\d_]+) years?$/.exec(d.text);
+  if (years !== null) {
+    const n = Number(years[1]!.replace(/_/g, ''));
+    return 365 * n + Math.ceil(n / 4);
+  }
+  return days(d.seconds);
 }
