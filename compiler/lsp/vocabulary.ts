@@ -34,7 +34,7 @@ export const blockAttributes: Readonly<Record<string, readonly Attribute[]>> = {
   zone: [
     a('layer', 'The layer of the zone: raw (data as delivered), transformed (cleaned, conformed) or curated (ready for reporting).', { values: ['raw', 'transformed', 'curated'] }),
     a('retention', 'How long objects are kept, e.g. `400 days`; S3 expires them afterwards.'),
-    a('archive', 'Move objects to a colder storage class after a while: `glacier after 90 days`.', { values: ['glacier', 'deep_archive'] }),
+    a('archive', 'Move objects to a colder storage class after a while: `glacier_ir after 90 days` (S3 Glacier Instant Retrieval, which Athena reads), `glacier` or `deep_archive` (which Athena skips until restored).', { values: ['glacier_ir', 'glacier', 'deep_archive'] }),
   ],
   stream: [
     a('format', 'The format of the events publishers write: json.', { values: ['json'] }),

@@ -40,7 +40,7 @@ export interface ZoneModel {
   /** The Glue database of the zone: `<lake>_<zone>`. */
   readonly database: string;
   readonly retention?: Duration;
-  readonly archive?: { readonly storageClass: 'glacier' | 'deep_archive'; readonly after: Duration };
+  readonly archive?: { readonly storageClass: 'glacier_ir' | 'glacier' | 'deep_archive'; readonly after: Duration };
 }
 
 export interface ClassificationModel {

@@ -19,7 +19,7 @@ import {
 export const bindCodes = { ...codes, columnWithoutType: 'LAKE1012', invalidSource: 'LAKE2007' } as const;
 
 const layers: readonly Layer[] = ['raw', 'transformed', 'curated'];
-const storageClasses: readonly StorageClass[] = ['glacier', 'deep_archive'];
+const storageClasses: readonly StorageClass[] = ['glacier_ir', 'glacier', 'deep_archive'];
 const formats: readonly TableFormat[] = ['iceberg', 'parquet', 'json'];
 const accesses: readonly Access[] = ['athena', 'quicksight', 'api'];
 export const privileges: readonly Privilege[] = ['select', 'insert', 'delete', 'describe', 'alter', 'drop', 'all'];

@@ -32,7 +32,7 @@ export interface Duration {
 }
 
 export type Layer = 'raw' | 'transformed' | 'curated';
-export type StorageClass = 'glacier' | 'deep_archive';
+export type StorageClass = 'glacier_ir' | 'glacier' | 'deep_archive';
 export type TableFormat = 'iceberg' | 'parquet' | 'json';
 export type Access = 'athena' | 'quicksight' | 'api';
 export type Privilege = 'select' | 'insert' | 'delete' | 'describe' | 'alter' | 'drop' | 'all';

@@ -183,6 +183,7 @@ describe('completion', () => {
     ['identity kinds', '\npersona p {\n  identity = <|>\n}', ['iam_role', 'sso_group'], []],
     ['attributes of a zone, without those already written', '\nzone z {\n  layer = raw\n  <|>\n}', ['retention', 'archive'], ['layer']],
     ['zone layers', '\nzone z {\n  layer = <|>\n}', ['raw', 'transformed', 'curated'], []],
+    ['archive storage classes', '\nzone z {\n  archive = <|>\n}', ['glacier_ir', 'glacier', 'deep_archive'], ['after']],
     ['duration units', '\nzone z {\n  retention = 30 <|>\n}', ['days', 'years'], []],
     ['zones after dataset NAME in', '\ndataset d in <|>', ['raw', 'curated'], ['trades']],
     ['dataset attributes', '\ndataset d in raw {\n  <|>\n}', ['from', 'columns', 'key', 'dedup_window', 'bitemporal', 'partition', 'sla'], ['layer', 'late']],

@@ -137,7 +137,7 @@ export const valueWords = [
   'region', 'owner', 'encryption', 'tags', 'layer', 'retention', 'archive', 'format', 'partition_key', 'shards',
   'from', 'key', 'bitemporal', 'partition', 'by', 'sla', 'scaling', 'maintenance', 'valid', 'system', 'burst',
   'freshness', 'baseline', 'peak', 'for', 'at', 'kpu', 'compact', 'expire_snapshots', 'remove_orphans', 'access',
-  'identity', 'after', 'records', 'record', 'within', 'glacier', 'deep_archive', 'kms', 'raw', 'transformed',
+  'identity', 'after', 'records', 'record', 'within', 'glacier_ir', 'glacier', 'deep_archive', 'kms', 'raw', 'transformed',
   'curated', 'json', 'iceberg', 'parquet', 'on_demand', 'select', 'insert', 'delete', 'describe', 'alter', 'drop',
   'all', 'iam_role', 'sso_group', 'athena', 'quicksight', 'api', 'hourly', 'daily', 'weekly', 'ingestion', 'year',
   'month', 'day', 'hour', 'bucket', 'truncate', 'days', 'hours', 'minutes', 'minute', 'seconds', 'weeks', 'years',

@@ -124,6 +124,7 @@ describe('layout rules', () => {
   it('aligns = in runs of attributes, broken by blank lines and clauses', () => {
     const text = 'zone z {\n  layer = raw\n  retention = 1 year\n\n  archive = glacier after 90 days\n}\n';
     expect(format(text)).toBe('zone z {\n  layer     = raw\n  retention = 1 year\n\n  archive = glacier after 90 days\n}\n');
+    expect(format('zone z {\n  layer = raw\n  archive   =   glacier_ir   after 90 days\n}\n')).toBe('zone z {\n  layer   = raw\n  archive = glacier_ir after 90 days\n}\n');
     const ds = 'dataset d in z {\nfrom stream s\nformat = json\npartition by day(x)\nowner = "o"\n}\n';
     expect(format(ds)).toBe('dataset d in z {\n  from   stream s\n  format = json\n  partition by day(x)\n  owner = "o"\n}\n');
   });

@@ -8,10 +8,12 @@ import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
 import { createTableInput } from '../glue/index.ts';
-import { catalogText, days, deadLetterPrefix, hiveLayout, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+import { calendarDays, catalogText, deadLetterPrefix, hiveLayout, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
 
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
+/** The S3 storage class of each archive of the spec. */
+const s3StorageClasses = { glacier_ir: 'GLACIER_IR', glacier: 'GLACIER', deep_archive: 'DEEP_ARCHIVE' } as const;
 /** Managed Flink commits Iceberg data at checkpoints, every 60 s by default (FIELD-NOTES.md). */
 export const checkpointSeconds = checkpointIntervalSeconds;
 
@@ -189,8 +191,8 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
       database: z.database,
       description: catalogText(z.description, tableDescriptionLimit),
       bucketPrefix: N.bucketPrefix(lake, z.name, region),
-      retentionDays: z.retention !== undefined ? days(z.retention.seconds) : undefined,
-      archive: z.archive !== undefined ? { storageClass: z.archive.storageClass === 'glacier' ? 'GLACIER' : 'DEEP_ARCHIVE', afterDays: days(z.archive.after.seconds) } : undefined,
+      retentionDays: z.retention !== undefined ? calendarDays(z.retention) : undefined,
+      archive: z.archive !== undefined ? { storageClass: s3StorageClasses[z.archive.storageClass], afterDays: calendarDays(z.archive.after) } : undefined,
     })),
     buckets: {
       accessLogs: N.bucketPrefix(lake, 'lakec_logs', region),
@@ -207,7 +209,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
     })),
     datasets: model.datasets.map((d) => {
       const zone = zoneOf(model, d);
-      const hive = d.format === 'iceberg' ? undefined : hiveLayout(d, zone.retention !== undefined ? days(zone.retention.seconds) : undefined);
+      const hive = d.format === 'iceberg' ? undefined : hiveLayout(d, zone.retention !== undefined ? calendarDays(zone.retention) : undefined);
       return doc(d.description, {
         name: d.name,
         zone: d.zone,

@@ -4,6 +4,7 @@ import type { Rule } from '../rule.ts';
 
 /** S3 bills archive storage classes for a minimum duration, even for objects deleted earlier. */
 export const minimumStorageDays: Record<StorageClass, { days: number; name: string }> = {
+  glacier_ir: { days: 90, name: 'S3 Glacier Instant Retrieval' },
   glacier: { days: 90, name: 'S3 Glacier Flexible Retrieval' },
   deep_archive: { days: 180, name: 'S3 Glacier Deep Archive' },
 };
@@ -13,8 +14,9 @@ export const archiveMinimumStorage: Rule = {
   severity: 'warning',
   title: 'objects deleted within the archive minimum storage duration',
   description:
-    'S3 charges archived objects for a minimum storage duration: 90 days in S3 Glacier Flexible ' +
-    'Retrieval (`glacier`), 180 days in S3 Glacier Deep Archive (`deep_archive`). When retention ' +
+    'S3 charges archived objects for a minimum storage duration: 90 days in S3 Glacier Instant ' +
+    'Retrieval (`glacier_ir`) and S3 Glacier Flexible Retrieval (`glacier`), 180 days in S3 Glacier ' +
+    'Deep Archive (`deep_archive`). When retention ' +
     'deletes objects sooner after the transition, each one is still billed for the minimum, and ' +
     'archiving may cost more than keeping them in S3 Standard. Leave at least that much between ' +
     'the transition and the end of retention, or do not archive.',

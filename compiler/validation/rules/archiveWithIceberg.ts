@@ -8,11 +8,14 @@ export const archiveWithIceberg: Rule = {
   severity: 'error',
   title: 'archive on a zone with Iceberg tables',
   description:
-    '`archive = glacier after D` moves every object of the zone to an archive storage class D ' +
-    'after it was written. An Iceberg table keeps referring to old data and metadata files from ' +
-    'its live snapshot for as long as their rows are current, so queries would hit objects that ' +
-    'S3 cannot serve without a restore. Keep Iceberg datasets in zones without `archive`; archive ' +
-    'zones hold `json` or `parquet` datasets (raw copies, exports).',
+    '`archive = glacier after D` (or `deep_archive`) moves every object of the zone to an archive ' +
+    'storage class D after it was written. An Iceberg table keeps referring to old data and ' +
+    'metadata files from its live snapshot for as long as their rows are current, so queries ' +
+    'would hit objects that S3 cannot serve without a restore. Keep Iceberg datasets in zones ' +
+    'without such an archive; archive zones hold `json` or `parquet` datasets (raw copies, ' +
+    'exports). `glacier_ir` (S3 Glacier Instant Retrieval) is readable and allowed: it applies to ' +
+    'the zone\'s other datasets and dead letters, and an Iceberg table\'s files are never archived ' +
+    'by age.',
   example: 'zone raw {\n  layer   = raw\n  archive = glacier after 90 days\n}\n\ndataset trades in raw {\n  format = iceberg\n  ...\n}',
   fixed: 'zone raw {\n  layer   = raw\n  archive = glacier after 90 days\n}\n\ndataset trades in raw {\n  format = json\n  ...\n}',
   check({ lake, report }) {
@@ -26,7 +29,8 @@ export const archiveWithIceberg: Rule = {
       icebergByZone.set(ds.zone.value, list);
     }
     for (const zone of lake.zones) {
-      if (zone.archive === undefined || lake.scope.zone.get(zone.name) !== zone) continue;
+      // S3 Glacier Instant Retrieval is read like S3 Standard; lakec never archives Iceberg files by age.
+      if (zone.archive === undefined || zone.archive.value.storageClass.value === 'glacier_ir' || lake.scope.zone.get(zone.name) !== zone) continue;
       const iceberg = icebergByZone.get(zone.name);
       if (iceberg === undefined) continue;
       const a = zone.archive.value;

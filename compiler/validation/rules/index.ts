@@ -16,6 +16,7 @@ import { sourceFunctionType } from './sourceFunctionType.ts';
 import { unknownReference } from './unknownReference.ts';
 import { unknownTimeZone } from './unknownTimeZone.ts';
 // Batch B: bi-temporal, storage, streaming and access rules.
+import { archiveHidesData } from './archiveHidesData.ts';
 import { archiveMinimumStorage } from './archiveMinimumStorage.ts';
 import { archiveWithIceberg } from './archiveWithIceberg.ts';
 import { bitemporalFormat } from './bitemporalFormat.ts';
@@ -69,6 +70,7 @@ export const rules: readonly Rule[] = [
   reservedWord,
   sourceFunctionType,
   // Batch B
+  archiveHidesData,
   archiveMinimumStorage,
   archiveWithIceberg,
   bitemporalFormat,
