@@ -50,6 +50,7 @@ import { streamingWithoutStream } from './streamingWithoutStream.ts';
 import { systemTimeColumn } from './systemTimeColumn.ts';
 import { unreadStream } from './unreadStream.ts';
 import { unknownRegion } from './unknownRegion.ts';
+import { unloadableExternalDataset } from './unloadableExternalDataset.ts';
 import { unreadableDataset } from './unreadableDataset.ts';
 import { validTimeColumns } from './validTimeColumns.ts';
 import { validToOptional } from './validToOptional.ts';
@@ -105,6 +106,7 @@ export const rules: readonly Rule[] = [
   unreadStream,
   unknownRegion,
   unknownTimeZone,
+  unloadableExternalDataset,
   unreadableDataset,
   validTimeColumns,
   validToOptional,
