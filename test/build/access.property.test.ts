@@ -3,8 +3,10 @@
  * synthesized (template validation and cdk-nag on), and the access matrix computed twice: from
  * the model (the spec's grants) and from the synthesized template's Lake Formation resources.
  * They must be equal, an `except @classification` grant must never reach a column with that
- * classification, and a bi-temporal table's system columns are read exactly when the grant gives
- * them (named in a column list, or not excluded).
+ * classification, a bi-temporal table's system columns are read exactly when the grant gives
+ * them (named in a column list, or not excluded), and a column added after the deployment
+ * (untagged, or with a label) must reach only the personas whose grants read whole tables: a
+ * label-based grant fails closed.
  */
 import { rmSync } from 'node:fs';
 import fc from 'fast-check';
@@ -12,7 +14,8 @@ import { afterAll, expect, it } from 'vitest';
 import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
 import { compileText } from '../support/compile.ts';
 import { buildModel, mergedTemplate, synthesize } from './support/out.ts';
-import { accessMatrixFromTemplate } from './support/templateMatrix.ts';
+import { lfTagKey } from '../../compiler/codegen/plan/names.ts';
+import { accessMatrixFromTemplate, expectedNewColumnReaders, readersOf } from './support/templateMatrix.ts';
 
 const columnTypes = ['string', 'long', 'int', 'date', 'timestamp', 'double', 'boolean', 'decimal(10, 2)'] as const;
 const classifications = ['pii', 'secret'] as const;
@@ -129,8 +132,17 @@ it('the template grants exactly what the spec says, and except @label never reac
       const dir = buildModel(model, `prop-${process.pid}-${n++}`);
       dirs.push(dir);
       // Grants do not depend on the functions' code: no bundling, to keep a hundred syntheses fast.
-      const fromTemplate = accessMatrixFromTemplate(mergedTemplate(await synthesize(dir, { bundling: false })));
+      const merged = mergedTemplate(await synthesize(dir, { bundling: false }));
+      const fromTemplate = accessMatrixFromTemplate(merged);
       expect(matrixJson(fromTemplate)).toEqual(matrixJson(accessMatrixFromModel(model)));
+      // A column added after the deployment, untagged or labelled: only grants on the whole table
+      // (or with named exclusions) reach it; an `except @label` grant never does, whatever its label.
+      const expected = expectedNewColumnReaders(model);
+      for (const label of [undefined, ...classifications]) {
+        const tags = label === undefined ? {} : { [lfTagKey(model.lake.name, label)]: 'true' };
+        const readers = readersOf(accessMatrixFromTemplate(merged, { name: 'added_later', tags }), 'added_later');
+        expect(readers, `a new ${label === undefined ? 'untagged' : `@${label}`} column\n${text}`).toEqual(expected);
+      }
       // At most one grant per persona and dataset: what the persona reads is what that grant gives.
       for (const g of model.grants) {
         if (g.target.kind !== 'dataset' || g.target.selection.kind !== 'except_classification') continue;

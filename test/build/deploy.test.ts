@@ -21,6 +21,7 @@ interface Context {
   parseBoolean(key: string, value: unknown, fallback: boolean): boolean;
   parseCutoff(value: unknown, fallback: number): number;
   parseRegion(key: string, value: unknown, fallback: string): string;
+  parseSettingsMode(value: unknown): 'append' | 'replace';
 }
 interface Governance {
   ssoRolePatterns(partition: string, account: string, group: string): string[];
@@ -111,6 +112,20 @@ describe('lakec:admins', () => {
     expect(() => context.parseCutoff(5, 1)).toThrow(/at least 10000000/);
     expect(() => context.parseRegion('lakec:quicksightIdentityRegion', 'mars', 'us-east-1')).toThrow(/expected an AWS region/);
   });
+});
+
+describe('lakec:lakeFormationSettings', () => {
+  it('appends by default; replaces the account\'s settings (and its IAMAllowedPrincipals defaults) only when asked; refuses anything else', async () => {
+    expect(context.parseSettingsMode(undefined)).toBe('append');
+    expect(context.parseSettingsMode('replace')).toBe('replace');
+    expect(() => context.parseSettingsMode('REPLACE')).toThrow(/^context lakec:lakeFormationSettings: expected append \(add the lake's administrators.*or replace \(rewrite the account's settings/);
+    const s = mergedTemplate(await synthesize(dir, { bundling: false, outdir: 'cdk.out.replace', context: { 'lakec:lakeFormationSettings': 'replace' } }));
+    const [[, settings]] = ofType(s, 'AWS::LakeFormation::DataLakeSettings');
+    expect(settings!.Properties).toMatchObject({ MutationType: 'REPLACE', CreateDatabaseDefaultPermissions: [], CreateTableDefaultPermissions: [] });
+    // The check then also asserts the account's defaults are gone.
+    const [[, check]] = ofType(s, 'Custom::LakePermissionsCheck');
+    expect(check!.Properties!['Settings']).toBe('replace');
+  }, 120_000);
 });
 
 /** IAM's ArnLike: `*` any run of characters, `?` any one, compared over the whole ARN. */

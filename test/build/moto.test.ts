@@ -16,6 +16,7 @@
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
+import { GrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCommand, RevokePermissionsCommand } from '@aws-sdk/client-lakeformation';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,8 @@ let template: Template;
 let dir: string;
 let resources: FunctionBundle;
 let api: FunctionBundle;
+let check: FunctionBundle;
+let lf: LakeFormationClient;
 let glue: GlueClient;
 let s3: S3Client;
 let athena: AthenaClient;
@@ -42,10 +45,12 @@ beforeAll(async () => {
   template = mergedTemplate(s);
   resources = bundle(s, /^CatalogResourcesFunction/);
   api = bundle(s, /^ConsumptionCatalogApiFunction/);
+  check = bundle(s, /^GovernancePermissionsCheckFunction/);
   const client = { endpoint: moto.endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   glue = new GlueClient(client);
   s3 = new S3Client({ ...client, forcePathStyle: true });
   athena = new AthenaClient(client);
+  lf = new LakeFormationClient(client);
   endpoint = await responseEndpoint();
 }, 180_000);
 
@@ -83,7 +88,7 @@ function resolve(v: unknown): unknown {
 }
 
 /** The custom resources of a type, with the properties CloudFormation would send (less the service token). */
-function customResources(type: string): { id: string; properties: Record<string, string> }[] {
+function customResources(type: string): { id: string; properties: Record<string, any> }[] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id, r]) => {
     const { ServiceToken: _token, ...properties } = r.Properties!;
     return { id, properties: resolve(properties) as Record<string, string> };
@@ -93,10 +98,10 @@ function customResources(type: string): { id: string; properties: Record<string,
 const env = (): Record<string, string> => lambdaEnv({ AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: region });
 
 let request = 0;
-async function cfn(type: string, requestType: 'Create' | 'Update' | 'Delete', id: string, properties: Record<string, string>, extra: Record<string, unknown> = {}): Promise<any> {
+async function cfn(type: string, requestType: 'Create' | 'Update' | 'Delete', id: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}, fn: FunctionBundle = resources): Promise<any> {
   const requestId = `r${++request}`;
   const event = { RequestType: requestType, ResourceType: type, ResponseURL: `${endpoint.url}/${requestId}`, StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/AuditSurveillanceLake/x', RequestId: requestId, LogicalResourceId: id, ResourceProperties: properties, ...extra };
-  const out = await invoke(resources, event, env());
+  const out = await invoke(fn, event, env());
   expect(out.error, JSON.stringify(out)).toBeUndefined();
   // The answer CloudFormation receives is the one the handler returns.
   const sent = endpoint.responses.filter((r) => r.url === `/response/${requestId}`);
@@ -167,6 +172,42 @@ describe('the catalog custom resources', () => {
     const bad = await cfn('Custom::IcebergTable', 'Create', trades!.id, { ...trades!.properties, Input: '{not json' });
     expect(bad).toMatchObject({ Status: 'FAILED' });
     expect(bad.Reason).toMatch(/is not JSON/);
+  }, 60_000);
+});
+
+describe('the permissions check', () => {
+  it('passes while IAMAllowedPrincipals holds nothing on the lake, fails naming what it holds and how to revoke it, and checks the defaults when the stack replaces the settings', async () => {
+    const [c] = customResources('Custom::LakePermissionsCheck');
+    expect(c!.properties['Databases']).toEqual(['audit_surveillance_curated', 'audit_surveillance_raw', 'audit_surveillance_transformed']);
+    expect(await cfn('Custom::LakePermissionsCheck', 'Create', c!.id, c!.properties, {}, check)).toMatchObject({ Status: 'SUCCESS', Data: { Checked: '6' } });
+
+    // What the account's defaults give a new database, and what an old grant left on a table.
+    const iap = { DataLakePrincipalIdentifier: 'IAM_ALLOWED_PRINCIPALS' };
+    const database = { Database: { Name: 'audit_surveillance_raw' } };
+    const table = { Table: { DatabaseName: 'audit_surveillance_curated', Name: 'trades' } };
+    await lf.send(new GrantPermissionsCommand({ Principal: iap, Resource: database, Permissions: ['ALL'] }));
+    await lf.send(new GrantPermissionsCommand({ Principal: iap, Resource: table, Permissions: ['SELECT', 'DESCRIBE'] }));
+    // Another principal's grants are not the check's business.
+    await lf.send(new GrantPermissionsCommand({ Principal: { DataLakePrincipalIdentifier: `arn:aws:iam::${motoAccount}:role/someone` }, Resource: table, Permissions: ['SELECT'] }));
+    const failed = await cfn('Custom::LakePermissionsCheck', 'Update', c!.id, c!.properties, { PhysicalResourceId: 'lake-permissions-check', OldResourceProperties: c!.properties }, check);
+    expect(failed.Status).toBe('FAILED');
+    expect(failed.Reason).toContain('database audit_surveillance_raw: ALL');
+    expect(failed.Reason).toContain('table audit_surveillance_curated.trades: DESCRIBE, SELECT');
+    expect(failed.Reason).not.toContain('someone');
+    expect(failed.Reason).toContain(`aws lakeformation revoke-permissions --principal DataLakePrincipalIdentifier=IAM_ALLOWED_PRINCIPALS --resource '{"Database":{"Name":"audit_surveillance_raw"}}' --permissions ALL`);
+
+    await lf.send(new RevokePermissionsCommand({ Principal: iap, Resource: database, Permissions: ['ALL'] }));
+    await lf.send(new RevokePermissionsCommand({ Principal: iap, Resource: table, Permissions: ['SELECT', 'DESCRIBE'] }));
+    expect(await cfn('Custom::LakePermissionsCheck', 'Update', c!.id, c!.properties, { PhysicalResourceId: 'lake-permissions-check', OldResourceProperties: c!.properties }, check)).toMatchObject({ Status: 'SUCCESS' });
+
+    // With `replace`, the account's defaults must be empty too (CloudFormation is reported not to clear them).
+    await lf.send(new PutDataLakeSettingsCommand({ DataLakeSettings: { DataLakeAdmins: [], CreateTableDefaultPermissions: [{ Principal: iap, Permissions: ['ALL'] }], CreateDatabaseDefaultPermissions: [] } }));
+    expect(await cfn('Custom::LakePermissionsCheck', 'Update', c!.id, c!.properties, { PhysicalResourceId: 'lake-permissions-check', OldResourceProperties: c!.properties }, check)).toMatchObject({ Status: 'SUCCESS' });
+    const replaced = await cfn('Custom::LakePermissionsCheck', 'Update', c!.id, { ...c!.properties, Settings: 'replace' }, { PhysicalResourceId: 'lake-permissions-check', OldResourceProperties: c!.properties }, check);
+    expect(replaced.Status).toBe('FAILED');
+    expect(replaced.Reason).toMatch(/new tables still grant IAMAllowedPrincipals by default/);
+    await lf.send(new PutDataLakeSettingsCommand({ DataLakeSettings: { DataLakeAdmins: [], CreateTableDefaultPermissions: [], CreateDatabaseDefaultPermissions: [] } }));
+    expect(await cfn('Custom::LakePermissionsCheck', 'Delete', c!.id, c!.properties, { PhysicalResourceId: 'lake-permissions-check' }, check)).toMatchObject({ Status: 'SUCCESS' });
   }, 60_000);
 });
 

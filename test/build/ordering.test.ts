@@ -40,4 +40,15 @@ describe('orderingViolations', () => {
     expect(orderingViolations({ Resources: before })).toEqual(["Tagged tags or filters table:lake_curated.trades, which the table creator owns, before the deploy role's grantable grant on it"]);
     expect(orderingViolations({ Resources: { ...before, ...ownGrant, ...association(['Own', 'Tag']) } })).toEqual([]);
   });
+
+  it('reports a grant on an LF-Tag expression made before the tag, and the permissions check run before a table exists', () => {
+    const byTag = (dependsOn: string[]): Resources => ({
+      ByTag: { Type: 'AWS::LakeFormation::PrincipalPermissions', DependsOn: dependsOn, Properties: { Principal: { DataLakePrincipalIdentifier: 'arn:aws:iam::1:role/x' }, Resource: { LFTagPolicy: { ResourceType: 'TABLE', Expression: [{ TagKey: 'lake.pii', TagValues: ['false'] }] } }, Permissions: ['SELECT'], PermissionsWithGrantOption: [] } },
+    });
+    expect(orderingViolations({ Resources: { ...tag, ...byTag([]) } })).toEqual(['ByTag names tag:lake.pii but does not wait for Tag, which creates it']);
+    expect(orderingViolations({ Resources: { ...tag, ...byTag(['Tag']) } })).toEqual([]);
+    const check = (dependsOn: string[]): Resources => ({ Check: { Type: 'Custom::LakePermissionsCheck', DependsOn: dependsOn, Properties: { Databases: ['lake_curated'], Tables: ['lake_curated.trades'] } } });
+    expect(orderingViolations({ Resources: { ...database, ...iceberg, ...check(['Db']) } })).toEqual(['Check names table:lake_curated.trades but does not wait for Trades, which creates it']);
+    expect(orderingViolations({ Resources: { ...database, ...iceberg, ...check(['Trades']) } })).toEqual([]);
+  });
 });

@@ -23,7 +23,8 @@ import { functionBundles, invoke, lambdaEnv, responseEndpoint } from './support/
 import { orderingViolations } from './support/ordering.ts';
 import { buildExample, mergedTemplate, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
 import { run } from '../support/process.ts';
-import { accessMatrixFromTemplate } from './support/templateMatrix.ts';
+import { lfTagKey } from '../../compiler/codegen/plan/names.ts';
+import { accessMatrixFromTemplate, expectedNewColumnReaders, readersOf } from './support/templateMatrix.ts';
 
 type Resource = Template['Resources'][string];
 
@@ -119,15 +120,27 @@ describe.each(examples)('%s', (example) => {
     }
   });
 
-  it('Lake Formation: IAMAllowedPrincipals removed, the deploying role and the context\'s admins administrators, databases after the settings', () => {
+  it('Lake Formation: the lake\'s administrators appended to the account\'s, its databases give IAMAllowedPrincipals nothing, a read-only auditor checks it last', () => {
     const { t, a } = get();
+    // APPEND: the account's other administrators and its defaults stay as they are.
+    const [[settingsId, settings]] = ofType(t, 'AWS::LakeFormation::DataLakeSettings');
+    expect(Object.keys(settings!.Properties!).sort()).toEqual(['Admins', 'MutationType', 'ReadOnlyAdmins']);
     a.hasResourceProperties('AWS::LakeFormation::DataLakeSettings', {
-      CreateDatabaseDefaultPermissions: [],
-      CreateTableDefaultPermissions: [],
-      MutationType: 'REPLACE',
+      MutationType: 'APPEND',
       Admins: [{ DataLakePrincipalIdentifier: { 'Fn::Sub': Match.stringLikeRegexp('cfn-exec-role') } }, { DataLakePrincipalIdentifier: testAdmin }],
+      ReadOnlyAdmins: [{ DataLakePrincipalIdentifier: { 'Fn::GetAtt': [Match.stringLikeRegexp('^GovernancePermissionsAuditor'), 'Arn'] } }],
     });
-    const [[settingsId]] = ofType(t, 'AWS::LakeFormation::DataLakeSettings');
+    for (const [id, db] of ofType(t, 'AWS::Glue::Database')) expect(db.Properties?.['DatabaseInput'].CreateTableDefaultPermissions, id).toEqual([]);
+    // The auditor may list and nothing else.
+    const auditorPolicies = ofType(t, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties?.['Roles']).includes('GovernancePermissionsAuditor'));
+    expect(auditorPolicies.flatMap(([, p]) => (p.Properties!['PolicyDocument'].Statement as { Action: string | string[] }[]).flatMap((s) => [s.Action].flat())).sort())
+      .toEqual(['lakeformation:GetDataLakeSettings', 'lakeformation:ListPermissions', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    // The check lists every database and table of the lake.
+    const [[checkId, check]] = ofType(t, 'Custom::LakePermissionsCheck');
+    const tables = [...ofType(t, 'AWS::Glue::Table').map(([, r]) => `${r.Properties!['DatabaseName']}.${r.Properties!['TableInput'].Name}`), ...ofType(t, 'Custom::IcebergTable').map(([, r]) => `${r.Properties!['Database']}.${r.Properties!['Table']}`)];
+    expect(check!.Properties!['Tables']).toEqual(tables.sort());
+    expect(check!.Properties!['Databases']).toEqual(ofType(t, 'AWS::Glue::Database').map(([, r]) => r.Properties!['DatabaseInput'].Name).sort());
+    expect(check!.Properties!['ServiceTimeout']).toBe('180');
     // Every catalog and permission change hangs off one chain that starts at the settings.
     const chained = Object.entries(t.Resources).filter(([, r]) => /^AWS::(LakeFormation::(PrincipalPermissions|Tag|TagAssociation|DataCellsFilter|Resource)|Glue::(Database|Table))$/.test(r.Type) || r.Type === 'Custom::IcebergTable' || r.Type === 'Custom::AthenaDefaultDatabase');
     expect(chained.length).toBeGreaterThan(10);
@@ -137,7 +150,11 @@ describe.each(examples)('%s', (example) => {
       seen.add(id);
       return dependsOn(t.Resources[id]!).some((d) => reaches(d, target, seen));
     };
-    for (const [id] of chained) expect(reaches(id, settingsId!), `${id} waits for the Lake Formation settings`).toBe(true);
+    for (const [id] of chained) {
+      expect(reaches(id, settingsId!), `${id} waits for the Lake Formation settings`).toBe(true);
+      // The check comes after every catalog and permission resource of the lake.
+      expect(reaches(checkId!, id), `the permissions check waits for ${id}`).toBe(true);
+    }
     for (const [id, g] of ofType(t, 'AWS::LakeFormation::PrincipalPermissions')) {
       // Only the deploy role's own grant on a table (so it may tag and filter a table the table
       // creator owns) carries a grant option.
@@ -177,6 +194,13 @@ describe.each(examples)('%s', (example) => {
           expect(out.error, f.logicalId).toBeUndefined();
           expect(out.result).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'db.trades' });
           expect(endpoint.responses.at(-1)).toMatchObject({ method: 'PUT', url: `/response/${f.logicalId}`, Status: 'SUCCESS', RequestId: 'r1' });
+        } else if (/PermissionsCheck/.test(f.logicalId)) {
+          // A Delete checks nothing and needs no AWS call.
+          const event = { RequestType: 'Delete', ResourceType: 'Custom::LakePermissionsCheck', ResponseURL: `${endpoint.url}/${f.logicalId}`, StackId: 'stack', RequestId: 'r2', LogicalResourceId: 'Check', PhysicalResourceId: 'lake-permissions-check', ResourceProperties: { Databases: [], Tables: [], Settings: 'append' } };
+          const out = await invoke(f, event, env);
+          expect(out.error, f.logicalId).toBeUndefined();
+          expect(out.result).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'lake-permissions-check' });
+          expect(endpoint.responses.at(-1)).toMatchObject({ method: 'PUT', url: `/response/${f.logicalId}`, Status: 'SUCCESS', RequestId: 'r2' });
         } else if (/CatalogApi/.test(f.logicalId)) {
           // An API Gateway (HTTP API, IAM authorization) event from a role that is no api persona.
           const event = { routeKey: 'GET /datasets', requestContext: { requestId: 'r1', authorizer: { iam: { userArn: 'arn:aws:sts::111122223333:assumed-role/not-a-persona/session' } } } };
@@ -242,6 +266,33 @@ describe.each(examples)('%s', (example) => {
   it('the template grants exactly the access matrix of the spec', () => {
     const { model, t } = get();
     expect(matrixJson(accessMatrixFromTemplate(t))).toEqual(matrixJson(accessMatrixFromModel(model)));
+  });
+
+  it('a column added after the deployment (untagged, or with any label) reaches only whole-table grants: label grants fail closed', () => {
+    const { model, t } = get();
+    const expected = expectedNewColumnReaders(model);
+    for (const label of [undefined, ...model.classifications.map((c) => c.name)]) {
+      const tags = label === undefined ? {} : { [lfTagKey(model.lake.name, label)]: 'true' };
+      expect(readersOf(accessMatrixFromTemplate(t, { name: 'added_later', tags }), 'added_later'), label ?? 'untagged').toEqual(expected);
+    }
+    // The examples have label grants to prove it on.
+    expect(model.grants.some((g) => g.target.kind === 'dataset' && g.target.selection.kind === 'except_classification')).toBe(true);
+  });
+
+  it('retention counts calendar years; the trail and the log groups are retained; archives use the spec\'s storage class', () => {
+    const { model, t } = get();
+    for (const [id, r] of [...ofType(t, 'AWS::CloudTrail::Trail'), ...ofType(t, 'AWS::Logs::LogGroup')]) expect([r.DeletionPolicy, r.UpdateReplacePolicy], id).toEqual(['Retain', 'Retain']);
+    const rules = ofType(t, 'AWS::S3::Bucket').flatMap(([, b]) => (b.Properties?.['LifecycleConfiguration']?.Rules ?? []) as { ExpirationInDays?: number; Transitions?: { StorageClass: string }[] }[]);
+    for (const z of model.zones) {
+      if (z.retention !== undefined && /years?$/.test(z.retention.text)) {
+        const n = Number(z.retention.text.split(' ')[0]);
+        expect(rules.some((r) => r.ExpirationInDays === 365 * n + Math.ceil(n / 4)), `${z.name}: ${z.retention.text}`).toBe(true);
+      }
+      if (z.archive !== undefined) {
+        const cls = { glacier_ir: 'GLACIER_IR', glacier: 'GLACIER', deep_archive: 'DEEP_ARCHIVE' }[z.archive.storageClass];
+        expect(rules.some((r) => r.Transitions?.some((x) => x.StorageClass === cls)), `${z.name}: ${cls}`).toBe(true);
+      }
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withoutHeader, type GeneratedFile } from '../../compiler/codegen/files.ts';
 import { generate } from '../../compiler/codegen/generate.ts';
-import { awsSdk, awsSdkPackages, pinned, runtimeDependencies } from '../../compiler/codegen/project/versions.ts';
+import { awsSdkClients, pinned, runtimeDependencies } from '../../compiler/codegen/project/versions.ts';
 import { compileAt, examples, root } from '../support/compile.ts';
 
 const lakec = join(root, 'compiler', 'dist', 'lakec.js');
@@ -64,7 +64,7 @@ describe('Glue and Lake Formation inputs', () => {
       expect(e.PermissionsWithGrantOption, e.Id).toEqual(own ? ['ALL'] : []);
     }
     const business = entries.find((e) => e.Id === 'business_users.trades.columns')!;
-    expect(business.Resource['TableWithColumns'].ColumnWildcard.ExcludedColumnNames).toEqual(['account_id', 'trader_email']);
+    expect(business.Resource['LFTagPolicy']).toEqual({ CatalogId: '${AWS::AccountId}', ResourceType: 'TABLE', Expression: [{ TagKey: 'audit_surveillance:dataset', TagValues: ['trades'] }, { TagKey: 'audit_surveillance.pii', TagValues: ['false'] }] });
     const service = entries.find((e) => e.Id === 'compliance_service.trades.rows')!;
     expect(service.Resource['DataCellsFilter'].Name).toMatch(/^compliance_service_trades_[0-9a-f]{8}$/);
     const filter = (json(files.find((f) => f.path === 'lakeformation/data-cells-filters.json')!)['CreateDataCellsFilter'] as { TableData: any }[])[0]!.TableData;
@@ -96,13 +96,13 @@ describe('the output', () => {
   it('depends on public packages only, pinned to the versions lakec itself is tested with', () => {
     const installed = (name: string): string => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
     for (const [name, version] of Object.entries({ ...pinned, ...runtimeDependencies })) expect(installed(name), name).toBe(version);
-    for (const p of awsSdkPackages) expect(installed(p), p).toBe(awsSdk);
+    for (const [p, v] of Object.entries(awsSdkClients)) expect(installed(p), p).toBe(v);
     const pkg = JSON.parse(build('examples/audit-surveillance.lake').find((f) => f.path === 'package.json')!.content) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     // No `lakec` package (unpublished; the name is not lakec's on the public registry): the
     // runtime is vendored in lakec/, and only what it imports is a dependency.
     expect(pkg.dependencies).toEqual(runtimeDependencies);
     expect(Object.keys(pkg.devDependencies).filter((d) => /lakec/.test(d))).toEqual([]);
-    for (const p of awsSdkPackages) expect(pkg.devDependencies[p]).toBe(awsSdk);
+    for (const [p, v] of Object.entries(awsSdkClients)) expect(pkg.devDependencies[p]).toBe(v);
     for (const v of [...Object.values(pkg.dependencies), ...Object.values(pkg.devDependencies)]) expect(v).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
   });
 });

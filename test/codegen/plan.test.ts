@@ -71,8 +71,34 @@ describe('the Lake Formation plan', () => {
   const plan = accessPlan(audit);
   const grant = (id: string) => plan.grants.find((g) => g.id === id)!;
 
-  it('excludes the classified columns of an except @classification grant', () => {
-    expect(grant('business_users.trades.columns').resource).toEqual({ kind: 'columnsExcept', database: 'audit_surveillance_curated', table: 'trades', excluded: ['account_id', 'trader_email'] });
+  it('grants except @classification on an LF-Tag expression that a column without the tag does not match (fail closed)', () => {
+    expect(grant('business_users.trades.columns').resource).toEqual({
+      kind: 'tagExpression', database: 'audit_surveillance_curated', table: 'trades',
+      expression: [{ key: 'audit_surveillance:dataset', values: ['trades'] }, { key: 'audit_surveillance.pii', values: ['false'] }],
+    });
+    const onTrades = plan.tagAssignments.filter((a) => a.table === 'trades' && (a.tagKey === 'audit_surveillance.pii' || a.tagKey === 'audit_surveillance:dataset'));
+    expect(onTrades.map((a) => [a.tagKey, a.value, a.columns ?? 'the table'])).toEqual([
+      ['audit_surveillance:dataset', 'trades', 'the table'],
+      // What a column added later inherits: hidden from the grant until a deployment tags it.
+      ['audit_surveillance.pii', 'true', 'the table'],
+      ['audit_surveillance.pii', 'true', ['account_id', 'trader_email']],
+      ['audit_surveillance.pii', 'false', ['trade_id', 'symbol', 'side', 'quantity', 'price', 'venue', 'valid_from', 'valid_to', 'recorded_at', 'system_from', 'system_to']],
+    ]);
+    // A table no label grant names keeps its classified columns' tags only.
+    expect(plan.tagAssignments.filter((a) => a.table === 'accounts').map((a) => [a.tagKey, a.value, a.columns])).toEqual([['audit_surveillance.pii', 'true', ['account_id', 'holder_name', 'addresses']]]);
+  });
+
+  it('gives a row-filtered except @classification grant a filter that lists its columns (a new column is not among them)', () => {
+    const c = compileText(`lake l { region = "eu-west-1"; encryption = kms }
+zone z { layer = raw }
+classification pii
+dataset d in z { format = parquet; columns { a string; b string @pii; c string } }
+persona p { access = [athena]; identity = sso_group "G" }
+grant select on d except @pii to p where a <> 'x'
+grant insert on d to p
+`);
+    const p = accessPlan(c.model!);
+    expect(p.filters.map((f) => [f.columns, f.excluded])).toEqual([[['a', 'c'], undefined]]);
   });
 
   it('turns a row filter into a data cells filter named by a hash of its definition, and grants SELECT on it', () => {
@@ -102,7 +128,7 @@ describe('the Lake Formation plan', () => {
     for (const g of plan.grants.filter((x) => 'persona' in x.principal)) expect(g.grantable, g.id).toBeUndefined();
   });
 
-  it('makes an except that excludes nothing a table grant, and keeps `all` on a restricted selection from reading outside it', () => {
+  it('makes an `all` grant a table grant, keeps it from reading outside a restricted selection, and a label grant an LF-Tag grant even when nothing is labelled yet', () => {
     const c = compileText(`lake l { region = "eu-west-1"; encryption = kms }
 zone z { layer = raw }
 classification pii
@@ -115,7 +141,8 @@ grant describe, alter on zone z to p
 `);
     expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const p = accessPlan(c.model!);
-    expect(p.grants.find((g) => g.id === 'p.d')).toMatchObject({ resource: { kind: 'table' }, permissions: ['SELECT'] });
+    // except @pii on a table without @pii columns still fails closed: a @pii column added later stays hidden.
+    expect(p.grants.find((g) => g.id === 'p.d.columns')).toMatchObject({ resource: { kind: 'tagExpression' }, permissions: ['SELECT'] });
     expect(p.grants.find((g) => g.id === 'q.d')).toMatchObject({ resource: { kind: 'table' }, permissions: ['ALL'] });
     expect(p.grants.find((g) => g.id === 'p.z')).toMatchObject({ resource: { kind: 'database', database: 'l_z' }, permissions: ['ALTER', 'DESCRIBE'] });
   });
@@ -143,9 +170,9 @@ grant select on d except (recorded_at, system_from) to q
     expect(p.grants.find((g) => g.id === 'q.d.columns')?.resource).toEqual({ kind: 'columnsExcept', database: 'l_z', table: 'd', excluded: ['recorded_at', 'system_from'] });
   });
 
-  it('turns classifications into LF-Tags on exactly their columns', () => {
-    expect(plan.tags.map((t) => t.key)).toEqual(['audit_surveillance.confidential', 'audit_surveillance.pii']);
-    expect(plan.tagAssignments.find((a) => a.tagKey === 'audit_surveillance.pii' && a.table === 'trades')?.columns).toEqual(['account_id', 'trader_email']);
+  it('turns classifications into LF-Tags (true on their columns), and names the datasets label grants reach', () => {
+    expect(plan.tags.map((t) => [t.key, t.values])).toEqual([['audit_surveillance.confidential', ['false', 'true']], ['audit_surveillance.pii', ['false', 'true']], ['audit_surveillance:dataset', ['trades']]]);
+    expect(plan.tagAssignments.find((a) => a.tagKey === 'audit_surveillance.confidential' && a.table === 'trades')).toEqual({ tagKey: 'audit_surveillance.confidential', value: 'true', database: 'audit_surveillance_curated', table: 'trades', columns: ['quantity', 'price'] });
   });
 });
 

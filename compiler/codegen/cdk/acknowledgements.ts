@@ -68,6 +68,12 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason: 'lakeformation:GetDataAccess has no resource-level permissions (AWS documents Resource "*"); Lake Formation grants decide which data the vended credentials reach.',
   },
   {
+    key: 'lakeFormationReadOnly',
+    rule: 'AwsSolutions-IAM5',
+    where: 'the permissions auditor role',
+    reason: 'lakeformation:ListPermissions and lakeformation:GetDataLakeSettings have no resource-level permissions (AWS documents Resource "*"); the role may call only these two listing actions, so as a read-only Lake Formation administrator it can see every grant and change none.',
+  },
+  {
     key: 'queryResults',
     rule: 'AwsSolutions-IAM5',
     where: 'persona roles and the table maintainer',

@@ -35,6 +35,8 @@ const fixed = [
   'functions/default-database-handler.ts',
   'functions/catalog-api.ts',
   'functions/catalog-api-handler.ts',
+  'functions/permissions-check.ts',
+  'functions/permissions-check-handler.ts',
 ];
 
 export const cdkTarget: Target = {

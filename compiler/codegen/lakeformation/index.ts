@@ -5,7 +5,8 @@
  *
  * - `permissions.json`: every grant, as BatchGrantPermissions entries, in deployment order.
  * - `data-cells-filters.json`: the row filters, as CreateDataCellsFilter inputs.
- * - `lf-tags.json`: the classifications as LF-Tags (CreateLFTag) and their columns (AddLFTagsToResource).
+ * - `lf-tags.json`: the classifications as LF-Tags (CreateLFTag) and their columns (AddLFTagsToResource);
+ *   a table granted `except @label` is tagged `true` itself and `false` on each other column.
  * - `access-matrix.md`: persona x dataset x column, with row filters.
  */
 import type { LakeModel } from '../../model/model.ts';
@@ -36,6 +37,7 @@ export function lfResource(model: LakeModel, r: LfResource): Record<string, unkn
     case 'columnsExcept': return { TableWithColumns: { CatalogId, DatabaseName: r.database, Name: r.table, ColumnWildcard: { ExcludedColumnNames: [...r.excluded] } } };
     case 'dataCellsFilter': return { DataCellsFilter: { TableCatalogId: CatalogId, DatabaseName: r.database, TableName: r.table, Name: r.filter } };
     case 'dataLocation': return { DataLocation: { CatalogId, ResourceArn: `arn:aws:s3:::${bucketName(model.lake.name, r.zone, model.lake.region)}` } };
+    case 'tagExpression': return { LFTagPolicy: { CatalogId, ResourceType: 'TABLE', Expression: r.expression.map((c) => ({ TagKey: c.key, TagValues: [...c.values] })) } };
   }
 }
 
@@ -68,8 +70,10 @@ export function lakeFormationFiles(model: LakeModel): { permissions: unknown; fi
     CreateLFTag: plan.tags.map((t) => ({ CatalogId, TagKey: t.key, TagValues: [...t.values] })),
     AddLFTagsToResource: plan.tagAssignments.map((a) => ({
       CatalogId,
-      Resource: { TableWithColumns: { CatalogId, DatabaseName: a.database, Name: a.table, ColumnNames: [...a.columns] } },
-      LFTags: [{ CatalogId, TagKey: a.tagKey, TagValues: ['true'] }],
+      Resource: a.columns !== undefined
+        ? { TableWithColumns: { CatalogId, DatabaseName: a.database, Name: a.table, ColumnNames: [...a.columns] } }
+        : { Table: { CatalogId, DatabaseName: a.database, Name: a.table } },
+      LFTags: [{ CatalogId, TagKey: a.tagKey, TagValues: [a.value] }],
     })),
   };
   return { permissions, filters, tags };

@@ -4,9 +4,15 @@
  *
  * Lake Formation facts (FIELD-NOTES.md): column grants allow only SELECT; a column wildcard with
  * no exclusions is a table grant; a row filter is a data cells filter on which SELECT is granted.
+ *
+ * A label-based grant (`except @C`) fails closed: it is a grant on an LF-Tag expression
+ * (`<lake>:dataset = D` and `<lake>.C = false`) over a table tagged `<lake>.C = true` whose
+ * columns are tagged `false` one by one, except the `@C` ones (`true`). A column added later
+ * without a tag inherits the table's `true`, so it stays hidden until a deployment tags it; with a
+ * row filter, the data cells filter lists the readable columns by name, which fails closed too.
  */
 import type { DatasetModel, GrantModel, LakeModel } from '../../model/model.ts';
-import { fit, lfTagKey, shortHash } from './names.ts';
+import { datasetTagKey, fit, lfTagKey, shortHash } from './names.ts';
 import { storedColumns, tableColumnNames } from './tables.ts';
 
 export type LfPermission = 'ALL' | 'ALTER' | 'CREATE_TABLE' | 'DATA_LOCATION_ACCESS' | 'DELETE' | 'DESCRIBE' | 'DROP' | 'INSERT' | 'SELECT';
@@ -18,7 +24,15 @@ export type LfResource =
   | { readonly kind: 'columns'; readonly database: string; readonly table: string; readonly columns: readonly string[] }
   | { readonly kind: 'columnsExcept'; readonly database: string; readonly table: string; readonly excluded: readonly string[] }
   | { readonly kind: 'dataCellsFilter'; readonly database: string; readonly table: string; readonly filter: string }
-  | { readonly kind: 'dataLocation'; readonly zone: string };
+  | { readonly kind: 'dataLocation'; readonly zone: string }
+  /** The columns of tables whose LF-Tags match every condition (one table: its `<lake>:dataset` tag). */
+  | { readonly kind: 'tagExpression'; readonly database: string; readonly table: string; readonly expression: readonly LfTagCondition[] };
+
+/** `key` has one of `values`. */
+export interface LfTagCondition {
+  readonly key: string;
+  readonly values: readonly string[];
+}
 
 /**
  * The lake's own principals: the table creator (the catalog custom resource's role: creates the
@@ -58,17 +72,24 @@ export interface DataCellsFilterPlan {
 
 export interface LfTagPlan {
   readonly key: string;
-  readonly classification: string;
+  /** The classification it stands for (absent for the dataset tag). */
+  readonly classification?: string;
   readonly values: readonly string[];
   readonly description?: string;
 }
 
+/** An LF-Tag value on a table (no `columns`) or on some of its columns. */
 export interface LfTagAssignment {
   readonly tagKey: string;
+  readonly value: string;
   readonly database: string;
   readonly table: string;
-  readonly columns: readonly string[];
+  readonly columns?: readonly string[];
 }
+
+/** A classification's LF-Tag values: `true` on its columns, `false` on the others of a table granted `except @label`. */
+export const classified = 'true';
+export const unclassified = 'false';
 
 export interface AccessPlan {
   readonly tags: readonly LfTagPlan[];
@@ -141,6 +162,8 @@ export function accessPlan(model: LakeModel): AccessPlan {
     if (maintained.includes(d)) grants.push({ id: uniqueId(`lakec.table_maintainer.${d.name}`), principal: maintainer, resource: { kind: 'table', ...table }, permissions: ['ALTER', 'DELETE', 'DESCRIBE', 'INSERT', 'SELECT'] });
   }
 
+  // (dataset, classification) pairs granted `except @classification`: tagged to fail closed.
+  const failClosed = new Set<string>();
   for (const g of model.grants) {
     const text = describeGrant(g);
     const principal = { persona: g.persona };
@@ -156,8 +179,10 @@ export function accessPlan(model: LakeModel): AccessPlan {
     const d = datasets.get(t.dataset)!;
     const table = { database: d.database, table: d.table };
     const reads = g.privileges.includes('select') || g.privileges.includes('all');
-    const restricted = restrictedSelection(d, g);
+    const label = t.selection.kind === 'except_classification' ? t.selection.classification : undefined;
+    const restricted = label !== undefined ? { kind: 'columns' as const, columns: readableColumns(d, g) } : restrictedSelection(d, g);
     const base = `${g.persona}.${d.name}`;
+    if (label !== undefined) failClosed.add(`${d.name}\u0000${label}`);
     if (restricted === undefined && g.rowFilter === undefined) {
       grants.push({ id: uniqueId(base), principal, resource: { kind: 'table', ...table }, permissions: sorted(g.privileges.flatMap((p) => datasetPrivileges[p]!)), grant: text });
       continue;
@@ -173,6 +198,10 @@ export function accessPlan(model: LakeModel): AccessPlan {
         const name = uniqueFilterName(filters, filterName(g.persona, d.name, definition));
         filters.push({ name, ...definition });
         grants.push({ id: uniqueId(`${base}.rows`), principal, resource: { kind: 'dataCellsFilter', ...table, filter: name }, permissions: ['SELECT'], grant: text });
+      } else if (label !== undefined) {
+        // Fail closed: the columns tagged not-`label` in this table, which a new column is not.
+        const expression = [{ key: datasetTagKey(model.lake.name), values: [d.name] }, { key: lfTagKey(model.lake.name, label), values: [unclassified] }];
+        grants.push({ id: uniqueId(`${base}.columns`), principal, resource: { kind: 'tagExpression', ...table, expression }, permissions: ['SELECT'], grant: text });
       } else if (restricted!.kind === 'columns') {
         grants.push({ id: uniqueId(`${base}.columns`), principal, resource: { kind: 'columns', ...table, columns: restricted!.columns }, permissions: ['SELECT'], grant: text });
       } else {
@@ -182,15 +211,29 @@ export function accessPlan(model: LakeModel): AccessPlan {
     if (others.length > 0) grants.push({ id: uniqueId(`${base}.table`), principal, resource: { kind: 'table', ...table }, permissions: others, grant: text });
   }
 
+  const lake = model.lake.name;
   const tags: LfTagPlan[] = model.classifications.map((c) => ({
-    key: lfTagKey(model.lake.name, c.name), classification: c.name, values: ['true'],
+    key: lfTagKey(lake, c.name), classification: c.name, values: [unclassified, classified],
     ...(c.description !== undefined ? { description: c.description } : {}),
   }));
+  const tagged = model.datasets.filter((d) => model.classifications.some((c) => failClosed.has(`${d.name}\u0000${c.name}`)));
+  if (tagged.length > 0) tags.push({ key: datasetTagKey(lake), values: tagged.map((d) => d.name).sort(), description: 'The dataset of a table: label-based grants (except @classification) name it.' });
   const tagAssignments: LfTagAssignment[] = [];
-  for (const c of model.classifications) {
-    for (const d of model.datasets) {
+  for (const d of model.datasets) {
+    const table = { database: d.database, table: d.table };
+    const labels = model.classifications.filter((c) => failClosed.has(`${d.name}\u0000${c.name}`));
+    // The table: its dataset, and `true` for each label a grant excludes (what its columns inherit).
+    if (labels.length > 0) {
+      tagAssignments.push({ tagKey: datasetTagKey(lake), value: d.name, ...table });
+      for (const c of labels) tagAssignments.push({ tagKey: lfTagKey(lake, c.name), value: classified, ...table });
+    }
+    for (const c of model.classifications) {
       const columns = storedColumns(d).filter((col) => col.classifications.includes(c.name)).map((col) => col.name);
-      if (columns.length > 0) tagAssignments.push({ tagKey: lfTagKey(model.lake.name, c.name), database: d.database, table: d.table, columns });
+      if (columns.length > 0) tagAssignments.push({ tagKey: lfTagKey(lake, c.name), value: classified, ...table, columns });
+      if (!labels.includes(c)) continue;
+      // Every other column the catalog shows (system and derived partition columns included), by name.
+      const others = tableColumnNames(d).filter((name) => !columns.includes(name));
+      if (others.length > 0) tagAssignments.push({ tagKey: lfTagKey(lake, c.name), value: unclassified, ...table, columns: others });
     }
   }
   return { tags, tagAssignments, filters, grants };

@@ -65,6 +65,14 @@ export function lfTagKey(lake: string, classification: string): string {
   return fit(`${lake}.${classification}`, 128);
 }
 
+/**
+ * The LF-Tag naming a table's dataset, which label-based grants name in their expression. The
+ * `:` keeps it apart from every classification's key (`<lake>.<classification>`).
+ */
+export function datasetTagKey(lake: string): string {
+  return fit(`${lake}:dataset`, 128);
+}
+
 /** The Managed Flink application that will process a dataset (named here so alarms can watch it). */
 export function applicationName(lake: string, dataset: string): string {
   return fit(`${lake}-${dataset}`, 128);
@@ -96,6 +104,14 @@ export function tableMaintainerRoleName(lake: string): string {
 /** The role of the catalog custom resource: creates the Iceberg tables (and so owns them). */
 export function tableCreatorRoleName(lake: string): string {
   return fit(`${lake}-table-creator`, 64);
+}
+
+/**
+ * The role of the post-deployment permissions check: a read-only Lake Formation administrator
+ * (it lists every principal's permissions on the lake's databases and tables, and grants nothing).
+ */
+export function permissionsAuditorRoleName(lake: string): string {
+  return fit(`${lake}-permissions-auditor`, 64);
 }
 
 /** The role CloudFormation deploys with: the CDK bootstrap's execution role, default qualifier. */

@@ -9,7 +9,7 @@ import { kebab } from '../plan/names.ts';
 import { render } from '../templates.ts';
 import { lakeContext } from './context.ts';
 import { readme } from './readme.ts';
-import { awsCdkCli, awsSdk, awsSdkPackages, pinned, runtimeDependencies } from './versions.ts';
+import { awsCdkCli, awsSdkClients, pinned, runtimeDependencies } from './versions.ts';
 import { streamDatasets } from '../processors/spec.ts';
 
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
@@ -40,7 +40,7 @@ export function packageJson(ctx: GenContext): unknown {
     devDependencies: sortedObject({
       ...pinned,
       'aws-cdk': awsCdkCli,
-      ...Object.fromEntries(awsSdkPackages.map((p) => [p, awsSdk])),
+      ...awsSdkClients,
     }),
   };
 }

@@ -21,9 +21,21 @@ export const runtimeDependencies = {
   '@duckdb/node-api': '1.5.6-r.1',
 } as const;
 
-/** AWS SDK clients the Lambda handlers use, bundled into each function (one SDK release). */
-export const awsSdk = '3.1143.0';
-export const awsSdkPackages = ['@aws-sdk/client-athena', '@aws-sdk/client-glue', '@aws-sdk/client-s3', '@aws-sdk/client-sts', '@aws-sdk/s3-request-presigner'] as const;
+/**
+ * AWS SDK clients the Lambda handlers (bundled into each function) and the preflight use. AWS
+ * publishes each client only when it changes, so each has its own latest release of the line.
+ */
+export const awsSdkClients = {
+  '@aws-sdk/client-accessanalyzer': '3.1080.0',
+  '@aws-sdk/client-athena': '3.1143.0',
+  '@aws-sdk/client-glue': '3.1143.0',
+  '@aws-sdk/client-iam': '3.1143.0',
+  '@aws-sdk/client-lakeformation': '3.1048.0',
+  '@aws-sdk/client-quicksight': '3.1143.0',
+  '@aws-sdk/client-s3': '3.1143.0',
+  '@aws-sdk/client-sts': '3.1143.0',
+  '@aws-sdk/s3-request-presigner': '3.1143.0',
+} as const;
 
 /** The aws-cdk CLI (its own version line), for `npx cdk deploy`. */
 export const awsCdkCli = '2.1148.1';

@@ -37,6 +37,10 @@ function names(r: Resource): string[] {
   switch (r.Type) {
     case 'AWS::Glue::Table': return [`database:${p['DatabaseName']}`];
     case 'Custom::IcebergTable': return [`database:${p['Database']}`];
+    case 'Custom::LakePermissionsCheck': return [
+      ...(p['Databases'] as string[]).map((d) => `database:${d}`),
+      ...(p['Tables'] as string[]).map((t) => `table:${t}`),
+    ];
     case 'AWS::LakeFormation::DataCellsFilter': return table(p['DatabaseName'], p['TableName']);
     case 'AWS::LakeFormation::TagAssociation': {
       const t = p['Resource'].TableWithColumns ?? p['Resource'].Table;
@@ -52,6 +56,8 @@ function names(r: Resource): string[] {
         return [...table(f.DatabaseName, f.TableName), `filter:${f.DatabaseName}.${f.TableName}.${f.Name}`];
       }
       if (res.DataLocation !== undefined) return [`location:${JSON.stringify(res.DataLocation.ResourceArn)}`];
+      // A grant on an LF-Tag expression names its tags (the tables it reaches are whichever carry them).
+      if (res.LFTagPolicy !== undefined) return (res.LFTagPolicy.Expression as { TagKey: string }[]).map((c) => `tag:${c.TagKey}`);
       throw new Error(`a grant on an unexpected resource ${JSON.stringify(res)}`);
     }
     default: return [];

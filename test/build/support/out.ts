@@ -14,7 +14,7 @@ import { compileAt, root } from '../../support/compile.ts';
 export const outRoot = join(root, 'test', 'build', 'out');
 
 export interface Template {
-  readonly Resources: Record<string, { readonly Type: string; readonly Properties?: Record<string, any>; readonly Metadata?: Record<string, any>; readonly DependsOn?: string | string[] }>;
+  readonly Resources: Record<string, { readonly Type: string; readonly Properties?: Record<string, any>; readonly Metadata?: Record<string, any>; readonly DependsOn?: string | string[]; readonly DeletionPolicy?: string; readonly UpdateReplacePolicy?: string }>;
 }
 
 /** Writes the project generated from `model` into test/build/out/<name> (emptied first). */
@@ -50,13 +50,16 @@ export interface Synthesized {
 /**
  * All of an app's resources in one template: the parent's under their logical ids, a nested
  * stack's under `<nested stack resource id>/<logical id>`, with the nested stack's parameters
- * replaced by the values the parent passes (so references reach the parent's resources) and a
- * nested resource's dependencies on the parent expressed through its nested stack resource.
+ * replaced by the values the parent passes (so references reach the parent's resources). As
+ * CloudFormation orders them: a nested resource starts after what its nested stack resource
+ * depends on (it inherits those dependencies), and the nested stack resource is complete, for
+ * whatever depends on it, once every nested resource is (it depends on each).
  */
 export function mergedTemplate(s: Synthesized): Template {
   const parent = s.template;
   const resources: Record<string, Template['Resources'][string]> = {};
   for (const [id, r] of Object.entries(parent.Resources)) resources[id] = r;
+  const dependenciesOf = (r: Template['Resources'][string]): string[] => (r.DependsOn === undefined ? [] : typeof r.DependsOn === 'string' ? [r.DependsOn] : r.DependsOn);
   for (const [stackId, r] of Object.entries(parent.Resources)) {
     if (r.Type !== 'AWS::CloudFormation::Stack') continue;
     const hash = /\/([0-9a-f]{64})\.json"/.exec(JSON.stringify(r.Properties?.['TemplateURL']))?.[1];
@@ -79,14 +82,15 @@ export function mergedTemplate(s: Synthesized): Template {
       }
       return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, rewrite(x)]));
     };
+    const stackDeps = dependenciesOf(r);
     for (const [id, nr] of Object.entries(nested.Resources)) {
-      const deps = nr.DependsOn === undefined ? [] : typeof nr.DependsOn === 'string' ? [nr.DependsOn] : nr.DependsOn;
       resources[`${stackId}/${id}`] = {
         ...nr,
         ...(nr.Properties !== undefined ? { Properties: rewrite(nr.Properties) as Record<string, unknown> } : {}),
-        DependsOn: [...deps.map((d) => `${stackId}/${d}`), stackId],
+        DependsOn: [...dependenciesOf(nr).map((d) => `${stackId}/${d}`), ...stackDeps],
       };
     }
+    resources[stackId] = { ...r, DependsOn: [...stackDeps, ...Object.keys(nested.Resources).map((id) => `${stackId}/${id}`)] };
   }
   return { Resources: resources };
 }
