@@ -216,15 +216,65 @@ describe.each(examples)('%s', (example) => {
     }
   }, 60_000);
 
-  it('CloudTrail may encrypt with the lake key (encryption context and trail) and describe it (trail only), as AWS documents', () => {
+  it('CloudTrail encrypts with an audit key of its own (encryption context and trail) and may describe it (trail only), as AWS documents', () => {
     const { t } = get();
-    const [[, key]] = ofType(t, 'AWS::KMS::Key');
+    const keys = ofType(t, 'AWS::KMS::Key');
+    expect(keys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['ObservabilityAuditKey', 'StorageKey']);
+    const [[auditId, key]] = keys.filter(([id]) => id.startsWith('ObservabilityAuditKey'));
+    expect(ofType(t, 'AWS::CloudTrail::Trail')[0]![1].Properties!['KMSKeyId']).toEqual({ 'Fn::GetAtt': [auditId, 'Arn'] });
+    // The key of the data has no statement for CloudTrail.
+    const [[, lakeKey]] = keys.filter(([id]) => id.startsWith('StorageKey'));
+    expect(JSON.stringify(lakeKey!.Properties!['KeyPolicy'])).not.toContain('cloudtrail');
     const statements = (key!.Properties!['KeyPolicy'].Statement as Record<string, any>[]).filter((x) => JSON.stringify(x['Principal']).includes('cloudtrail.amazonaws.com'));
     expect(statements.map((x) => [x['Sid'], x['Action']])).toEqual([['AllowCloudTrailToEncryptLogs', 'kms:GenerateDataKey*'], ['AllowCloudTrailToDescribeKey', 'kms:DescribeKey']]);
     expect(Object.keys(statements[0]!['Condition'])).toEqual(['StringLike', 'StringEquals']);
     expect(Object.keys(statements[0]!['Condition']['StringLike'])).toEqual(['kms:EncryptionContext:aws:cloudtrail:arn']);
     // DescribeKey carries no encryption context: a condition on it would never match.
     expect(statements[1]!['Condition']).toEqual({ StringEquals: { 'aws:SourceArn': statements[0]!['Condition']['StringEquals']['aws:SourceArn'] } });
+  });
+
+  it('Lake Formation cannot be bypassed through S3 or KMS: zone objects only for the lake\'s roles, results per workgroup, the key through S3 and Kinesis only', () => {
+    const { t, model } = get();
+    const bucketOf = (prefix: string) => ofType(t, 'AWS::S3::Bucket').find(([, b]) => JSON.stringify(b.Properties?.['BucketName']).includes(`"${prefix}-"`))!;
+    const policyOf = (bucketId: string) => ofType(t, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties?.['Bucket']) === JSON.stringify({ Ref: bucketId }))![1].Properties!['PolicyDocument'].Statement as Record<string, any>[];
+    const roleIds = (arns: unknown[]) => arns.map((a) => (typeof a === 'string' ? a : (a as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!.replace(/[0-9A-F]{8}$/, ''))).sort();
+    const loaders = (zone: string) => model.personas.filter((p) => model.grants.some((g) => g.persona === p.name && g.target.kind === 'dataset' && (g.privileges.includes('insert') || g.privileges.includes('all'))
+      && model.datasets.some((d) => d.name === (g.target as { dataset: string }).dataset && d.zone === zone && d.format !== 'iceberg'))).map((p) => `Governance${p.name.split('_').map((x) => x[0]!.toUpperCase() + x.slice(1)).join('')}Role`);
+    for (const z of model.zones) {
+      const [bucketId] = bucketOf(`${model.lake.name.replace(/_/g, '-')}-${z.name.replace(/_/g, '-')}`);
+      const statements = policyOf(bucketId);
+      const deny = statements.find((s) => s['Sid'] === 'OnlyLakeRolesReachObjects')!;
+      expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
+      expect(deny['Action']).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*']));
+      const iceberg = model.datasets.some((d) => d.zone === z.name && d.format === 'iceberg');
+      const expected = ['GovernanceDataAccessRole', testAdmin, ...(iceberg ? ['GovernanceTableCreator', 'GovernanceTableMaintainer'] : []), ...loaders(z.name)].sort();
+      expect(roleIds(deny['Condition']['ArnNotLike']['aws:PrincipalArn']), z.name).toEqual(expected);
+      expect(statements.find((s) => s['Sid'] === 'OnlyLakeRolesListObjects')!['Condition']).toEqual(deny['Condition']);
+    }
+    // Results: each workgroup's folders (results, manifests) for its role alone; manifests expire in a day.
+    const [resultsId, results] = bucketOf(`${model.lake.name.replace(/_/g, '-')}-lakec-results`);
+    const perWorkgroup = policyOf(resultsId).filter((s) => String(s['Sid']).startsWith('OnlyItsRoleReaches'));
+    expect(perWorkgroup.length).toBe(model.personas.length + 1);
+    for (const s of perWorkgroup) expect(s['Condition']['ArnNotLike']['aws:PrincipalArn'].length).toBe(2);
+    expect(results!.Properties!['LifecycleConfiguration'].Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Id: 'manifests', Prefix: 'manifests/', ExpirationInDays: 1 })]));
+    const trail = ofType(t, 'AWS::CloudTrail::Trail')[0]![1];
+    expect(JSON.stringify(trail.Properties!['EventSelectors'])).toContain(resultsId);
+    // Every identity policy that lets a role use the lake key for data says through which service.
+    const [[lakeKeyId]] = ofType(t, 'AWS::KMS::Key').filter(([id]) => id.startsWith('StorageKey'));
+    let checked = 0;
+    for (const [id, r] of [...ofType(t, 'AWS::IAM::Policy'), ...ofType(t, 'AWS::IAM::ManagedPolicy')]) {
+      for (const s of r.Properties!['PolicyDocument'].Statement as Record<string, any>[]) {
+        const actions = [s['Action']].flat() as string[];
+        if (!JSON.stringify(s['Resource']).includes(lakeKeyId!) || !actions.some((a) => /^kms:(Decrypt|Encrypt|GenerateDataKey|ReEncrypt)/.test(a))) continue;
+        checked++;
+        expect(Object.keys(s['Condition']?.['StringEquals'] ?? {}), `${id}: ${actions.join(', ')}`).toContain('kms:ViaService');
+      }
+      // ListBucket on the results bucket only under the caller's own prefixes.
+      for (const s of r.Properties!['PolicyDocument'].Statement as Record<string, any>[]) {
+        if ([s['Action']].flat().includes('s3:ListBucket') && JSON.stringify(s['Resource']).includes(resultsId)) expect(s['Condition']?.['StringLike']?.['s3:prefix'], id).toBeDefined();
+      }
+    }
+    expect(checked).toBeGreaterThan(model.personas.length);
   });
 
   it('no IAM wildcard outside an acknowledged one', () => {

@@ -77,13 +77,19 @@ export const acknowledgements: readonly Acknowledgement[] = [
     key: 'queryResults',
     rule: 'AwsSolutions-IAM5',
     where: 'persona roles and the table maintainer',
-    reason: "Athena writes query results (and the catalog API's UNLOAD files) under the workgroup's own folder of the results bucket (WORKGROUP/*) with generated object keys.",
+    reason: "Athena writes query results under the workgroup's own folder of the results bucket (WORKGROUP/*), and the catalog API's UNLOAD files under the workgroup's manifests folder (manifests/WORKGROUP/*), with generated object keys; listing is limited to those two prefixes.",
   },
   {
     key: 'processorFiles',
     rule: 'AwsSolutions-IAM5',
     where: "a processor's role (ProcessorSlot.grantProcessor)",
     reason: "A processor writes data files under its table's folder and bad events under its dead-letter folder, with keys it generates (TABLE/*, _dead_letters/DATASET/*).",
+  },
+  {
+    key: 'externalTableLoading',
+    rule: 'AwsSolutions-IAM5',
+    where: 'persona roles granted insert on a Parquet or JSON dataset (its loader)',
+    reason: "A loader writes the dataset's files under its table's folder (TABLE/*) with keys it chooses, and registers their partitions with Glue; the spec's insert grant is what makes the persona the table's loader.",
   },
   {
     key: 'catalogApiRoutes',

@@ -121,6 +121,16 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
   return alarms;
 }
 
+/**
+ * The Parquet and JSON datasets a persona loads: those a grant gives it `insert` (or `all`) on. Its
+ * role may write their files and register their partitions (an Iceberg table is written through
+ * Lake Formation with the same grant, and needs no more).
+ */
+export function loadedDatasets(model: LakeModel, persona: string): { dataset: string; zone: string; database: string; table: string; prefix: string }[] {
+  const names = new Set(model.grants.filter((g) => g.persona === persona && g.target.kind === 'dataset' && (g.privileges.includes('insert') || g.privileges.includes('all'))).map((g) => (g.target as { dataset: string }).dataset));
+  return model.datasets.filter((d) => names.has(d.name) && d.format !== 'iceberg').map((d) => ({ dataset: d.name, zone: d.zone, database: d.database, table: d.table, prefix: tablePrefix(d) }));
+}
+
 /** Resources per nested stack lakec aims at: CloudFormation allows 500 per stack. */
 export const datasetStackBudget = 300;
 
@@ -245,6 +255,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
       access: p.access,
       identity: p.identity,
       workgroup: N.workgroupName(lake, p.name),
+      loads: loadedDatasets(model, p.name),
       reads: [...(matrix.reads.get(p.name) ?? new Map()).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([dataset, cols]) => {
         const d = model.datasets.find((x) => x.name === dataset)!;
         const order = tableColumnNames(d);
