@@ -22,6 +22,7 @@ interface Context {
   parseCutoff(value: unknown, fallback: number): number;
   parseRegion(key: string, value: unknown, fallback: string): string;
   parseSettingsMode(value: unknown): 'append' | 'replace';
+  parseManifestMaxDays(value: unknown, fallback: number): number;
 }
 interface Governance {
   ssoRolePatterns(partition: string, account: string, group: string): string[];
@@ -111,6 +112,9 @@ describe('lakec:admins', () => {
     expect(() => context.parseCutoff('1GB', 1)).toThrow(/expected a whole number of bytes of at least 10000000/);
     expect(() => context.parseCutoff(5, 1)).toThrow(/at least 10000000/);
     expect(() => context.parseRegion('lakec:quicksightIdentityRegion', 'mars', 'us-east-1')).toThrow(/expected an AWS region/);
+    expect(context.parseManifestMaxDays(undefined, 7)).toBe(7);
+    expect(context.parseManifestMaxDays('31', 7)).toBe(31);
+    for (const bad of ['0', '400', 'a week', 1.5]) expect(() => context.parseManifestMaxDays(bad, 7)).toThrow(/^context lakec:manifestMaxDays: expected a whole number of days from 1 to 366/);
   });
 });
 

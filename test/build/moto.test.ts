@@ -213,13 +213,15 @@ describe('the permissions check', () => {
 
 describe('the catalog API', () => {
   const persona = 'audit_surveillance-compliance_service';
-  const caller = (role: string) => `arn:aws:sts::${motoAccount}:assumed-role/${role}/alice`;
-  const call = async (routeKey: string, role: string, pathParameters: Record<string, string> = {}): Promise<{ statusCode: number; body: any }> => {
+  const caller = (role: string, account = motoAccount) => `arn:aws:sts::${account}:assumed-role/${role}/alice`;
+  const call = async (routeKey: string, role: string, pathParameters: Record<string, string> = {}, body?: unknown, account = motoAccount): Promise<{ statusCode: number; body: any }> => {
     const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && /catalog and issues manifests/.test(String(r.Properties?.['Description'])))!;
     const variables = resolve(fn.Properties!['Environment'].Variables) as Record<string, string>;
-    expect(Object.keys(variables).sort()).toEqual(['LINK_TTL_SECONDS', 'PERSONA_ROLES', 'RESULTS_BUCKET']);
-    const out = await invoke(api, { routeKey, pathParameters, requestContext: { requestId: `api-${++request}`, authorizer: { iam: { userArn: caller(role) } } } }, { ...env(), ...variables });
+    expect(Object.keys(variables).sort()).toEqual(['LAKE_ACCOUNT', 'LINK_TTL_SECONDS', 'MANIFEST_MAX_DAYS', 'PERSONA_ROLES', 'RESULTS_BUCKET']);
+    const event = { routeKey, pathParameters, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), requestContext: { requestId: `api-${++request}`, authorizer: { iam: { userArn: caller(role, account), accountId: account } } } };
+    const out = await invoke(api, event, { ...env(), ...variables });
     expect(out.error, JSON.stringify(out)).toBeUndefined();
+    expect(out.result.headers['content-type']).toBe('application/json');
     return { statusCode: out.result.statusCode, body: JSON.parse(out.result.body) };
   };
 
@@ -238,6 +240,8 @@ describe('the catalog API', () => {
     }
 
     expect((await call('GET /datasets', 'someone-else')).statusCode).toBe(403);
+    // The persona's role name in another account is no persona of this lake.
+    expect((await call('GET /datasets', persona, {}, undefined, '999999999999')).statusCode).toBe(403);
 
     // `trades` is in Glue: the custom resource created it above.
 
@@ -253,11 +257,22 @@ describe('the catalog API', () => {
     expect(described.body.columns.map((c: { name: string }) => c.name)).toContain('trade_id');
     expect((await call('GET /datasets/{dataset}', persona, { dataset: 'accounts' })).statusCode).toBe(404);
 
-    const started = await call('POST /datasets/{dataset}/manifests', persona, { dataset: 'trades' });
+    // `trades` is partitioned by day(valid_from): a manifest needs a bounded range.
+    const unbounded = await call('POST /datasets/{dataset}/manifests', persona, { dataset: 'trades' });
+    expect(unbounded).toMatchObject({ statusCode: 400, body: { message: expect.stringMatching(/needs a time range on valid_from/) } });
+    expect((await call('POST /datasets/{dataset}/manifests', persona, { dataset: 'trades' }, { from: '2024-05-01', to: '2024-06-01' })).statusCode).toBe(400);
+    const started = await call('POST /datasets/{dataset}/manifests', persona, { dataset: 'trades' }, { from: '2024-05-01T00:00:00Z', to: '2024-05-02T00:00:00Z' });
     expect(started.statusCode).toBe(202);
-    const [folder] = (started.body.manifest as string).split('.');
+    const [folder, queryId] = (started.body.manifest as string).split('.');
     // Athena's UNLOAD is not run by moto: its output, as it would write it.
-    await s3.send(new PutObjectCommand({ Bucket: results, Key: `audit_surveillance-compliance_service/manifests/${folder}/part-00000.parquet`, Body: 'PAR1 rows' }));
+    await s3.send(new PutObjectCommand({ Bucket: results, Key: `manifests/audit_surveillance-compliance_service/${folder}/part-00000.parquet`, Body: 'PAR1 rows' }));
+    // The query moto recorded is the bounded UNLOAD into that folder.
+    const { GetQueryExecutionCommand, StartQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+    const recorded = (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }))).QueryExecution!;
+    expect(recorded.Query).toContain(`WHERE "valid_from" >= TIMESTAMP '2024-05-01 00:00:00.000' AND "valid_from" < TIMESTAMP '2024-05-02 00:00:00.000') TO 's3://${results}/manifests/audit_surveillance-compliance_service/${folder}/'`);
+    // The folder paired with an unrelated query of the same workgroup is no manifest.
+    const other = (await athena.send(new StartQueryExecutionCommand({ QueryString: 'SELECT 1', WorkGroup: 'audit_surveillance-compliance_service' }))).QueryExecutionId!;
+    expect((await call('GET /datasets/{dataset}/manifests/{manifest}', persona, { dataset: 'trades', manifest: `${folder}.${other}` })).statusCode).toBe(404);
     const manifest = await call('GET /datasets/{dataset}/manifests/{manifest}', persona, { dataset: 'trades', manifest: started.body.manifest });
     expect(manifest.statusCode).toBe(200);
     expect(manifest.body).toMatchObject({ status: 'SUCCEEDED', dataset: 'trades', format: 'parquet', rowFilters: ["venue <> 'TEST'"] });

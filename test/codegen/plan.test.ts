@@ -1,6 +1,6 @@
 /** The decisions lakec takes for every target: tables, Lake Formation plan, alarms, schedules, names, stacks. */
 import { describe, expect, it } from 'vitest';
-import { datasetAlarms, datasetStacks, datasetStackBudget, icebergCreateTableInput, maintenanceJobs } from '../../compiler/codegen/cdk/definition.ts';
+import { datasetAlarms, datasetStacks, datasetStackBudget, icebergCreateTableInput, maintenanceJobs, manifestPlan } from '../../compiler/codegen/cdk/definition.ts';
 import { accessPlan, filterName } from '../../compiler/codegen/plan/access.ts';
 import { bucketPrefix, fit, personaRoleName } from '../../compiler/codegen/plan/names.ts';
 import { calendarDays, hiveLayout, storedColumns, tableColumnNames } from '../../compiler/codegen/plan/tables.ts';
@@ -173,6 +173,15 @@ grant select on d except (recorded_at, system_from) to q
   it('turns classifications into LF-Tags (true on their columns), and names the datasets label grants reach', () => {
     expect(plan.tags.map((t) => [t.key, t.values])).toEqual([['audit_surveillance.confidential', ['false', 'true']], ['audit_surveillance.pii', ['false', 'true']], ['audit_surveillance:dataset', ['trades']]]);
     expect(plan.tagAssignments.find((a) => a.tagKey === 'audit_surveillance.confidential' && a.table === 'trades')).toEqual({ tagKey: 'audit_surveillance.confidential', value: 'true', database: 'audit_surveillance_curated', table: 'trades', columns: ['quantity', 'price'] });
+  });
+});
+
+describe('the catalog API', () => {
+  it('bounds a manifest of a time-partitioned dataset by its partition column (and the Hive folder), unloads others whole, refuses what cannot be bounded', () => {
+    expect(manifestPlan(dataset('trades'), 'p', ['trade_id', 'valid_from'])).toEqual({ kind: 'range', column: 'valid_from', type: 'timestamp' });
+    expect(manifestPlan(dataset('trade_events_raw'), 'p', tableColumnNames(dataset('trade_events_raw')))).toEqual({ kind: 'range', column: 'ingested_at', type: 'timestamp', partition: { column: 'ingested_at_day', format: 'yyyy-MM-dd' } });
+    expect(manifestPlan(dataset('accounts'), 'p', ['account_id'])).toEqual({ kind: 'whole' });
+    expect(manifestPlan(dataset('trades'), 'p', ['trade_id'])).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/partitioned by day\(valid_from\), a column p may not read/) });
   });
 });
 

@@ -8,10 +8,12 @@ import type { DatasetModel, LakeModel } from '../../model/model.ts';
 import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
 import { createTableInput } from '../glue/index.ts';
-import { calendarDays, catalogText, deadLetterPrefix, hiveLayout, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+import { calendarDays, catalogText, deadLetterPrefix, hiveLayout, partitionFieldName, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
 
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
+/** The longest time range of one catalog API manifest, in days; context `lakec:manifestMaxDays` overrides it. */
+export const defaultManifestMaxDays = 7;
 /** The S3 storage class of each archive of the spec. */
 const s3StorageClasses = { glacier_ir: 'GLACIER_IR', glacier: 'GLACIER', deep_archive: 'DEEP_ARCHIVE' } as const;
 /** Managed Flink commits Iceberg data at checkpoints, every 60 s by default (FIELD-NOTES.md). */
@@ -129,6 +131,32 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
 export function loadedDatasets(model: LakeModel, persona: string): { dataset: string; zone: string; database: string; table: string; prefix: string }[] {
   const names = new Set(model.grants.filter((g) => g.persona === persona && g.target.kind === 'dataset' && (g.privileges.includes('insert') || g.privileges.includes('all'))).map((g) => (g.target as { dataset: string }).dataset));
   return model.datasets.filter((d) => names.has(d.name) && d.format !== 'iceberg').map((d) => ({ dataset: d.name, zone: d.zone, database: d.database, table: d.table, prefix: tablePrefix(d) }));
+}
+
+/** Time transforms whose partitions a time range prunes, with the Hive folder format lakec gives them. */
+const timePartitions: Record<string, string> = { year: 'yyyy', month: 'yyyy-MM', day: 'yyyy-MM-dd', hour: 'yyyy-MM-dd-HH' };
+
+/**
+ * How the catalog API bounds a persona's manifest (an Athena UNLOAD) of a dataset: a dataset
+ * partitioned by time needs a time range on the partition's source column (and, for a Parquet or
+ * JSON table, on its partition column, which Athena's projection prunes by), so that no manifest
+ * scans the whole table; a dataset without a time partition is unloaded whole (the workgroup's
+ * scan limit still applies); a persona that may not read the partition's column cannot bound a
+ * manifest, and the API says so.
+ */
+export function manifestPlan(d: DatasetModel, persona: string, readable: readonly string[]):
+  | { kind: 'range'; column: string; type: 'timestamp' | 'date'; partition?: { column: string; format: string } }
+  | { kind: 'whole' }
+  | { kind: 'unavailable'; reason: string } {
+  const p = d.partitioning.find((x) => x.transform in timePartitions);
+  if (p === undefined) return { kind: 'whole' };
+  const source = storedColumns(d).find((c) => c.name === p.column)!;
+  if (!readable.includes(p.column)) {
+    return { kind: 'unavailable', reason: `${d.name} is partitioned by ${p.transform}(${p.column}), a column ${persona} may not read, so a manifest cannot be bounded in time` };
+  }
+  const type = source.type === 'date' ? 'date' : 'timestamp';
+  const partitionColumn = d.format === 'iceberg' ? undefined : partitionFieldName(p);
+  return { kind: 'range', column: p.column, type, ...(partitionColumn !== undefined && readable.includes(partitionColumn) ? { partition: { column: partitionColumn, format: timePartitions[p.transform]! } } : {}) };
 }
 
 /** Resources per nested stack lakec aims at: CloudFormation allows 500 per stack. */
@@ -261,7 +289,8 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         const order = tableColumnNames(d);
         const filters = new Set<string>();
         for (const rows of cols.values()) for (const r of rows) if (r !== '*') filters.add(r);
-        return { dataset, database: d.database, table: d.table, columns: order.filter((c) => cols.has(c)), rowFilters: [...filters].sort() };
+        const columns = order.filter((c) => cols.has(c));
+        return { dataset, database: d.database, table: d.table, columns, rowFilters: [...filters].sort(), manifest: manifestPlan(d, p.name, columns) };
       }),
     })),
     datasetStacks: datasetStacks(model, plan),
@@ -270,6 +299,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
     tableCreatorRole: N.tableCreatorRoleName(lake),
     permissionsAuditorRole: N.permissionsAuditorRoleName(lake),
     bytesScannedCutoffPerQuery: defaultBytesScannedCutoff,
+    manifestMaxDays: defaultManifestMaxDays,
     lakeFormation: {
       tags: plan.tags.map((t) => ({ key: t.key, values: t.values })),
       tagAssignments: plan.tagAssignments,
