@@ -1,23 +1,27 @@
 /**
- * HEAVY (about half a minute): the reference lake's two Lambda functions, as `cdk synth` bundles
- * them, against AWS APIs served by moto's server on 127.0.0.1 (Glue, Athena, S3, STS), run the way
- * Lambda runs them: the catalog custom resources through create, update, drift and delete with
- * the properties CloudFormation would pass them (taken from the synthesized template), and the
- * catalog API end to end as an api persona (assume the persona's role, list, describe, start a
- * manifest, fetch its pre-signed links).
+ * HEAVY (about half a minute): the reference lake's three Lambda functions, as `cdk synth` bundles
+ * them, against AWS APIs served by moto's server on 127.0.0.1 (Glue, Athena, S3, STS, Lake
+ * Formation), run the way Lambda runs them: the catalog custom resources through create, update,
+ * drift (in Glue and in the Iceberg metadata) and delete with the properties CloudFormation would
+ * pass them (taken from the synthesized template), and a FAILED answer before the timeout when
+ * Glue does not answer; the permissions check on IAMAllowedPrincipals grants; the catalog API end
+ * to end as an api persona (assume the persona's role, list, describe, start a bounded manifest,
+ * fetch its pre-signed links, refuse an unbound manifest id and a foreign account).
  *
  * What moto does not serve, and so is not proven here: Lake Formation's enforcement (moto keeps
  * grants as bookkeeping; no column or row filtering of GetTable or of query results), Athena's
  * execution (queries succeed without running: the UNLOAD's files are put in S3 by the test), the
- * Iceberg metadata Glue writes on CreateTable with an IcebergInput, and Glue UpdateTable with an
- * UpdateOpenTableFormatInput (the `set-properties` change of an Iceberg property: moto requires a
- * TableInput), which is covered by the generated project's tests on a fake.
+ * Iceberg metadata Glue writes on CreateTable with an IcebergInput (the test writes it as Glue
+ * would, format v2), and Glue UpdateTable with an UpdateOpenTableFormatInput (the `set-properties`
+ * change of an Iceberg property: moto requires a TableInput), which is covered by the generated
+ * project's tests on a fake.
  */
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { GrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCommand, RevokePermissionsCommand } from '@aws-sdk/client-lakeformation';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutHeader } from '../../compiler/codegen/files.ts';
@@ -59,6 +63,34 @@ afterAll(async () => {
   await moto?.stop();
 });
 
+interface GlueInput {
+  readonly TableInput: { readonly StorageDescriptor: { readonly Columns: { Name: string; Type: string }[]; readonly Location: string } };
+  readonly OpenTableFormatInput: { readonly IcebergInput: { readonly CreateIcebergTableInput: { readonly Location: string; readonly Schema: { Fields: { Id: number; Name: string; Type: unknown; Required: boolean; Doc?: string }[]; IdentifierFieldIds?: number[] }; readonly PartitionSpec?: { Fields: { SourceId: number; Transform: string; Name: string; FieldId: number }[] }; readonly Properties?: Record<string, string> } } };
+}
+
+/** The Iceberg metadata (format v2) Glue writes for a CreateTable input: what moto does not do. */
+function icebergMetadataOf(input: GlueInput) {
+  const c = input.OpenTableFormatInput.IcebergInput.CreateIcebergTableInput;
+  return {
+    'format-version': 2,
+    'table-uuid': '5b7e8a8e-0d6b-4d8f-9a55-0a3f0e4f2a11',
+    location: c.Location.replace(/\/$/, ''),
+    'last-sequence-number': 0,
+    'last-updated-ms': 1714550400000,
+    'last-column-id': c.Schema.Fields.length,
+    'current-schema-id': 0,
+    schemas: [{ type: 'struct', 'schema-id': 0, 'identifier-field-ids': c.Schema.IdentifierFieldIds ?? [], fields: c.Schema.Fields.map((f) => ({ id: f.Id, name: f.Name, required: f.Required, type: typeof f.Type === 'string' ? f.Type.replace(/decimal\((\d+),(\d+)\)/, 'decimal($1, $2)') : f.Type, ...(f.Doc !== undefined ? { doc: f.Doc } : {}) })) }],
+    'default-spec-id': 0,
+    'partition-specs': [{ 'spec-id': 0, fields: (c.PartitionSpec?.Fields ?? []).map((f) => ({ name: f.Name, transform: f.Transform, 'source-id': f.SourceId, 'field-id': f.FieldId })) }],
+    'last-partition-id': 1001,
+    'default-sort-order-id': 0,
+    'sort-orders': [{ 'order-id': 0, fields: [] }],
+    properties: { ...(c.Properties ?? {}) },
+    'current-snapshot-id': -1,
+    snapshots: [],
+  };
+}
+
 /** A template value as CloudFormation would resolve it in moto's account and the lake's region. */
 function resolve(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(resolve);
@@ -87,10 +119,10 @@ function resolve(v: unknown): unknown {
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
 }
 
-/** The custom resources of a type, with the properties CloudFormation would send (less the service token). */
+/** The custom resources of a type, with the properties CloudFormation would send (less the service token and timeout). */
 function customResources(type: string): { id: string; properties: Record<string, any> }[] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type).map(([id, r]) => {
-    const { ServiceToken: _token, ...properties } = r.Properties!;
+    const { ServiceToken: _token, ServiceTimeout: _timeout, ...properties } = r.Properties!;
     return { id, properties: resolve(properties) as Record<string, string> };
   });
 }
@@ -123,29 +155,41 @@ describe('the catalog custom resources', () => {
     await glue.send(new GetDatabaseCommand({ Name: 'default' }));
   }, 60_000);
 
-  it('Custom::IcebergTable creates the table with Glue CreateTable, leaves it alone on update, fails on drift with the differences, keeps it on delete', async () => {
+  it('Custom::IcebergTable creates the table with Glue CreateTable, leaves it alone on update, fails on every drift it cannot apply with the differences, keeps it on delete', async () => {
     const [trades] = customResources('Custom::IcebergTable');
     const p = trades!.properties;
     expect([p['Database'], p['Table']]).toEqual(['audit_surveillance_curated', 'trades']);
-    const input = JSON.parse(p['Input']!) as { TableInput: { StorageDescriptor: { Columns: { Name: string; Type: string }[]; Location: string } }; OpenTableFormatInput: { IcebergInput: { CreateIcebergTableInput: { Location: string } } } };
+    const input = JSON.parse(p['Input']!) as GlueInput;
     expect(input.TableInput.StorageDescriptor.Location).toBe(`s3://audit-surveillance-curated-${motoAccount}-us-east-1/trades/`);
     expect(input.OpenTableFormatInput.IcebergInput.CreateIcebergTableInput.Location).toBe(input.TableInput.StorageDescriptor.Location);
-    // CloudFormation creates the zone's database (AWS::Glue::Database) before the table.
+    // CloudFormation creates the zone's database (AWS::Glue::Database) and bucket before the table.
     await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'audit_surveillance_curated' } }));
+    const bucket = `audit-surveillance-curated-${motoAccount}-us-east-1`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
 
     const created = await cfn('Custom::IcebergTable', 'Create', trades!.id, p);
     expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'audit_surveillance_curated.trades', Data: { Table: 'audit_surveillance_curated.trades' } });
-    const live = (await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table!;
+    let live = (await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table!;
     expect(live.Parameters?.['table_type']).toBe('ICEBERG');
     expect(live.StorageDescriptor?.Columns?.map((c) => c.Name)).toEqual(input.TableInput.StorageDescriptor.Columns.map((c) => c.Name));
+
+    // What Glue does and moto does not: write the table's first Iceberg metadata and point at it.
+    const metadataKey = 'trades/metadata/00000-7e3c.metadata.json';
+    const writeMetadata = (m: unknown) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: metadataKey, Body: JSON.stringify(m) }));
+    await writeMetadata(icebergMetadataOf(input));
+    const setParameters = async (parameters: Record<string, string>, columns = input.TableInput.StorageDescriptor.Columns) => {
+      await glue.send(new UpdateTableCommand({ DatabaseName: 'audit_surveillance_curated', TableInput: { Name: 'trades', TableType: 'EXTERNAL_TABLE', Description: live.Description, Owner: live.Owner, Parameters: parameters, StorageDescriptor: { ...live.StorageDescriptor, Columns: columns } } }));
+      live = (await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table!;
+    };
+    await setParameters({ ...live.Parameters, metadata_location: `s3://${bucket}/${metadataKey}` });
 
     const update = { PhysicalResourceId: created.PhysicalResourceId, OldResourceProperties: p };
     expect(await cfn('Custom::IcebergTable', 'Update', trades!.id, p, update)).toMatchObject({ Status: 'SUCCESS' });
     expect((await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }))).Table?.VersionId).toBe(live.VersionId);
 
-    // Someone changed the live table: a column's type and a dropped column.
+    // Someone changed the live table in Glue: a column's type and a dropped column.
     const columns = input.TableInput.StorageDescriptor.Columns.filter((c) => c.Name !== 'venue').map((c) => (c.Name === 'quantity' ? { ...c, Type: 'double' } : c));
-    await glue.send(new UpdateTableCommand({ DatabaseName: 'audit_surveillance_curated', TableInput: { Name: 'trades', TableType: 'EXTERNAL_TABLE', Parameters: live.Parameters, StorageDescriptor: { ...live.StorageDescriptor, Columns: columns } } }));
+    await setParameters(live.Parameters!, columns);
     const drifted = await cfn('Custom::IcebergTable', 'Update', trades!.id, p, update);
     expect(drifted.Status).toBe('FAILED');
     expect(drifted.Reason).toContain('column quantity is double, the spec says decimal(18,4)');
@@ -153,13 +197,46 @@ describe('the catalog custom resources', () => {
     expect(drifted.Reason).toMatch(/migrate it first/);
     // An update that fails keeps the physical id (CloudFormation then rolls back, deleting nothing).
     expect(drifted.PhysicalResourceId).toBe('audit_surveillance_curated.trades');
+    await setParameters(live.Parameters!);
+
+    // What Athena DDL or another engine could change in the metadata, and the spec no longer says:
+    // the partition spec, the location, a column's nullability. Each is named.
+    const m = icebergMetadataOf(input);
+    await writeMetadata({ ...m, location: `s3://${bucket}/elsewhere`, 'partition-specs': [{ 'spec-id': 0, fields: [{ name: 'valid_from_month', transform: 'month', 'source-id': 9, 'field-id': 1000 }] }], schemas: m.schemas.map((sc) => ({ ...sc, fields: sc.fields.map((f) => (f.name === 'venue' ? { ...f, required: true } : f)) })) });
+    const metadataDrift = await cfn('Custom::IcebergTable', 'Update', trades!.id, p, update);
+    expect(metadataDrift.Status).toBe('FAILED');
+    expect(metadataDrift.Reason).toContain('it is partitioned by [month(valid_from) as valid_from_month], the spec by [day(valid_from) as valid_from_day, bucket[16](trade_id) as trade_id_bucket]');
+    expect(metadataDrift.Reason).toContain(`its Iceberg location is s3://${bucket}/elsewhere`);
+    expect(metadataDrift.Reason).toContain('column venue is required, the spec says optional');
+    await writeMetadata(m);
 
     // A create that finds a table with another schema fails, under an id rollback cannot reach.
+    await setParameters(live.Parameters!, columns);
     const refused = await cfn('Custom::IcebergTable', 'Create', trades!.id, p);
     expect(refused).toMatchObject({ Status: 'FAILED', PhysicalResourceId: 'failed:audit_surveillance_curated.trades' });
+    await setParameters(live.Parameters!);
 
     expect(await cfn('Custom::IcebergTable', 'Delete', trades!.id, p, { PhysicalResourceId: created.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS', Reason: 'the table and its data are kept' });
     await glue.send(new GetTableCommand({ DatabaseName: 'audit_surveillance_curated', Name: 'trades' }));
+  }, 90_000);
+
+  it('answers FAILED before the function times out when Glue does not answer (instead of leaving CloudFormation waiting)', async () => {
+    const [trades] = customResources('Custom::IcebergTable');
+    // A Glue endpoint that accepts connections and never answers.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const requestId = `r${++request}`;
+      const event = { RequestType: 'Update', ResourceType: 'Custom::IcebergTable', ResponseURL: `${endpoint.url}/${requestId}`, StackId: 'stack', RequestId: requestId, LogicalResourceId: trades!.id, PhysicalResourceId: 'audit_surveillance_curated.trades', ResourceProperties: trades!.properties, OldResourceProperties: trades!.properties };
+      // The function as if it had 8 s left: the answer must come before then.
+      const out = await invoke(resources, event, { ...env(), AWS_ENDPOINT_URL_GLUE: `http://127.0.0.1:${(silent.address() as { port: number }).port}` }, 8_000);
+      expect(out.error).toBeUndefined();
+      expect(out.result).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/did not finish within \d+ s \(an AWS call did not answer in time\)/) });
+      expect(endpoint.responses.filter((r) => r.url === `/response/${requestId}`)).toHaveLength(1);
+    } finally {
+      silent.closeAllConnections?.();
+      await new Promise((r) => silent.close(r));
+    }
   }, 60_000);
 
   it('a table that disappeared is not silently recreated by an update, and bad input is a FAILED answer', async () => {

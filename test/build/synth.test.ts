@@ -177,6 +177,19 @@ describe.each(examples)('%s', (example) => {
     expect(ofType(t, 'AWS::LakeFormation::PrincipalPermissions').length).toBeGreaterThan(3);
   });
 
+  it('every custom resource tells CloudFormation how long to wait: more than its function runs, far less than an hour', () => {
+    const { t } = get();
+    const custom = Object.entries(t.Resources).filter(([, r]) => r.Type.startsWith('Custom::'));
+    expect(custom.length).toBeGreaterThanOrEqual(3);
+    for (const [id, r] of custom) {
+      const fnId = r.Properties!['ServiceToken']['Fn::GetAtt'][0] as string;
+      const timeout = t.Resources[fnId]!.Properties!['Timeout'] as number;
+      const wait = Number(r.Properties!['ServiceTimeout']);
+      expect(wait, id).toBeGreaterThan(timeout);
+      expect(wait, id).toBeLessThanOrEqual(600);
+    }
+  });
+
   it('each Lambda function has its own asset, whose bundle answers an event of its own kind', async () => {
     const { synth } = get();
     const functions = functionBundles(synth);

@@ -55,7 +55,7 @@ export function lambdaEnv(extra: Record<string, string> = {}): Record<string, st
  * The bundle runs from a folder of its own, as from Lambda's /var/task (beside the project's
  * package.json, whose `"type": "module"` Lambda never sees, it would not load as CommonJS).
  */
-export function invoke(f: FunctionBundle, event: unknown, env: Record<string, string>): Promise<{ result?: any; error?: string }> {
+export function invoke(f: FunctionBundle, event: unknown, env: Record<string, string>, timeoutMs = f.timeoutSeconds * 1000): Promise<{ result?: any; error?: string }> {
   const task = mkdtempSync(join(tmpdir(), 'lakec-task-'));
   copyFileSync(f.path, join(task, 'index.js'));
   return new Promise<{ result?: any; error?: string }>((resolve, reject) => {
@@ -72,7 +72,7 @@ export function invoke(f: FunctionBundle, event: unknown, env: Record<string, st
         reject(new Error(`the handler of ${f.logicalId} printed no result (exit ${code}): ${stdout}\n${stderr}`));
       }
     });
-    child.stdin.end(JSON.stringify({ bundle: join(task, 'index.js'), event, timeoutMs: f.timeoutSeconds * 1000 }));
+    child.stdin.end(JSON.stringify({ bundle: join(task, 'index.js'), event, timeoutMs }));
   }).finally(() => rmSync(task, { recursive: true, force: true }));
 }
 

@@ -1,8 +1,8 @@
 // Runs a bundled Lambda function's handler once, in this process, as Lambda would: reads
-// { bundle, event } as JSON on stdin, requires the CommonJS bundle, calls `handler(event, context)`
-// with a context whose remaining time counts down from the function's timeout, and prints
-// { result } or { error } as JSON on stdout. The AWS SDK inside the bundle takes its endpoint and
-// credentials from the environment the test gives this process.
+// { bundle, event, timeoutMs } as JSON on stdin, requires the CommonJS bundle, calls `handler(event, context)`
+// with a context whose remaining time counts down from the function's timeout (or the test's
+// `timeoutMs`), prints { result } or { error } as JSON on stdout and exits. The AWS SDK inside the
+// bundle takes its endpoint and credentials from the environment the test gives this process.
 import { createRequire } from 'node:module';
 
 const chunks = [];
@@ -10,11 +10,15 @@ for await (const c of process.stdin) chunks.push(c);
 const { bundle, event, timeoutMs = 300000 } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
 const started = Date.now();
 const context = { getRemainingTimeInMillis: () => timeoutMs - (Date.now() - started), awsRequestId: 'test-request', functionName: 'test' };
+let out;
 try {
   const { handler } = createRequire(import.meta.url)(bundle);
   if (typeof handler !== 'function') throw new Error(`${bundle} exports no handler`);
   const result = await handler(event, context);
-  process.stdout.write(JSON.stringify({ result }));
+  out = { result };
 } catch (error) {
-  process.stdout.write(JSON.stringify({ error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+  out = { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
+// Lambda freezes the function once its handler's promise settles, whatever is still pending (a
+// call that never answered): so does this process.
+process.stdout.write(JSON.stringify(out), () => process.exit(0));
