@@ -3,7 +3,8 @@
 # - cfn-lint and botocore (PyPI): lakec build's tests lint the synthesized templates and validate
 #   the generated Glue and Lake Formation inputs against botocore's service models;
 # - moto's server (PyPI): test/build/moto.test.ts runs the generated Lambda functions against it
-#   on 127.0.0.1;
+#   on 127.0.0.1, and the generated preflight against it;
+# - parliament (PyPI): test/build/synth.test.ts lints every IAM policy of every example with it;
 # - the VS Code extension's own dependencies (vsce packages it in the tests);
 # - Neovim (Debian), the real LSP client of test/lsp/nvim.test.ts;
 # - Java 17 and Maven (Debian, when missing) and the Maven dependencies of the Flink tests
@@ -11,7 +12,7 @@
 #   building the reference spec's project (about 320 MB the first time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install --quiet --disable-pip-version-check cfn-lint botocore 'moto[server]>=5.2,<6'
+python3 -m pip install --quiet --disable-pip-version-check cfn-lint botocore 'moto[server]>=5.2,<6' 'parliament>=1.6,<2'
 (cd editors/vscode && npm install --no-audit --no-fund)
 if ! command -v nvim >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

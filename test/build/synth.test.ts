@@ -1,14 +1,16 @@
 /**
- * HEAVY (about a minute): every example is built, its CDK app synthesized once in this process
- * with the functions bundled (as `cdk synth` does) and CloudFormation's template validation and
- * cdk-nag's AwsSolutions pack on, its template linted with cfn-lint, its security properties
- * pinned with aws-cdk-lib/assertions, its deployment order checked against what each Lake
- * Formation resource names, each function's own bundle run on an event of its kind, its Lake
- * Formation resources read back into the access matrix the spec asks for, and its TypeScript
+ * HEAVY (about two minutes): every example is built, its CDK app synthesized once in this process
+ * (QuickSight on, the fullest template) with the functions bundled (as `cdk synth` does) and
+ * CloudFormation's template validation and cdk-nag's AwsSolutions pack on, its templates linted
+ * with cfn-lint and every IAM policy (key, bucket, trust, topic, identity, permission set) with
+ * parliament, its security properties pinned with aws-cdk-lib/assertions, its deployment order
+ * checked against what each Lake Formation resource names, each function's own bundle run on an
+ * event of its kind, its Lake Formation resources read back into the access matrix the spec asks
+ * for (and a column added later shown to reach only whole-table grants), and its TypeScript
  * type-checked.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match, Template as Assertions } from 'aws-cdk-lib/assertions';
@@ -21,6 +23,8 @@ import type { LakeModel } from '../../compiler/model/model.ts';
 import { examples } from '../support/compile.ts';
 import { functionBundles, invoke, lambdaEnv, responseEndpoint } from './support/functions.ts';
 import { orderingViolations } from './support/ordering.ts';
+import { lintPolicies, policyDocuments, type PolicyFinding } from './support/policies.ts';
+import { acceptance, acceptedFindings } from './support/policyFindings.ts';
 import { buildExample, mergedTemplate, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
 import { run } from '../support/process.ts';
 import { lfTagKey } from '../../compiler/codegen/plan/names.ts';
@@ -61,9 +65,13 @@ beforeAll(async () => {
   cfnLintVersion();
   for (const example of examples) {
     const { dir, model } = buildExample(example);
-    built.set(example, { dir, model, synth: await synthesize(dir) });
+    // QuickSight on: the fullest template (its data sources and their roles' policies), linted and checked.
+    built.set(example, { dir, model, synth: await synthesize(dir, { context: { 'lakec:quicksight': 'true' } }) });
   }
 }, 300_000);
+
+/** Every example's parliament findings, gathered for the check that no accepted finding is stale. */
+const policyFindings: PolicyFinding[] = [];
 
 describe.each(examples)('%s', (example) => {
   const get = (): { dir: string; model: LakeModel; synth: Synthesized; t: Template; a: Assertions } => {
@@ -290,6 +298,18 @@ describe.each(examples)('%s', (example) => {
     expect(checked).toBeGreaterThan(model.personas.length);
   });
 
+  it('parliament finds nothing in any key, bucket, trust, topic or identity policy but findings accepted with a reason', () => {
+    const { t, dir } = get();
+    const file = join(dir, 'identity-center', 'permission-sets.json');
+    const sets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { PermissionSets: { PermissionSetName: string; InlinePolicy: unknown }[] }).PermissionSets : [];
+    const policies = policyDocuments(t, sets.map((s) => ({ name: s.PermissionSetName, document: s.InlinePolicy })));
+    const kinds = new Set(policies.map((p) => p.kind));
+    for (const kind of ['identity', 'trust', 'bucket', 'key', 'topic'] as const) expect(kinds.has(kind), kind).toBe(true);
+    const findings = lintPolicies(policies);
+    policyFindings.push(...findings);
+    expect(findings.filter((f) => acceptance(f) === undefined).map((f) => `${f.id}: ${f.issue} ${f.detail}`)).toEqual([]);
+  }, 60_000);
+
   it('no IAM wildcard outside an acknowledged one', () => {
     const { t } = get();
     for (const [id, r] of Object.entries(t.Resources)) {
@@ -357,6 +377,11 @@ describe.each(examples)('%s', (example) => {
       }
     }
   });
+});
+
+it('every accepted parliament finding is still found in some example', () => {
+  expect(policyFindings.length).toBeGreaterThan(0);
+  for (const a of acceptedFindings) expect(policyFindings.some((f) => acceptance(f) === a), `${a.issue} ${a.policy}`).toBe(true);
 });
 
 it('a processor attaches to its slot: stream, table folders, catalog and Lake Formation grants, chained and acknowledged', async () => {
