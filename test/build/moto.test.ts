@@ -28,6 +28,7 @@ import { withoutHeader } from '../../compiler/codegen/files.ts';
 import { bundle, invoke, lambdaEnv, responseEndpoint, type FunctionBundle } from './support/functions.ts';
 import { motoAccount, startMoto, type Moto } from './support/moto.ts';
 import { buildExample, mergedTemplate, synthesize, type Template } from './support/out.ts';
+import { resolveValue } from './support/resolve.ts';
 
 const region = 'us-east-1';
 let moto: Moto;
@@ -93,30 +94,7 @@ function icebergMetadataOf(input: GlueInput) {
 
 /** A template value as CloudFormation would resolve it in moto's account and the lake's region. */
 function resolve(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(resolve);
-  if (typeof v !== 'object' || v === null) return v;
-  const o = v as Record<string, unknown>;
-  if (typeof o['Ref'] === 'string') {
-    const ref = o['Ref'];
-    const pseudo: Record<string, string> = { 'AWS::AccountId': motoAccount, 'AWS::Region': region, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
-    if (ref in pseudo) return pseudo[ref];
-    const r = template.Resources[ref];
-    if (r?.Type === 'AWS::S3::Bucket') return resolve(r.Properties!['BucketName']);
-    if (r?.Type === 'AWS::IAM::Role') return resolve(r.Properties!['RoleName']);
-    throw new Error(`cannot resolve Ref ${ref}`);
-  }
-  if (Array.isArray(o['Fn::GetAtt'])) {
-    const [id, attr] = o['Fn::GetAtt'] as [string, string];
-    const r = template.Resources[id];
-    if (r?.Type === 'AWS::S3::Bucket' && attr === 'Arn') return `arn:aws:s3:::${resolve({ Ref: id }) as string}`;
-    if (r?.Type === 'AWS::IAM::Role' && attr === 'Arn') return `arn:aws:iam::${motoAccount}:role/${resolve(r.Properties!['RoleName']) as string}`;
-    throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
-  }
-  if (Array.isArray(o['Fn::Join'])) {
-    const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-    return parts.map((p) => String(resolve(p))).join(sep);
-  }
-  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, resolve(x)]));
+  return resolveValue(template, v, { account: motoAccount, region });
 }
 
 /** The custom resources of a type, with the properties CloudFormation would send (less the service token and timeout). */
