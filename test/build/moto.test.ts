@@ -28,7 +28,7 @@ import { withoutHeader } from '../../compiler/codegen/files.ts';
 import { bundle, invoke, lambdaEnv, responseEndpoint, type FunctionBundle } from './support/functions.ts';
 import { motoAccount, startMoto, type Moto } from './support/moto.ts';
 import { buildExample, mergedTemplate, synthesize, type Template } from './support/out.ts';
-import { resolveValue } from './support/resolve.ts';
+import { projectPolicies, type ProjectPolicies } from './support/policies.ts';
 
 const region = 'us-east-1';
 let moto: Moto;
@@ -48,6 +48,7 @@ beforeAll(async () => {
   dir = buildExample('examples/audit-surveillance.lake').dir;
   const s = await synthesize(dir, { outdir: 'cdk.out.moto' });
   template = mergedTemplate(s);
+  ({ resolveValue } = await projectPolicies(dir));
   resources = bundle(s, /^CatalogResourcesFunction/);
   api = bundle(s, /^ConsumptionCatalogApiFunction/);
   check = bundle(s, /^GovernancePermissionsCheckFunction/);
@@ -92,7 +93,9 @@ function icebergMetadataOf(input: GlueInput) {
   };
 }
 
-/** A template value as CloudFormation would resolve it in moto's account and the lake's region. */
+let resolveValue: ProjectPolicies['resolveValue'];
+
+/** A template value as CloudFormation would resolve it in moto's account and the lake's region (the project's own resolver). */
 function resolve(v: unknown): unknown {
   return resolveValue(template, v, { account: motoAccount, region });
 }

@@ -23,7 +23,7 @@ import type { LakeModel } from '../../compiler/model/model.ts';
 import { examples } from '../support/compile.ts';
 import { functionBundles, invoke, lambdaEnv, responseEndpoint } from './support/functions.ts';
 import { orderingViolations } from './support/ordering.ts';
-import { lintPolicies, policyDocuments, type PolicyFinding } from './support/policies.ts';
+import { lintPlace, lintPolicies, projectPolicies, type PolicyFinding } from './support/policies.ts';
 import { acceptance, acceptedFindings } from './support/policyFindings.ts';
 import { buildExample, mergedTemplate, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
 import { run } from '../support/process.ts';
@@ -298,11 +298,12 @@ describe.each(examples)('%s', (example) => {
     expect(checked).toBeGreaterThan(model.personas.length);
   });
 
-  it('parliament finds nothing in any key, bucket, trust, topic or identity policy but findings accepted with a reason', () => {
+  it('parliament finds nothing in any key, bucket, trust, topic or identity policy but findings accepted with a reason', async () => {
     const { t, dir } = get();
     const file = join(dir, 'identity-center', 'permission-sets.json');
     const sets = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { PermissionSets: { PermissionSetName: string; InlinePolicy: unknown }[] }).PermissionSets : [];
-    const policies = policyDocuments(t, sets.map((s) => ({ name: s.PermissionSetName, document: s.InlinePolicy })));
+    const { policyDocuments } = await projectPolicies(dir);
+    const policies = policyDocuments(t, sets.map((s) => ({ name: s.PermissionSetName, document: s.InlinePolicy })), lintPlace);
     const kinds = new Set(policies.map((p) => p.kind));
     for (const kind of ['identity', 'trust', 'bucket', 'key', 'topic'] as const) expect(kinds.has(kind), kind).toBe(true);
     const findings = lintPolicies(policies);

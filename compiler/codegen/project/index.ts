@@ -29,7 +29,9 @@ export function packageJson(ctx: GenContext): unknown {
       typecheck: 'tsc -p tsconfig.json --noEmit',
       test: 'tsc -p tsconfig.json --noEmit && tsx --test test/*.test.ts',
       synth: 'cdk synth --no-notices',
-      deploy: 'cdk deploy --no-notices',
+      // Read-only checks of the account (quotas, prerequisites, settings, policies), then cdk deploy.
+      preflight: 'tsx infra/preflight.ts',
+      deploy: 'tsx infra/deploy.ts',
     },
     // What the vendored runtime (lakec/runtime.js) imports, when there are processors to run it.
     // No `lakec` package: this project carries the code it runs, and lakec's CLI, which rebuilds
@@ -41,6 +43,8 @@ export function packageJson(ctx: GenContext): unknown {
       ...pinned,
       'aws-cdk': awsCdkCli,
       ...awsSdkClients,
+      // The preflight reads Kinesis' limits; with processors the runtime depends on the same client.
+      ...(streamDatasets(ctx.model).length > 0 ? {} : { '@aws-sdk/client-kinesis': runtimeDependencies['@aws-sdk/client-kinesis'] }),
     }),
   };
 }

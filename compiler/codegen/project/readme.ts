@@ -1,7 +1,7 @@
 /** OUT/README.md: what was generated, the lake, the access matrix, the acknowledged findings, how to deploy. */
 import type { GenContext } from '../files.ts';
 import { acknowledgementsMarkdown } from '../cdk/acknowledgements.ts';
-import { datasetAlarms, defaultBytesScannedCutoff, grouped, maintenanceJobs } from '../cdk/definition.ts';
+import { datasetAlarms, defaultBytesScannedCutoff, defaultManifestMaxDays, grouped, maintenanceJobs } from '../cdk/definition.ts';
 import { accessMatrixFromModel, describeGrant } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
 import { accessMatrixMarkdown } from '../lakeformation/matrix.ts';
@@ -64,6 +64,8 @@ export function readme(ctx: GenContext): string {
     bytesScannedGiB: defaultBytesScannedCutoff / 1024 ** 3,
     bytesScanned: defaultBytesScannedCutoff,
     maintainerRole: N.tableMaintainerRoleName(lake),
+    auditorRole: N.permissionsAuditorRoleName(lake),
+    manifestMaxDays: defaultManifestMaxDays,
   };
   return render('project/README.md.hbs', view);
 }

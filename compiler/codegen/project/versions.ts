@@ -35,6 +35,9 @@ export const awsSdkClients = {
   '@aws-sdk/client-s3': '3.1143.0',
   '@aws-sdk/client-sts': '3.1143.0',
   '@aws-sdk/s3-request-presigner': '3.1143.0',
+  // The preflight's Kinesis client over HTTP/1.1 (the client's default handler is HTTP/2, which
+  // local stand-ins of AWS do not speak).
+  '@smithy/node-http-handler': '4.14.2',
 } as const;
 
 /** The aws-cdk CLI (its own version line), for `npx cdk deploy`. */
