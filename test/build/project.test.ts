@@ -7,8 +7,8 @@
  * in order, as written: `npm install` (public packages only: nothing named lakec), `npm test`
  * (type-check, synthesis with the functions bundled, cdk-nag, the handlers and processors) and
  * `npx cdk synth` through the real cdk CLI with the README's `--context lakec:admins=...`; only
- * `npm run deploy` (the preflight, then cdk deploy) is left out. Synthesis without an administrator fails with lakec's message and no
- * stack trace. A processor runs on the vendored runtime into a DuckDB warehouse on two partition
+ * `npm run deploy` (the preflight, then cdk deploy) is left out. Synthesis without an
+ * administrator fails with lakec's message and no stack trace. A processor runs on the vendored runtime into a DuckDB warehouse on two partition
  * workers (lakec/worker.js), with the packages the project installed. Afterwards `--check` still
  * passes and git sees no tracked file changed.
  */
