@@ -32,6 +32,8 @@ export function packageJson(ctx: GenContext): unknown {
       // Read-only checks of the account (quotas, prerequisites, settings, policies), then cdk deploy.
       preflight: 'tsx infra/preflight.ts',
       deploy: 'tsx infra/deploy.ts',
+      // Deploys to a sandbox account, checks what only AWS can prove, destroys (test/sandbox/).
+      'test:sandbox': 'tsx --test test/sandbox/sandbox.test.ts',
     },
     // What the vendored runtime (lakec/runtime.js) imports, when there are processors to run it.
     // No `lakec` package: this project carries the code it runs, and lakec's CLI, which rebuilds
@@ -84,6 +86,9 @@ export const projectTarget: Target = {
       { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/*\n!.lakec/manifest.json\n', ownership: 'generated' },
       { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'test/functions.test.ts', content: render('project/test/functions.test.ts.hbs', {}), ownership: 'generated' },
+      // The sandbox account's integration test: not run by npm test (it deploys), type-checked by it.
+      { path: 'test/sandbox/sandbox.test.ts', content: render('project/test/sandbox/sandbox.test.ts.hbs', {}), ownership: 'generated' },
+      { path: 'test/sandbox/support.ts', content: render('project/test/sandbox/support.ts.hbs', {}), ownership: 'generated' },
       { path: 'README.md', content: readme(ctx), ownership: 'generated' },
     ];
   },

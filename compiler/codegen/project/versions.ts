@@ -38,6 +38,8 @@ export const awsSdkClients = {
   // The preflight's Kinesis client over HTTP/1.1 (the client's default handler is HTTP/2, which
   // local stand-ins of AWS do not speak).
   '@smithy/node-http-handler': '4.14.2',
+  // The sandbox test signs its catalog API requests (SigV4) as each api persona.
+  '@smithy/signature-v4': '5.7.5',
 } as const;
 
 /** The aws-cdk CLI (its own version line), for `npx cdk deploy`. */
