@@ -76,8 +76,8 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
   line('  tags       = { cost_center: "bench", environment: "test" }');
   line('}');
   line();
-  line('/// Landing zone: JSON as delivered, archived after 90 days.');
-  line('zone raw { layer = raw; retention = 400 days; archive = glacier after 90 days }');
+  line('/// Landing zone: JSON as delivered, archived after 90 days (still readable by Athena).');
+  line('zone raw { layer = raw; retention = 400 days; archive = glacier_ir after 90 days }');
   line('zone transformed { layer = transformed; retention = 5 years }');
   line('zone curated { layer = curated; retention = 7 years }');
   line();
@@ -252,6 +252,8 @@ export function syntheticSpec({ datasets: count, seed }: SyntheticOptions): stri
     written.add(grant);
   }
   for (const zone of ['raw', 'transformed', 'curated']) line(`grant describe on zone ${zone} to ${personas[0]!.name}`);
+  // External datasets are loaded by a job: the first persona (an api one) loads them all.
+  for (const ds of all.filter((d) => d.kind === 'external')) line(`grant insert on ${ds.name} to ${personas[0]!.name}`);
   return out.join('\n') + '\n';
 }
 
