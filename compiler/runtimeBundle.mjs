@@ -1,8 +1,9 @@
 // The runtime a generated project carries (`lakec build` writes it into OUT/lakec/): lakec's
 // runtime/ bundled into one ES module (runtime.js), its partition worker (worker.js) and one
 // declaration file (runtime.d.ts), in compiler/dist/runtime/. The bundle is deterministic (no
-// source map, paths relative to the package root) and imports only node: modules and the two
-// public packages the generated package.json pins (@duckdb/node-api, @aws-sdk/client-kinesis).
+// source map, paths relative to the package root) and imports only node: modules and the three
+// public packages the generated package.json pins (@duckdb/node-api, @aws-sdk/client-kinesis and, for
+// the load test's plain-HTTP endpoints, @smithy/node-http-handler).
 // source-hash.txt records the sources it was built from (runtimeHash.mjs): the build is skipped
 // when they did not change, and code generation refuses a stale bundle.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ export async function buildRuntimeBundle({ force = false } = {}) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['@duckdb/node-api', '@aws-sdk/client-kinesis'],
+    external: ['@duckdb/node-api', '@aws-sdk/client-kinesis', '@smithy/node-http-handler'],
     legalComments: 'none',
     charset: 'utf8',
     logLevel: 'warning',

@@ -17,3 +17,4 @@ export { ArraySource } from './sources/array.ts';
 export { FileSource } from './sources/file.ts';
 export { KinesisSource, type KinesisSourceOptions } from './sources/kinesis.ts';
 export type { Position, RecordBatch, Source, SourceOffset } from './sources/source.ts';
+export { runLoadTestCli, EventGenerator, GeneratorError, renderHtml, type LoadTestReport, type LoadTestSpec, type TrafficMix } from './loadtest/index.ts';

@@ -70,8 +70,12 @@ export interface JobOptions {
    * partitions' lines: the first ten late events per partition, then their count).
    */
   readonly onNotice?: (message: string) => void;
-  /** Called once checkpoint `checkpoint` is committed (durable: a crash from now on resumes after it), with the table's counters. */
-  readonly onCommit?: (checkpoint: number, metrics: Metrics) => void;
+  /**
+   * Called once checkpoint `checkpoint` is committed (durable: a crash from now on resumes after
+   * it; its rows are queryable from then on), with the table's counters and the source position
+   * the checkpoint covers (everything read before it).
+   */
+  readonly onCommit?: (checkpoint: number, metrics: Metrics, position: SourceOffset) => void;
 }
 
 export interface JobResult {
@@ -234,7 +238,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
     metrics.checkpoints = base.checkpoints + committedCount;
     pendingCommit = warehouse.commit(spec, files, { dataset: spec.name, checkpoint: id, position, metrics }).then(() => {
       lastCommitted = id;
-      o.onCommit?.(id, metrics);
+      o.onCommit?.(id, metrics, position);
       for (const f of [...files.rows, ...files.currentDeletes, ...files.currentRows, ...files.deadLetters]) removeQuietly(f);
       if (store !== null && manifest !== null) store.prune(id);
     });

@@ -14,7 +14,7 @@ import { Warehouse } from './sink/duckdb.ts';
 import { ArraySource } from './sources/array.ts';
 import { FileSource } from './sources/file.ts';
 import { KinesisSource, type KinesisSourceOptions } from './sources/kinesis.ts';
-import type { Position, Source } from './sources/source.ts';
+import type { Position, Source, SourceOffset } from './sources/source.ts';
 
 export interface RunOptions {
   /** The warehouse folder: `<lake>.duckdb`, checkpoints and staging live there. */
@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Notices for the user: a restarted source, late events (job.ts `JobOptions.onNotice`). */
   readonly onNotice?: (message: string) => void;
+  /** Each committed checkpoint (its rows are queryable from then on): its id, the table's counters, the source position it covers. */
+  readonly onCommit?: (checkpoint: number, metrics: Metrics, position: SourceOffset) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export class Processor {
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
         ...(options.onNotice !== undefined ? { onNotice: options.onNotice } : {}),
+        ...(options.onCommit !== undefined ? { onCommit: options.onCommit } : {}),
       });
     } finally {
       warehouse.close();

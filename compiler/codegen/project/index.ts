@@ -11,6 +11,7 @@ import { lakeContext } from './context.ts';
 import { readme } from './readme.ts';
 import { awsCdkCli, awsSdkClients, pinned, runtimeDependencies } from './versions.ts';
 import { streamDatasets } from '../processors/spec.ts';
+import { loadTestDatasets } from '../loadtest/index.ts';
 
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -34,6 +35,7 @@ export function packageJson(ctx: GenContext): unknown {
       deploy: 'tsx infra/deploy.ts',
       // Deploys to a sandbox account, checks what only AWS can prove, destroys (test/sandbox/).
       'test:sandbox': 'tsx --test test/sandbox/sandbox.test.ts',
+      ...(loadTestDatasets(ctx.model).length > 0 ? { loadtest: 'tsx loadtest/run.ts' } : {}),
     },
     // What the vendored runtime (lakec/runtime.js) imports, when there are processors to run it.
     // No `lakec` package: this project carries the code it runs, and lakec's CLI, which rebuilds
@@ -72,7 +74,7 @@ export const projectTarget: Target = {
         allowImportingTsExtensions: true,
         noEmit: true,
       },
-      // processors/ and loadtest/ are where later lakec versions generate the TypeScript processors and load tests.
+      // processors/ and loadtest/ hold the TypeScript processors and load tests.
       include: ['infra/**/*.ts', 'processors/**/*.ts', 'lakec/**/*.ts', 'loadtest/**/*.ts', 'test/**/*.ts'],
       exclude: ['node_modules', 'cdk.out'],
     };
@@ -83,7 +85,7 @@ export const projectTarget: Target = {
       { path: 'cdk.json', content: stableJson(cdkJson), ownership: 'generated' },
       // .lakec/ holds local state (a `lakec run` warehouse, say); its manifest.json is generated and
       // committed: `lakec build --check` on a fresh clone compares it.
-      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/*\n!.lakec/manifest.json\n', ownership: 'generated' },
+      { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/*\n!.lakec/manifest.json\nloadtest/reports/\n', ownership: 'generated' },
       { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', {}), ownership: 'generated' },
       { path: 'test/functions.test.ts', content: render('project/test/functions.test.ts.hbs', {}), ownership: 'generated' },
       // The sandbox account's integration test: not run by npm test (it deploys), type-checked by it.

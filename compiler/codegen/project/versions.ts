@@ -14,11 +14,13 @@ export const pinned = {
 
 /**
  * What the vendored runtime (OUT/lakec/runtime.js) imports at run time: DuckDB for the warehouse
- * and the Kinesis client for the Kinesis source. The generated project's only `dependencies`.
+ * and the Kinesis client for the Kinesis source and the load test's kinesis target (with the SDK's
+ * HTTP/1.1 handler, for local Kinesis servers). The generated project's only `dependencies`.
  */
 export const runtimeDependencies = {
   '@aws-sdk/client-kinesis': '3.1143.0',
   '@duckdb/node-api': '1.5.6-r.1',
+  '@smithy/node-http-handler': '4.14.2',
 } as const;
 
 /**
