@@ -291,6 +291,8 @@ export class EventGenerator {
   private readonly applied: Uint32Array;
   private readonly latestValid: Float64Array;
   private readonly latestStated: Float64Array;
+  /** Per key: its clock (rule 5), as the core keeps it. */
+  private readonly clock: Float64Array;
   private readonly lastDelete: Uint32Array;
   private readonly recent: (Remembered | undefined)[] = new Array(RING);
   private readonly archive: (Remembered | undefined)[] = new Array(RING);
@@ -421,6 +423,7 @@ export class EventGenerator {
     this.applied = new Uint32Array(this.keys);
     this.latestValid = new Float64Array(bitemporal ? this.keys : 0);
     this.latestStated = new Float64Array(stated ? this.keys : 0);
+    this.clock = new Float64Array(stated ? this.keys : 0).fill(-Infinity);
     this.lastDelete = new Uint32Array(spec.mode === 'current' ? this.keys : 0);
     this.counts = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
     // The partition key column is resolved by the caller (setPartitionKey).
@@ -554,6 +557,18 @@ export class EventGenerator {
     return { validFrom: from, validTo: open ? null : from + (1 + this.rng.int(60)) * MINUTE };
   }
 
+  /** Rule 5 on key k for an applied event stating `stated`; true when its time is raised. */
+  private tick(k: number, stated: number): boolean {
+    if (this.clock.length === 0) return false;
+    const c = this.clock[k]!;
+    if (stated < c) {
+      this.clock[k] = c + 1;
+      return true;
+    }
+    this.clock[k] = stated;
+    return false;
+  }
+
   private stated(): number {
     return this.systemBase + 2 * this.index;
   }
@@ -623,7 +638,10 @@ export class EventGenerator {
         if (this.mode === 'bitemporal') {
           if (!correction) this.latestValid[k] = times.validFrom;
           else if (this.latestValid[k] === 0) this.latestValid[k] = times.validFrom;
-          if (this.sys >= 0) this.latestStated[k] = stated;
+          if (this.sys >= 0) {
+            this.latestStated[k] = stated;
+            this.tick(k, stated);
+          }
         }
       }
       this.remember(k, true, false, stated);
@@ -648,7 +666,10 @@ export class EventGenerator {
       this.text = this.write('"delete"');
       this.partitionKey = this.partition();
       this.applied[k]!++;
-      if (this.sys >= 0) this.latestStated[k] = stated;
+      if (this.sys >= 0) {
+        this.latestStated[k] = stated;
+        this.tick(k, stated);
+      }
       this.remember(k, true, true, stated);
       this.emit('delete', 'stored');
       return true;
@@ -727,7 +748,7 @@ export class EventGenerator {
     this.applied[e.key]!++;
     e.applied = this.applied[e.key]!;
     this.reapplied(e);
-    this.predicted.adjusted++;
+    if (this.tick(e.key, e.stated)) this.predicted.adjusted++;
     this.emit(kind, 'stored', true);
   }
 
@@ -775,13 +796,13 @@ export class EventGenerator {
         return true;
       }
       this.applied[k]!++;
-      this.predicted.adjusted++;
+      if (this.tick(k, stated)) this.predicted.adjusted++;
       this.emit('out_of_order', 'stored', true);
       return true;
     }
     this.applied[k]!++;
     this.remember(k, false, false, stated);
-    this.predicted.adjusted++;
+    if (this.tick(k, stated)) this.predicted.adjusted++;
     this.emit('out_of_order', 'stored');
     return true;
   }
