@@ -172,6 +172,22 @@ export async function publish(
   const cap = o.maxBackoffMs ?? 5000;
   const encoder = new TextEncoder();
   const retry: { due: number; item: Pending }[] = [];
+  // Partition keys with a record in flight or waiting to be retried, the records queued behind
+  // them, and records whose predecessor was acknowledged (sent next).
+  const busy = new Set<string>();
+  const waiting = new Map<string, Pending[]>();
+  let waitingCount = 0;
+  const ready: Pending[] = [];
+  const release = (key: string): void => {
+    const q = waiting.get(key);
+    if (q === undefined) {
+      busy.delete(key);
+      return;
+    }
+    ready.push(q.shift()!);
+    waitingCount--;
+    if (q.length === 0) waiting.delete(key);
+  };
   let produced = 0;
   let inFlight = 0;
   let fatal: Error | undefined;
@@ -186,6 +202,7 @@ export async function publish(
   const later = (item: Pending): void => {
     if (item.attempts >= o.maxAttempts) {
       stats.notPublished++;
+      release(item.key);
       return;
     }
     // Full jitter: a uniform wait up to the exponential backoff.
@@ -213,6 +230,7 @@ export async function publish(
         if (res !== undefined && res.ErrorCode === undefined && res.SequenceNumber !== undefined) {
           acked++;
           stats.publishLatency.add(at - p.firstAt);
+          release(p.key);
           return;
         }
         const code = res?.ErrorCode ?? 'MissingResult';
@@ -250,19 +268,26 @@ export async function publish(
     if (fatal !== undefined) break;
     const now = Date.now();
     const fresh = o.records - produced;
-    if (fresh === 0 && retry.length === 0 && inFlight === 0) break;
+    if (fresh === 0 && retry.length === 0 && ready.length === 0 && inFlight === 0 && waitingCount === 0) break;
     // The request-rate bound: at most maxRequestsPerSecond started in any second.
     while (requestTimes.length > 0 && requestTimes[0]! <= now - 1000) requestTimes.shift();
     const allowed = inFlight < o.concurrency && requestTimes.length < o.maxRequestsPerSecond;
     if (allowed) {
       const batch: Pending[] = [];
       let bytes = 0;
-      const fits = (p: Pending): boolean => batch.length < MAX_RECORDS_PER_REQUEST && bytes + p.data.length + encoder.encode(p.key).length <= MAX_BYTES_PER_REQUEST;
-      // Retries that are due first, then fresh events that have arrived.
+      const size = (p: Pending): number => p.data.length + encoder.encode(p.key).length;
+      const fits = (p: Pending): boolean => batch.length < MAX_RECORDS_PER_REQUEST && bytes + size(p) <= MAX_BYTES_PER_REQUEST;
+      // Retries that are due first, then records whose key's previous record was acknowledged,
+      // then fresh events that have arrived.
       retry.sort((a, b) => a.due - b.due);
       while (retry.length > 0 && retry[0]!.due <= now && fits(retry[0]!.item)) {
         const item = retry.shift()!.item;
-        bytes += item.data.length + item.key.length;
+        bytes += size(item);
+        batch.push(item);
+      }
+      while (ready.length > 0 && fits(ready[0]!)) {
+        const item = ready.shift()!;
+        bytes += size(item);
         batch.push(item);
       }
       const due = o.rate === null ? fresh : Math.min(fresh, Math.floor(((now - start) * o.rate) / 1000) + 1 - produced);
@@ -270,16 +295,25 @@ export async function publish(
         const e = next();
         produced++;
         const item: Pending = { data: encoder.encode(e.text), key: e.key, firstAt: o.rate === null ? now : Math.floor(start + ((produced - 1) * 1000) / o.rate), attempts: 0 };
-        if (item.data.length + encoder.encode(item.key).length > MAX_BYTES_PER_RECORD) {
+        if (size(item) > MAX_BYTES_PER_RECORD) {
           stats.notPublished++;
           stats.errorCodes['RecordTooLarge'] = (stats.errorCodes['RecordTooLarge'] ?? 0) + 1;
           continue;
         }
+        // One record per partition key in flight: a key's records reach the shard in order.
+        if (busy.has(item.key)) {
+          const q = waiting.get(item.key);
+          if (q === undefined) waiting.set(item.key, [item]);
+          else q.push(item);
+          waitingCount++;
+          continue;
+        }
+        busy.add(item.key);
         if (!fits(item)) {
-          retry.unshift({ due: now, item });
+          ready.unshift(item);
           break;
         }
-        bytes += item.data.length + item.key.length;
+        bytes += size(item);
         batch.push(item);
       }
       if (batch.length > 0) {
@@ -365,6 +399,7 @@ export async function runKinesis(test: LoadTestSpec, o: KinesisOptions): Promise
     const texts: string[] = [];
     const keys: string[] = [];
     let at = 0;
+    let filled = 0;
     stats = await phase(phases, 'publish', o.records, () =>
       publish(
         client,
@@ -374,7 +409,9 @@ export async function runKinesis(test: LoadTestSpec, o: KinesisOptions): Promise
             texts.length = 0;
             keys.length = 0;
             at = 0;
-            generator.fill(Math.min(4096, o.records), texts, keys);
+            const n = Math.min(4096, o.records - filled);
+            generator.fill(n, texts, keys);
+            filled += n;
           }
           const e = { text: texts[at]!, key: keys[at]! };
           at++;
