@@ -136,19 +136,58 @@ function writeFields(fields: readonly Field[], vals: readonly (string | undefine
   return out;
 }
 
+/**
+ * The writer of `fields` compiled to straight-line code (the generator's hot path): the same
+ * output as `writeFields`, with member names as constants. Built with `new Function` from the
+ * field tree only (names are JSON-quoted twice, so no spec text becomes code).
+ */
+function compileWriter(fields: readonly Field[]): (vals: readonly (string | undefined)[]) => string {
+  let id = 0;
+  const lines: string[] = [];
+  const emit = (fs: readonly Field[], out: string, n: string, list: boolean): void => {
+    fs.forEach((f) => {
+      if (f.children !== undefined) {
+        const inner = `o${++id}`;
+        const m = `n${id}`;
+        lines.push(`let ${inner} = ''; let ${m} = 0;`);
+        emit(f.children, inner, m, f.list === true);
+        const wrapped = f.list === true ? `'[' + ${inner} + ']'` : `'{' + ${inner} + '}'`;
+        if (list) lines.push(`${out} += (${n}++ === 0 ? '' : ',') + (${inner} === '' ? 'null' : ${wrapped});`);
+        else lines.push(`if (${inner} !== '') ${out} += (${n}++ === 0 ? '' : ',') + ${JSON.stringify(f.prefix)} + ${wrapped};`);
+      } else if (list) {
+        lines.push(`{ const v = vals[${f.column!}]; ${out} += (${n}++ === 0 ? '' : ',') + (v === undefined ? 'null' : v); }`);
+      } else {
+        lines.push(`{ const v = vals[${f.column!}]; if (v !== undefined) ${out} += (${n}++ === 0 ? '' : ',') + ${JSON.stringify(f.prefix)} + v; }`);
+      }
+    });
+  };
+  // Lists with gaps (a path naming element 2 but not 0) keep the general writer.
+  const gaps = (fs: readonly Field[]): boolean => fs.some((f) => (f.list === true && f.children!.some((c, i) => Number(c.name) !== i)) || (f.children !== undefined && gaps(f.children)));
+  if (gaps(fields)) return (vals) => writeFields(fields, vals, false);
+  lines.unshift(`let out = ''; let n = 0;`);
+  emit(fields, 'out', 'n', false);
+  lines.push('return out;');
+  return new Function('vals', lines.join('\n')) as (vals: readonly (string | undefined)[]) => string;
+}
+
 /** ISO text of epoch milliseconds, with each minute's prefix formatted once. */
 class IsoClock {
   private readonly seconds = Array.from({ length: MINUTE }, (_, ms) => `${String(Math.floor(ms / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}Z"`);
   private readonly minutes = new Map<number, string>();
+  private lastMinute = NaN;
+  private lastPrefix = '';
   json(ms: number): string {
     const within = ((ms % MINUTE) + MINUTE) % MINUTE;
     const minute = ms - within;
+    if (minute === this.lastMinute) return this.lastPrefix + this.seconds[within]!;
     let prefix = this.minutes.get(minute);
     if (prefix === undefined) {
       if (this.minutes.size >= 100_000) this.minutes.clear();
       prefix = `"${new Date(minute).toISOString().slice(0, 17)}`;
       this.minutes.set(minute, prefix);
     }
+    this.lastMinute = minute;
+    this.lastPrefix = prefix;
     return prefix + this.seconds[within]!;
   }
 }
@@ -261,6 +300,7 @@ export class EventGenerator {
   private readonly rng: Rng;
   private readonly cols: readonly ColumnSpec[];
   private readonly fields: Field[];
+  private readonly writer: (vals: readonly (string | undefined)[]) => string;
   private readonly values: (ColumnValues | undefined)[];
   private readonly keyCols: KeyColumn[];
   private readonly keyCache: Pooled[][];
@@ -270,6 +310,10 @@ export class EventGenerator {
   private readonly eventChecks: { text: string; test: Predicate }[];
   private readonly checkFailers: { column: number; expr: CheckExpr; test: Predicate; names: number[]; pool: Pooled[] | undefined }[];
   private readonly vals: (string | undefined)[];
+  /** Coerced rows are needed for every event (checks the pools do not settle, a payload partition key). */
+  private needRow = false;
+  /** A bad event is being built (its checks are judged on its row). */
+  private building = false;
   private readonly raws: (string | undefined)[];
   private readonly row: unknown[];
   private readonly iso = new IsoClock();
@@ -310,6 +354,7 @@ export class EventGenerator {
     this.window = spec.mode === 'append' ? 0 : spec.dedupWindow ?? 32;
     this.deadLetterLate = spec.bitemporal?.late === 'dead_letter';
     this.fields = fieldTree(this.cols);
+    this.writer = compileWriter(this.fields);
     const width = this.cols.length;
     this.vals = new Array(width);
     this.raws = new Array(width);
@@ -353,7 +398,8 @@ export class EventGenerator {
     // Keys.
     const wanted = Math.max(1, Math.floor(options.keys));
     this.keyCols = layout.keyIndexes.map((i) => keyColumn(this.cols[i]!, i, this.values[i]!, wanted, this.rng));
-    this.keyCache = this.keyCols.map(() => []);
+    // Preallocated, so that the cache stays an array (filled at random indexes, a plain [] becomes a dictionary).
+    this.keyCache = this.keyCols.map(() => new Array<Pooled>(Math.min(KEY_CACHE, Math.max(1, Math.floor(options.keys)))));
     const capacity = this.keyCols.reduce((n, k) => n * k.capacity, 1);
     this.keys = spec.mode === 'append' ? 1 : Math.min(wanted, capacity);
     if (this.keys < wanted && spec.mode !== 'append') this.notes.push(`keys: ${this.keys} distinct keys (the key's type and checks allow no more), not ${wanted}`);
@@ -362,6 +408,7 @@ export class EventGenerator {
     // Checks each event must be judged by (those the pools do not settle).
     const settled = new Set<number>([...this.payload, ...layout.keyIndexes]);
     this.eventChecks = checks.filter((k) => !settled.has(single(columnsOf(k.expr)))).map((k) => ({ text: k.text, test: k.test }));
+    this.needRow = this.eventChecks.length > 0;
     this.checkFailers = checks.map((k) => {
       const col = this.cols.findIndex((c) => c.name === k.column);
       const names = [...columnsOf(k.expr)].map((n) => this.cols.findIndex((c) => c.name === n)).filter((x) => x >= 0);
@@ -435,6 +482,7 @@ export class EventGenerator {
     const path = field.startsWith('$') ? field : `$.${field}`;
     const i = this.cols.findIndex((c) => c.source.kind === 'path' && (c.source.path === path || (c.source.segments.length === 1 && c.source.segments[0] === field)));
     this.pkColumn = i;
+    if (i >= 0 && this.payload.includes(i)) this.needRow = true;
     if (i < 0) this.notes.push(`partition key: the stream's partition_key '${field}' is no column of the dataset; the key's value is used`);
   }
 
@@ -456,10 +504,10 @@ export class EventGenerator {
         rem = Math.floor(rem / kc.capacity);
       }
       const cache = this.keyCache[j]!;
-      let v = digit < KEY_CACHE ? cache[digit] : undefined;
+      let v = digit < cache.length ? cache[digit] : undefined;
       if (v === undefined) {
         v = kc.value(digit);
-        if (digit < KEY_CACHE) cache[digit] = v;
+        if (digit < cache.length) cache[digit] = v;
       }
       this.vals[kc.index] = v.json;
       this.raws[kc.index] = v.raw;
@@ -520,9 +568,16 @@ export class EventGenerator {
       }
       const p = v.pool[this.rng.int(v.pool.length)]!;
       this.vals[i] = p.json;
-      this.raws[i] = p.raw;
-      this.row[i] = p.value;
+      if (this.slow) {
+        this.raws[i] = p.raw;
+        this.row[i] = p.value;
+      }
     }
+  }
+
+  /** Whether events need their coerced row (checks judged per event, a bad event) and raw texts (a payload partition key). */
+  private get slow(): boolean {
+    return this.needRow || this.building;
   }
 
   private passesEventChecks(): boolean {
@@ -531,7 +586,7 @@ export class EventGenerator {
   }
 
   private write(op: string | undefined): string {
-    const body = writeFields(this.fields, this.vals, false);
+    const body = this.writer(this.vals);
     return op === undefined ? `{${body}}` : body === '' ? `{"op":${op}}` : `{"op":${op},${body}}`;
   }
 
@@ -576,7 +631,8 @@ export class EventGenerator {
   /** Builds a put of key k at in-order times into vals/row; false when checks could not be met. */
   private buildPut(k: number, correction: boolean, stated: number): { validFrom: number; validTo: number | null } | undefined {
     for (let t = 0; t < TRIES; t++) {
-      this.clear();
+      // A put sets every column the event carries (key, times, payload), so only the row needs clearing.
+      if (this.slow) this.row.fill(null);
       this.setKey(k);
       let times: { validFrom: number; validTo: number | null } | undefined;
       if (this.mode === 'bitemporal') {
@@ -811,7 +867,9 @@ export class EventGenerator {
   private bad(): void {
     let kind = this.rng.pick(this.badKinds);
     const k = this.pickKey();
+    this.building = true;
     let times = this.buildPut(k, false, this.stated());
+    this.building = false;
     if (times === undefined) {
       // The put itself could not be built: any malformed text is still a bad event.
       kind = 'malformed_json';
