@@ -7,6 +7,8 @@
 # - parliament (PyPI): test/build/synth.test.ts lints every IAM policy of every example with it;
 # - the VS Code extension's own dependencies (vsce packages it in the tests);
 # - Neovim (Debian), the real LSP client of test/lsp/nvim.test.ts;
+# - Chromium (Debian), the headless browser test/build/loadtest.test.ts renders the load test's
+#   HTML report in (through playwright-core, which downloads no browser of its own);
 # - Java 17 and Maven (Debian, when missing) and the Maven dependencies of the Flink tests
 #   (test/flink: runtime/java and the generated flink/ projects), resolved into ~/.m2 once by
 #   building the reference spec's project (about 320 MB the first time).
@@ -19,6 +21,14 @@ if ! command -v nvim >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim >/dev/null
   else
     echo "test/setup.sh: Neovim is missing; install it (e.g. sudo apt-get install neovim) for the editor tests" >&2
+    exit 1
+  fi
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test/setup.sh: Chromium is missing; install it (e.g. sudo apt-get install chromium) for the load test report's test" >&2
     exit 1
   fi
 fi

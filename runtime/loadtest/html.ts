@@ -119,30 +119,38 @@ function table(rows: readonly (readonly [string, string])[], head?: readonly [st
 
 export function renderHtml(r: LoadTestReport): string {
   const burst = r.sla.burst_records !== null ? `${grouped(r.sla.burst_records)} records within ${seconds(r.sla.burst_seconds)} (${grouped(r.sla.burst_rate ?? 0)} records/s)` : 'none';
+  const read = rates(r.timeline, (s) => s.read);
+  const queryable = rates(r.timeline, (s) => s.queryable);
+  const measuredMax = Math.max(1, ...read.map((p) => p[1]), ...queryable.map((p) => p[1]));
+  const end = r.timeline.length > 0 ? r.timeline[r.timeline.length - 1]!.t_ms / 1000 : 1;
+  // The offered rate as a level line when it is on the chart's scale; far above it, in the caption.
+  const offeredOnScale = r.rate_offered !== null && r.rate_offered <= 3 * measuredMax;
   const throughput = lineChart(
     'throughput',
     'Records per second over the run',
     [
-      { name: 'arrived', color: '#8a8f98', points: rates(r.timeline, (s) => s.arrived), dashed: true },
-      { name: 'read', color: '#1f6fb2', points: rates(r.timeline, (s) => s.read) },
-      { name: 'queryable', color: '#2b8a3e', points: rates(r.timeline, (s) => s.queryable) },
+      ...(offeredOnScale ? [{ name: 'offered', color: '#8a8f98', points: [[0, r.rate_offered!], [end, r.rate_offered!]] as const, dashed: true }] : []),
+      { name: 'read', color: '#1f6fb2', points: read },
+      { name: 'queryable', color: '#2b8a3e', points: queryable },
     ],
     'seconds since start',
     'records/s',
   );
+  const throughputCaption = `Records read by the processor and made queryable (committed), per second${r.rate_offered === null ? '; offered as fast as the target took them' : offeredOnScale ? '; the dashed line is the offered rate' : `; offered at ${grouped(r.rate_offered)} records/s, off this scale`}. Commits make records queryable in steps, one per checkpoint.`;
+  const p99Max = Math.max(0, ...r.latency_timeline.map((p) => p.p99 / 1000));
+  const slaOnScale = r.sla.freshness_seconds !== null && r.latency_timeline.length > 0 && r.sla.freshness_seconds <= 3 * Math.max(p99Max, 1);
   const latency = lineChart(
     'latency',
     'Latency from arrival to queryable, by arrival time',
     [
       { name: 'p50', color: '#1f6fb2', points: r.latency_timeline.map((p) => [p.arrival_s, p.p50 / 1000] as const) },
       { name: 'p99', color: '#c2410c', points: r.latency_timeline.map((p) => [p.arrival_s, p.p99 / 1000] as const) },
-      ...(r.sla.freshness_seconds !== null && r.latency_timeline.length > 0
-        ? [{ name: 'freshness SLA', color: '#6b21a8', dashed: true, points: [[0, r.sla.freshness_seconds], [r.latency_timeline[r.latency_timeline.length - 1]!.arrival_s || 1, r.sla.freshness_seconds]] as const }]
-        : []),
+      ...(slaOnScale ? [{ name: 'freshness SLA', color: '#6b21a8', dashed: true, points: [[0, r.sla.freshness_seconds!], [r.latency_timeline[r.latency_timeline.length - 1]!.arrival_s || 1, r.sla.freshness_seconds!]] as const }] : []),
     ],
     'arrival, seconds since start',
     'seconds',
   );
+  const latencyCaption = `${r.queryable}${r.sla.freshness_seconds !== null && !slaOnScale ? ` The freshness SLA, ${seconds(r.sla.freshness_seconds)}, is off this scale.` : ''}`;
   const kinds = Object.entries(r.generated_by_kind).filter(([, n]) => n > 0).map(([k, n]) => [k.replace(/_/g, ' '), grouped(n)] as const);
   const figures: [string, string][] = [
     ['generated', grouped(r.generated)],
@@ -208,9 +216,9 @@ ${badge('freshness', r.freshness_verdict)}
 ${badge('every event accounted for', r.accounted === null ? 'not_measured' : r.accounted ? 'met' : 'missed')}
 </div>
 <h2>Throughput</h2>
-<figure>${throughput}<figcaption>Events that arrived (offered), were read by the processor, and became queryable, per second.</figcaption></figure>
+<figure>${throughput}<figcaption>${esc(throughputCaption)}</figcaption></figure>
 <h2>Latency</h2>
-<figure>${latency}<figcaption>${esc(r.queryable)}</figcaption></figure>
+<figure>${latency}<figcaption>${esc(latencyCaption)}</figcaption></figure>
 <h2>Figures</h2>
 ${table(figures)}
 <h2>What was sent</h2>

@@ -8,22 +8,25 @@
 import type { Lag } from '../metrics.ts';
 import type { RecordBatch, Source, SourceOffset } from '../sources/source.ts';
 
-const GROWTH = Math.log(1.01);
-
-/** Latencies in milliseconds, in buckets 1% apart. */
+/** Latencies in milliseconds, in buckets `growth` apart (1% by default). */
 export class Histogram {
   private counts = new Float64Array(64);
   count = 0;
   max = 0;
   sum = 0;
+  private readonly growth: number;
 
-  private static bucket(ms: number): number {
-    return ms < 1 ? 0 : 1 + Math.floor(Math.log(ms) / GROWTH);
+  constructor(growth = 1.01) {
+    this.growth = Math.log(growth);
+  }
+
+  private bucket(ms: number): number {
+    return ms < 1 ? 0 : 1 + Math.floor(Math.log(ms) / this.growth);
   }
 
   add(ms: number, n = 1): void {
     const v = ms < 0 ? 0 : ms;
-    const b = Histogram.bucket(v);
+    const b = this.bucket(v);
     if (b >= this.counts.length) {
       const grown = new Float64Array(Math.max(b + 1, this.counts.length * 2));
       grown.set(this.counts);
@@ -37,7 +40,7 @@ export class Histogram {
 
   merge(other: Histogram): void {
     other.counts.forEach((c, b) => {
-      if (c > 0) this.add(b === 0 ? 0 : Math.exp((b - 0.5) * GROWTH), c);
+      if (c > 0) this.add(b === 0 ? 0 : Math.exp((b - 0.5) * other.growth), c);
     });
     if (other.max > this.max) this.max = other.max;
   }
@@ -49,7 +52,7 @@ export class Histogram {
     let seen = 0;
     for (let b = 0; b < this.counts.length; b++) {
       seen += this.counts[b]!;
-      if (seen >= want && this.counts[b]! > 0) return Math.min(this.max, b === 0 ? 1 : Math.exp(b * GROWTH));
+      if (seen >= want && this.counts[b]! > 0) return Math.min(this.max, b === 0 ? 1 : Math.exp(b * this.growth));
     }
     return this.max;
   }
@@ -72,6 +75,9 @@ export interface Sample {
   readonly queryable: number;
 }
 
+/** Width of the latency chart's arrival bins. */
+export const ARRIVAL_BIN_MS = 100;
+
 interface ReadBatch {
   readonly count: number;
   readonly readAt: number;
@@ -89,8 +95,8 @@ export class Tracker {
   readonly processing = new Histogram();
   /** Arrival to read: time waiting in the stream. */
   readonly waiting = new Histogram();
-  /** End-to-end latency by second of arrival (since start). */
-  readonly byArrivalSecond: Histogram[] = [];
+  /** End-to-end latency by tenth of a second of arrival (since start), at 5% resolution. */
+  readonly byArrival: Histogram[] = [];
   readonly commits: { checkpoint: number; at: number; queryable: number; durationMs: number | null }[] = [];
   readonly samples: Sample[] = [];
   read = 0;
@@ -164,11 +170,11 @@ export class Tracker {
 
   private arrival(at: number, latency: number, n: number): void {
     this.endToEnd.add(latency, n);
-    const s = Math.max(0, Math.floor((at - this.startedAt) / 1000));
-    let h = this.byArrivalSecond[s];
+    const s = Math.max(0, Math.floor((at - this.startedAt) / ARRIVAL_BIN_MS));
+    let h = this.byArrival[s];
     if (h === undefined) {
-      for (let i = this.byArrivalSecond.length; i <= s; i++) this.byArrivalSecond[i] ??= new Histogram();
-      h = this.byArrivalSecond[s]!;
+      for (let i = this.byArrival.length; i <= s; i++) this.byArrival[i] ??= new Histogram(1.05);
+      h = this.byArrival[s]!;
     }
     h.add(latency, n);
   }

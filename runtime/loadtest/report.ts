@@ -17,7 +17,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import type { DatasetSpec } from '../dataset.ts';
 import type { Metrics } from '../metrics.ts';
 import { BAD_KINDS, GOOD_KINDS, type EventGenerator, type EventKind, type TrafficMix } from './generator.ts';
-import { Histogram, type Tracker } from './measure.ts';
+import { ARRIVAL_BIN_MS, Histogram, type Tracker } from './measure.ts';
 
 /** What a generated `loadtest/<dataset>.ts` describes: the dataset, its SLA, its stream. */
 export interface LoadTestSpec {
@@ -202,14 +202,14 @@ export function buildReport(i: ReportInput): LoadTestReport {
 
   // Charts: rates per sample interval; latency per second of arrival (at most 150 points).
   const timeline = (t?.samples ?? []).map((s) => ({ t_ms: s.t, arrived: s.arrived, read: s.read, queryable: s.queryable }));
-  const seconds = t?.byArrivalSecond ?? [];
-  const per = Math.max(1, Math.ceil(seconds.length / 150));
+  const bins = t?.byArrival ?? [];
+  const per = Math.max(1, Math.ceil(bins.length / 150));
   const latencyTimeline: LoadTestReport['latency_timeline'] = [];
-  for (let s = 0; s < seconds.length; s += per) {
-    const h = new Histogram();
-    for (let k = s; k < Math.min(seconds.length, s + per); k++) if (seconds[k] !== undefined) h.merge(seconds[k]!);
+  for (let s = 0; s < bins.length; s += per) {
+    const h = new Histogram(1.05);
+    for (let k = s; k < Math.min(bins.length, s + per); k++) if (bins[k] !== undefined) h.merge(bins[k]!);
     if (h.count === 0) continue;
-    latencyTimeline.push({ arrival_s: s, p50: Math.round(h.quantile(0.5)!), p99: Math.round(h.quantile(0.99)!), count: h.count });
+    latencyTimeline.push({ arrival_s: Math.round((s * ARRIVAL_BIN_MS) / 100) / 10, p50: Math.round(h.quantile(0.5)!), p99: Math.round(h.quantile(0.99)!), count: h.count });
   }
 
   return {
