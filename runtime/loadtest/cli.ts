@@ -19,7 +19,7 @@ const USAGE = `Usage: npm run loadtest -- [--dataset NAME] [--target local|kines
 
   --target T            local (default): the dataset's TypeScript processor on this machine;
                         kinesis: PutRecords to the dataset's stream (--endpoint for a local server);
-                        flink: the Flink job in a local MiniCluster (needs the Flink build)
+                        flink: the dataset's Flink job (flink/) in a local MiniCluster (Java 17, Maven)
   --records N           events to send (default: the SLA's burst times --scale)
   --scale F             share of the burst to send (default 1; 0.01 on a laptop)
   --rate R|max          events offered per second (default: the burst's rate); max: as fast as taken
@@ -36,6 +36,8 @@ const USAGE = `Usage: npm run loadtest -- [--dataset NAME] [--target local|kines
            --concurrency N (PutRecords in flight, default 8), --max-requests-per-second R (default 200),
            --max-attempts N (per record, default 20), --consume local|none (default local with a
            loopback --endpoint, else none), --create-stream SHARDS (a loopback endpoint only)
+  flink:   --partitions N (the job's parallelism, default 2), --checkpoint-ms MS (default 1000),
+           --warehouse DIR (its work folder, default .lakec/loadtest/<dataset>-flink)
   --help                this text
 
 Writes loadtest/reports/<dataset>-<target>.json and .html. Exit 0: every SLA met (or not
@@ -150,6 +152,7 @@ export function generatorSettings(test: LoadTestSpec, flags: ReadonlyMap<string,
 const ONLY: Record<string, readonly string[]> = {
   local: ['partitions', 'checkpoint-every', 'checkpoint-ms', 'warehouse'],
   kinesis: ['stream', 'endpoint', 'region', 'concurrency', 'max-requests-per-second', 'max-attempts', 'consume', 'create-stream', 'checkpoint-every', 'checkpoint-ms', 'warehouse', 'partitions'],
+  flink: ['partitions', 'checkpoint-ms', 'warehouse'],
 };
 
 export interface CliContext {
@@ -183,13 +186,6 @@ export async function runLoadTestCli(argv: readonly string[], tests: Readonly<Re
       if (t === target) continue;
       for (const f of own) if (flags.has(f) && !(ONLY[target] ?? []).includes(f)) throw new UsageError(`--${f} applies to --target ${t} only`);
     }
-    if (target === 'flink') {
-      err.write(
-        'loadtest: --target flink needs the Flink build: the generated Maven project (flink/) and `lakec replay --engine flink`, which this version of lakec does not generate yet.\n' +
-          'Until then, run --target local (the TypeScript twin of the Flink job, same semantics) or --target kinesis against the deployed application.\n',
-      );
-      return 2;
-    }
     const settings = generatorSettings(test, flags);
     const progress = new ProgressLine(err, ctx.progress);
     const reportDir = resolve(ctx.root, flags.get('report') ?? join('loadtest', 'reports'));
@@ -205,6 +201,10 @@ export async function runLoadTestCli(argv: readonly string[], tests: Readonly<Re
     if (target === 'local') {
       const { runLocal } = await import('./local.ts');
       report = await runLocal(test, { ...settings, partitions, checkpoints, warehouse, progress });
+    } else if (target === 'flink') {
+      if (flags.has('rate')) throw new UsageError('--rate does not apply to --target flink: the MiniCluster reads its events from a file as fast as it can');
+      const { runFlink } = await import('./flink.ts');
+      report = await runFlink(test, { ...settings, rate: null, root: ctx.root, partitions: flags.has('partitions') ? partitions : 2, checkpointMs: flags.has('checkpoint-ms') ? checkpoints.ms : 1000, work: warehouse, progress });
     } else {
       const { runKinesis, kinesisOptions } = await import('./kinesis.ts');
       report = await runKinesis(test, { ...settings, ...kinesisOptions(test, flags), partitions, checkpoints, warehouse, progress });
@@ -221,7 +221,7 @@ export async function runLoadTestCli(argv: readonly string[], tests: Readonly<Re
       err.write(`loadtest: ${e.message}\nRun with --help for the flags.\n`);
       return 2;
     }
-    if (e instanceof GeneratorError || (e instanceof Error && e.name === 'KinesisTargetError')) {
+    if (e instanceof GeneratorError || (e instanceof Error && (e.name === 'KinesisTargetError' || e.name === 'FlinkTargetError'))) {
       err.write(`loadtest: ${e.message}\n`);
       return 2;
     }

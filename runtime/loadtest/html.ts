@@ -172,7 +172,7 @@ export function renderHtml(r: LoadTestReport): string {
     ['keys', grouped(r.keys)],
     ['seed', String(r.seed)],
   ];
-  const phases = r.phases.map((p) => [p.name, `${seconds(p.wall_ms / 1000)} wall, ${seconds(p.cpu_ms / 1000)} CPU${p.records !== undefined ? `, ${grouped(p.records)} records` : ''}`] as const);
+  const phases = r.phases.map((p) => [p.name, `${seconds(p.wall_ms / 1000)} wall, ${p.cpu_ms === null ? 'in a child process' : `${seconds(p.cpu_ms / 1000)} CPU`}${p.records !== undefined ? `, ${grouped(p.records)} records` : ''}`] as const);
   const notes = [...r.verdict_notes, ...r.notes];
   return `<!doctype html>
 <html lang="en">

@@ -39,14 +39,14 @@ export interface LocalOptions extends GeneratorSettings {
 }
 
 /** Measures a phase's wall and CPU time (the whole process: every thread). */
-export async function phase<T>(phases: Phase[], name: string, records: number | undefined, f: () => Promise<T> | T): Promise<T> {
+export async function phase<T>(phases: Phase[], name: string, records: number | undefined, f: () => Promise<T> | T, inChild = false): Promise<T> {
   const wall = performance.now();
   const cpu = process.cpuUsage();
   try {
     return await f();
   } finally {
     const used = process.cpuUsage(cpu);
-    phases.push({ name, wall_ms: Math.round(performance.now() - wall), cpu_ms: Math.round((used.user + used.system) / 1000), ...(records !== undefined ? { records } : {}) });
+    phases.push({ name, wall_ms: Math.round(performance.now() - wall), cpu_ms: inChild ? null : Math.round((used.user + used.system) / 1000), ...(records !== undefined ? { records } : {}) });
   }
 }
 

@@ -10,6 +10,8 @@ import type { LoadTestSpec } from '../../../runtime/loadtest/report.ts';
 import type { GeneratedFile, GenContext, Target } from '../files.ts';
 import { camel, kinesisStreamName } from '../plan/names.ts';
 import { datasetSpec, streamDatasets } from '../processors/spec.ts';
+import { flinkDatasets } from '../flink/index.ts';
+import { addOpens } from '../flink/versions.ts';
 import { render } from '../templates.ts';
 import { tsLiteral, tsString } from '../tsLiteral.ts';
 
@@ -37,6 +39,7 @@ export function loadTestSpec(model: LakeModel, d: DatasetModel): LoadTestSpec {
       shards: stream.capacity.mode === 'provisioned' ? stream.capacity.shards : 'on_demand',
       writeRecordsPerSecond: stream.writeCapacity.recordsPerSecond,
     },
+    ...(flinkDatasets(model).some((x) => x.name === d.name) ? { flink: { runner: 'lakec.flink.LocalRunner', jvmArgs: addOpens() } } : {}),
   };
 }
 
