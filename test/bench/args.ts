@@ -3,7 +3,7 @@
  * benchmark's input (test/runtime/bench/pipeline.ts).
  */
 
-export const SUITES = ['front', 'lsp', 'build', 'runtime'] as const;
+export const SUITES = ['front', 'lsp', 'build', 'loadtest', 'runtime'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -19,6 +19,8 @@ export interface BenchArgs {
   readonly keepFile: boolean;
   /** V8's old-space limit (MB) of the runtime measurements' processes; undefined: the default. */
   readonly heapMb?: number;
+  /** Events of the load test suite's scaled burst. */
+  readonly loadtestRecords: number;
   readonly help: boolean;
 }
 
@@ -35,6 +37,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --keep-file     keep the generated events file (in the system's temporary folder)
   --heap-mb N     V8 heap limit (--max-old-space-size) of the runtime measurements' processes
                   and their worker threads (default: 60% of the memory, at most 16384)
+  --loadtest-records N
+                  events of the load test suite's scaled burst of the reference spec (default 1m)
   --help          this text
 
 BENCH_ITERATIONS, BENCH_SPAWNS and BENCH_DATASETS tune the front-end suite.`;
@@ -56,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let file: string | undefined;
   let keepFile = false;
   let heapMb: number | undefined;
+  let loadtestRecords = 1_000_000;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -88,6 +93,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--heap-mb':
         heapMb = count('--heap-mb', value());
         break;
+      case '--loadtest-records':
+        loadtestRecords = count('--loadtest-records', value());
+        break;
       case '--help':
       case '-h':
         help = true;
@@ -103,6 +111,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     ...(file !== undefined ? { file } : {}),
     keepFile,
     ...(heapMb !== undefined ? { heapMb } : {}),
+    loadtestRecords,
     help,
   };
 }

@@ -16,6 +16,9 @@
  *         BENCH_ITERATIONS, BENCH_SPAWNS and BENCH_DATASETS override the defaults.
  * lsp     the language server (test/bench/lsp.ts).
  * build   the generated project's build (test/bench/build.ts).
+ * loadtest the generated load test of the reference spec on the local target, a scaled burst
+ *         (test/bench/loadtest.ts; `--loadtest-records`): records/s, the generator's ratio,
+ *         whether 150,000,000 records within 5 minutes would be met, the projected time.
  * runtime the runtime pipeline end to end on a generated trades file, 10 million events by
  *         default (test/runtime/bench/pipeline.ts; `--events`, `--file`, `--keep-file`,
  *         `--heap-mb`).
@@ -230,6 +233,7 @@ const suites: Record<BenchArgs['suites'][number], () => Promise<void>> = {
   front: frontEnd,
   lsp: async () => (await import('./lsp.ts')).benchLsp(),
   build: async () => (await import('./build.ts')).buildBenchmark(),
+  loadtest: async () => (await import('./loadtest.ts')).benchLoadTest(args.loadtestRecords),
   runtime: async () =>
     (await import('../runtime/bench/pipeline.ts')).benchPipeline({ events: args.events, eventsGiven: args.eventsGiven, file: args.file, keepFile: args.keepFile, heapMb: args.heapMb }),
 };
