@@ -77,6 +77,8 @@ export interface Prediction {
 }
 
 const MINUTE = 60_000;
+/** Minutes around 2024-01-01 whose ISO prefix is kept in an array (about 2 years). */
+const MINUTE_SLOTS = 1 << 21;
 const RING = 256;
 const TRIES = 64;
 /** Key values kept formatted, per key column. */
@@ -174,12 +176,23 @@ function compileWriter(fields: readonly Field[]): (vals: readonly (string | unde
 class IsoClock {
   private readonly seconds = Array.from({ length: MINUTE }, (_, ms) => `${String(Math.floor(ms / 1000)).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}Z"`);
   private readonly minutes = new Map<number, string>();
+  private readonly near = new Array<string>(MINUTE_SLOTS);
   private lastMinute = NaN;
   private lastPrefix = '';
   json(ms: number): string {
     const within = ((ms % MINUTE) + MINUTE) % MINUTE;
     const minute = ms - within;
     if (minute === this.lastMinute) return this.lastPrefix + this.seconds[within]!;
+    // Minutes near 2024 in an array (a lookup without hashing), the rest in a map.
+    const slot = (minute - YEAR_2024) / MINUTE + MINUTE_SLOTS / 2;
+    if (slot >= 0 && slot < MINUTE_SLOTS) {
+      let p = this.near[slot];
+      if (p === undefined) {
+        p = `"${new Date(minute).toISOString().slice(0, 17)}`;
+        this.near[slot] = p;
+      }
+      return p + this.seconds[within]!;
+    }
     let prefix = this.minutes.get(minute);
     if (prefix === undefined) {
       if (this.minutes.size >= 100_000) this.minutes.clear();
@@ -511,14 +524,14 @@ export class EventGenerator {
       }
       this.vals[kc.index] = v.json;
       this.raws[kc.index] = v.raw;
-      this.row[kc.index] = v.value;
+      if (this.slow) this.row[kc.index] = v.value;
     }
   }
 
   private keyText(): string {
     if (this.keyCols.length === 1) return this.raws[this.keyCols[0]!.index]!;
     if (this.keyCols.length === 0) return `p${this.index % 1024}`;
-    return JSON.stringify(this.keyCols.map((k) => this.row[k.index]));
+    return JSON.stringify(this.keyCols.map((k) => this.raws[k.index]));
   }
 
   private clear(): void {
