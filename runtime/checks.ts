@@ -28,7 +28,7 @@ export type CheckExpr =
 export type Predicate = (row: readonly unknown[]) => boolean | null;
 
 /** How a value compares: the broad kind of its column or literal. */
-type Kind = 'number' | 'decimal' | 'string' | 'boolean' | 'date' | 'timestamp' | 'other' | 'null';
+export type Kind = 'number' | 'decimal' | 'string' | 'boolean' | 'date' | 'timestamp' | 'other' | 'null';
 
 interface Operand {
   readonly kind: Kind;
@@ -37,7 +37,8 @@ interface Operand {
   readonly get: (row: readonly unknown[]) => unknown;
 }
 
-function kindOf(t: TypeSpec): Kind {
+/** The kind a column's values compare as. */
+export function kindOf(t: TypeSpec): Exclude<Kind, 'null'> {
   if (t.kind === 'decimal') return 'decimal';
   if (t.kind !== 'primitive') return 'other';
   switch (t.name) {
@@ -48,6 +49,21 @@ function kindOf(t: TypeSpec): Kind {
     case 'timestamp': case 'timestamptz': return 'timestamp';
     default: return 'other';
   }
+}
+
+/** The literals a check names (null aside), in order: for values near its boundaries. */
+export function literalsOf(e: CheckExpr, out: (string | number | boolean)[] = []): (string | number | boolean)[] {
+  switch (e.op) {
+    case 'and': case 'or': case '=': case '!=': case '<>': case '<': case '<=': case '>': case '>=':
+      literalsOf(e.left, out);
+      literalsOf(e.right, out);
+      break;
+    case 'not': case 'is null': literalsOf(e.operand, out); break;
+    case 'in': literalsOf(e.operand, out); for (const v of e.values) literalsOf(v, out); break;
+    case 'literal': if (e.value !== null) out.push(e.value); break;
+    case 'column': break;
+  }
+  return out;
 }
 
 /** Compiles `expr` over rows laid out as `columns` (row[i] is columns[i]'s value). */

@@ -13,24 +13,13 @@
  * literal of another type) is `unknown`: no restriction, and the generator relies on checking
  * each candidate with the runtime's own evaluator (values.ts), bounded rejection sampling.
  */
-import type { CheckExpr } from '../checks.ts';
-import type { TypeSpec } from '../dataset.ts';
+import { kindOf, type CheckExpr } from '../checks.ts';
 import { parseTimestamp } from '../time.ts';
 
-export type ValueKind = 'number' | 'decimal' | 'string' | 'boolean' | 'timestamp' | 'date' | 'other';
+/** The kind a column's values compare as (checks.ts). */
+export type ValueKind = ReturnType<typeof kindOf>;
 
-export function valueKind(t: TypeSpec): ValueKind {
-  if (t.kind === 'decimal') return 'decimal';
-  if (t.kind !== 'primitive') return 'other';
-  switch (t.name) {
-    case 'int': case 'long': case 'float': case 'double': return 'number';
-    case 'string': case 'uuid': return 'string';
-    case 'boolean': return 'boolean';
-    case 'date': return 'date';
-    case 'timestamp': case 'timestamptz': return 'timestamp';
-    default: return 'other';
-  }
-}
+export { kindOf as valueKind };
 
 export interface Interval {
   readonly lo: number;

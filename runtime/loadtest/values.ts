@@ -7,7 +7,7 @@
  * reject enters a bad one. Drawing is bounded; a column whose checks no candidate passes is
  * reported with a message, never looped on.
  */
-import { compileCheck, type CheckExpr, type Predicate } from '../checks.ts';
+import { compileCheck, literalsOf, type CheckExpr, type Predicate } from '../checks.ts';
 import { coercer, Invalid, type Coercer } from '../coerce.ts';
 import type { ColumnSpec, TypeSpec } from '../dataset.ts';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from '../time.ts';
@@ -162,20 +162,6 @@ export function anyValue(t: TypeSpec, rng: Rng, name: string): unknown {
   }
 }
 
-/** Literals of a check, for candidates near its boundaries (string ranges the solver leaves unknown). */
-function literals(e: CheckExpr, out: (string | number | boolean)[]): void {
-  switch (e.op) {
-    case 'and': case 'or': case '=': case '!=': case '<>': case '<': case '<=': case '>': case '>=':
-      literals(e.left, out);
-      literals(e.right, out);
-      return;
-    case 'not': case 'is null': literals(e.operand, out); return;
-    case 'in': literals(e.operand, out); for (const v of e.values) literals(v, out); return;
-    case 'literal': if (e.value !== null) out.push(e.value); return;
-    case 'column': return;
-  }
-}
-
 /** One candidate JSON value (never null) from `set` (a solver set, or unknown). */
 export function candidate(t: TypeSpec, kind: ValueKind, set: ValueSet, rng: Rng, name: string, hints: readonly (string | number | boolean)[]): unknown {
   if (hints.length > 0 && rng.chance(set.kind === 'unknown' ? 0.3 : 0.05)) {
@@ -254,7 +240,7 @@ export class ColumnValues {
     const t = column.type;
     this.kind = valueKind(t);
     this.coerce = coercer(t);
-    for (const c of ownChecks) literals(c.expr, this.hints);
+    for (const c of ownChecks) literalsOf(c.expr, this.hints);
     this.passing = passingSet(ownChecks.map((c) => c.expr), column.name, this.kind);
     const row = new Array<unknown>(width).fill(null);
     const passes = (v: unknown): boolean => {

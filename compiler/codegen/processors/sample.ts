@@ -5,7 +5,7 @@
  * column's type and pass its `@check`s, which the runtime's own evaluator judges, so the test
  * exercises the same rules the processor applies.
  */
-import { compileCheck, type CheckExpr } from '../../../runtime/checks.ts';
+import { compileCheck, literalsOf } from '../../../runtime/checks.ts';
 import { coercer, Invalid } from '../../../runtime/coerce.ts';
 import { layoutOf, type ColumnSpec, type DatasetSpec, type TypeSpec } from '../../../runtime/dataset.ts';
 
@@ -26,19 +26,6 @@ export interface SampleEvents {
 
 const T1 = '2024-01-01T00:00:00.000Z';
 const T2 = '2024-01-02T00:00:00.000Z';
-
-function literals(e: CheckExpr, out: (string | number | boolean)[]): void {
-  switch (e.op) {
-    case 'and': case 'or': case '=': case '!=': case '<>': case '<': case '<=': case '>': case '>=':
-      literals(e.left, out);
-      literals(e.right, out);
-      return;
-    case 'not': case 'is null': literals(e.operand, out); return;
-    case 'in': literals(e.operand, out); for (const v of e.values) literals(v, out); return;
-    case 'literal': if (e.value !== null) out.push(e.value); return;
-    case 'column': return;
-  }
-}
 
 /** Candidate JSON values of a type, the column's check literals first; `name` labels strings. */
 function candidates(t: TypeSpec, hints: readonly (string | number | boolean)[], name = 'value'): unknown[] {
@@ -89,7 +76,7 @@ export function sampleEvents(spec: DatasetSpec): SampleEvents {
   const passes = (): boolean => checks.every((cs) => cs.every((c) => c(row) !== false));
   const choose = (i: number, c: ColumnSpec, skip: unknown): unknown => {
     const hints: (string | number | boolean)[] = [];
-    for (const k of c.checks) literals(k.expr, hints);
+    for (const k of c.checks) literalsOf(k.expr, hints);
     for (const v of candidates(c.type, hints, c.name)) {
       if (skip !== undefined && JSON.stringify(v) === JSON.stringify(skip)) continue;
       const coerced = coercer(c.type)(v);

@@ -7,6 +7,7 @@ import * as N from '../plan/names.ts';
 import { accessMatrixMarkdown } from '../lakeformation/matrix.ts';
 import { render } from '../templates.ts';
 import { lakeContext } from './context.ts';
+import { loadTestDatasets } from '../loadtest/index.ts';
 
 function oneLine(text: string | undefined): string {
   return (text ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
@@ -59,6 +60,16 @@ export function readme(ctx: GenContext): string {
     hasQuickSight: m.personas.some((p) => p.access.includes('quicksight')),
     hasSso: m.personas.some((p) => p.identity.kind === 'sso_group'),
     processed: m.datasets.filter((d) => d.source !== undefined).map((d) => ({ name: d.name, application: N.applicationName(lake, d.name) })),
+    loadTests: loadTestDatasets(m).map((d) => {
+      const burst = d.sla?.burst;
+      const stream = m.streams.find((s) => s.name === d.source!.stream)!;
+      return {
+        name: d.name,
+        kinesisName: N.kinesisStreamName(lake, stream.name),
+        sla: [burst !== undefined ? `burst ${grouped(burst.records)} records within ${burst.within.text}` : '', d.sla?.freshness !== undefined ? `freshness ${d.sla.freshness.text}` : ''].filter((x) => x !== '').join('; '),
+        defaults: burst !== undefined ? `${grouped(burst.records)} records at ${grouped(Math.round(burst.records / burst.within.seconds))} records/s (\`--scale\` and \`--records\`, \`--rate\` change them)` : 'no burst: give `--records`',
+      };
+    }),
     acknowledgements: acknowledgementsMarkdown(),
     context: Object.keys(lakeContext).map((k) => `\`${k}\``).join(', '),
     bytesScannedGiB: defaultBytesScannedCutoff / 1024 ** 3,
