@@ -39,15 +39,15 @@ export class ProgressLine {
     this.lastDone = s.done;
     const eta = this.rate > 0 ? Math.max(0, (s.total - s.done) / this.rate) : undefined;
     const parts = [
-      `${s.phase}: ${grouped(s.done)} / ${grouped(s.total)} records`,
-      `${grouped(this.rate)} records/s`,
+      `${s.phase} ${grouped(s.done)}/${grouped(s.total)}`,
+      `${grouped(this.rate)}/s`,
       eta !== undefined ? `ETA ${eta < 90 ? `${Math.ceil(eta)} s` : `${Math.ceil(eta / 60)} min`}` : 'ETA ...',
       ...(s.queryable !== undefined ? [`queryable ${grouped(s.queryable)}`] : []),
       ...(s.deadLetters !== undefined ? [`dead letters ${grouped(s.deadLetters)}`] : []),
       ...(s.throttled !== undefined ? [`throttled ${grouped(s.throttled)}`] : []),
     ];
     const width = this.out.columns ?? 120;
-    this.out.write(`\r${parts.join('  ').slice(0, width - 1).padEnd(Math.min(width - 1, 100))}`);
+    this.out.write(`\r${parts.join(' · ').slice(0, width - 1).padEnd(Math.min(width - 1, 100))}`);
     this.shown = true;
   }
 
