@@ -46,7 +46,7 @@ export class ProgressLine {
       ...(s.deadLetters !== undefined ? [`dead letters ${grouped(s.deadLetters)}`] : []),
       ...(s.throttled !== undefined ? [`throttled ${grouped(s.throttled)}`] : []),
     ];
-    const width = this.out.columns ?? 120;
+    const width = (this.out.columns ?? 0) > 20 ? this.out.columns : 120;
     this.out.write(`\r${parts.join(' · ').slice(0, width - 1).padEnd(Math.min(width - 1, 100))}`);
     this.shown = true;
   }
