@@ -11,6 +11,7 @@ const heavy = [
   'test/build/project.test.ts',
   'test/build/synth.test.ts',
   'test/build/access.property.test.ts',
+  'test/build/loadtest.test.ts',
   'test/cli/run.crash.test.ts',
   'test/runtime/pipeline.properties.test.ts',
   'test/runtime/strings.properties.test.ts',
