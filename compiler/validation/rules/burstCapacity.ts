@@ -20,7 +20,7 @@ export const burstCapacity: Rule = {
     'dataset reads: 1,000 records/s per provisioned shard, or 200,000 records/s for an on-demand ' +
     'stream under the default quota. The message gives both numbers and the shard count that ' +
     'fits. Only records per second are checked: the 1 MiB/s per shard byte limit depends on event ' +
-    'sizes, which the spec does not state (the planned load test will measure them).',
+    'sizes, which the spec does not state (the generated load test measures them).',
   example: 'stream trade_events {\n  shards = 256\n}\n\ndataset trades in curated {\n  from stream trade_events\n  sla { burst = 150_000_000 records within 5 minutes }\n  ...\n}',
   fixed: 'stream trade_events {\n  shards = 512\n}\n\ndataset trades in curated {\n  from stream trade_events\n  sla { burst = 150_000_000 records within 5 minutes }\n  ...\n}',
   check({ lake, report }) {

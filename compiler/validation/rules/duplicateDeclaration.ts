@@ -13,7 +13,7 @@ export const duplicateDeclaration: Rule = {
   description:
     'Two zones, streams, datasets, personas or classifications have the same name. Names are global to the spec, across all its files; ' +
     'dataset names must be unique across the whole lake, not just within a zone, because each becomes a Glue table, a stream processor ' +
-    'and (planned) a load test of that name. The later declaration is reported; the first one is the one references resolve to.',
+    'and a load test of that name. The later declaration is reported; the first one is the one references resolve to.',
   example: 'dataset orders in raw { ... }\n\ndataset orders in curated { ... }',
   fixed: 'dataset orders_raw in raw { ... }\n\ndataset orders in curated { ... }',
   check({ lake, report, locate }) {
