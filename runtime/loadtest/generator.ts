@@ -327,6 +327,14 @@ export class EventGenerator {
   private needRow = false;
   /** A bad event is being built (its checks are judged on its row). */
   private building = false;
+  /**
+   * Puts rendered ahead: the writer's output for a draw of every payload column, split around
+   * the columns that change with every event (key, times, the variant column), with and without
+   * an open valid_to; null when every event needs its row (checks judged per event).
+   */
+  private templates: { readonly parts: readonly (string | number)[]; readonly partsNoValidTo: readonly (string | number)[] | null; readonly raws: readonly (string | undefined)[] }[] | null = null;
+  /** The template of the put being built, when it has one. */
+  private template: (typeof this.templates & object)[number] | null = null;
   private readonly raws: (string | undefined)[];
   private readonly row: unknown[];
   private readonly iso = new IsoClock();
@@ -486,7 +494,43 @@ export class EventGenerator {
     this.clock = new Float64Array(stated ? this.keys : 0).fill(-Infinity);
     this.lastDelete = new Uint32Array(spec.mode === 'current' ? this.keys : 0);
     this.counts = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<EventKind, number>;
-    // The partition key column is resolved by the caller (setPartitionKey).
+    this.buildTemplates(Math.min(poolSize, 4096));
+  }
+
+  /** Renders `n` draws of the payload around placeholders of the columns each event sets. */
+  private buildTemplates(n: number): void {
+    if (this.needRow || n === 0) return;
+    const varying = [...this.keyCols.map((k) => k.index), this.vf, this.vt, this.sys, this.variant].filter((i) => i >= 0);
+    const mark = (i: number): string => `\u0001${i}\u0001`;
+    const split = (text: string): (string | number)[] => text.split(/\u0001(\d+)\u0001/).map((x, j) => (j % 2 === 1 ? Number(x) : x));
+    const out: NonNullable<typeof this.templates> = [];
+    this.building = true;
+    try {
+      for (let t = 0; t < n; t++) {
+        this.clear();
+        this.setPayload();
+        for (const i of varying) this.vals[i] = mark(i);
+        const parts = split(this.writer(this.vals));
+        let partsNoValidTo: (string | number)[] | null = null;
+        if (this.vt >= 0) {
+          this.vals[this.vt] = undefined;
+          partsNoValidTo = split(this.writer(this.vals));
+        }
+        out.push({ parts, partsNoValidTo, raws: [...this.raws] });
+      }
+    } finally {
+      this.building = false;
+      this.clear();
+    }
+    this.templates = out;
+  }
+
+  /** The body of the put being built from its template. */
+  private fromTemplate(t: NonNullable<typeof this.template>): string {
+    const parts = this.vt >= 0 && this.vals[this.vt] === undefined ? t.partsNoValidTo! : t.parts;
+    let body = parts[0] as string;
+    for (let j = 1; j < parts.length; j += 2) body += this.vals[parts[j] as number]! + (parts[j + 1] as string);
+    return body;
   }
 
   /** Which event field is the Kinesis partition key (the stream's `partition_key`, a name or JSON path). */
@@ -535,6 +579,7 @@ export class EventGenerator {
   }
 
   private clear(): void {
+    this.template = null;
     this.vals.fill(undefined);
     this.raws.fill(undefined);
     this.row.fill(null);
@@ -553,7 +598,16 @@ export class EventGenerator {
 
   /** Fills the payload columns from their pools (the variant column from the event index). */
   private setPayload(): void {
+    this.template = null;
+    if (this.templates !== null && !this.slow) {
+      // A rendered draw: only the variant column (if any) is set here.
+      const t = this.templates[this.rng.int(this.templates.length)]!;
+      this.template = t;
+      if (this.pkColumn >= 0 && this.payload.includes(this.pkColumn)) this.raws[this.pkColumn] = t.raws[this.pkColumn];
+      if (this.variant < 0) return;
+    }
     for (const i of this.payload) {
+      if (this.template !== null && i !== this.variant) continue;
       const v = this.values[i]!;
       if (i === this.variant) {
         const t = (this.cols[i]!.type as { name: string }).name;
@@ -599,7 +653,9 @@ export class EventGenerator {
   }
 
   private write(op: string | undefined): string {
-    const body = this.writer(this.vals);
+    const t = this.template;
+    this.template = null;
+    const body = t !== null ? this.fromTemplate(t) : this.writer(this.vals);
     return op === undefined ? `{${body}}` : body === '' ? `{"op":${op}}` : `{"op":${op},${body}}`;
   }
 

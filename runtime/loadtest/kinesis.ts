@@ -369,7 +369,7 @@ export async function runKinesis(test: LoadTestSpec, o: KinesisOptions): Promise
   const phases: Phase[] = [];
   const loadStart = loadavg();
   const startedAt = Date.now();
-  const alone = await measureGenerator(test, o, phases, o.progress);
+  const alone = await measureGenerator(test, o, phases, o.progress, true);
   const client = o.client ?? (await kinesisClient(o));
   try {
     const shards = await phase(phases, 'stream ready', undefined, () => ensureStream(client, o));

@@ -62,8 +62,11 @@ export function newGenerator(test: LoadTestSpec, s: GeneratorSettings): EventGen
   return g;
 }
 
-/** Generates `n` events and drops them: the generator's own cost, measured alone. */
-export async function measureGenerator(test: LoadTestSpec, s: GeneratorSettings, phases: Phase[], progress?: ProgressLine): Promise<{ records: number; ms: number }> {
+/**
+ * Generates `n` events and drops them: the generator's own cost, measured alone (with partition
+ * keys when the target sends them).
+ */
+export async function measureGenerator(test: LoadTestSpec, s: GeneratorSettings, phases: Phase[], progress?: ProgressLine, withKeys = false): Promise<{ records: number; ms: number }> {
   const n = Math.max(1, Math.min(s.records, s.generatorSample ?? 1_000_000));
   return phase(phases, 'generator alone', n, async () => {
     const g = newGenerator(test, s);
@@ -74,7 +77,7 @@ export async function measureGenerator(test: LoadTestSpec, s: GeneratorSettings,
       const k = Math.min(4096, n - done);
       batch.length = 0;
       keys.length = 0;
-      g.fill(k, batch, keys);
+      g.fill(k, batch, withKeys ? keys : undefined);
       done += k;
       progress?.update({ phase: 'generator alone', done, total: n });
       if ((done & 0x3ffff) === 0) await new Promise((r) => setImmediate(r));
