@@ -236,7 +236,7 @@ function summary(r: LoadTestReport, base: string): string {
     `  stored ${r.stored_events === null ? 'n/a' : grouped(r.stored_events)}, dead letters ${r.dead_letters === null ? 'n/a' : grouped(r.dead_letters)}, duplicates ${r.duplicates === null ? 'n/a' : grouped(r.duplicates)}${r.accounted === null ? '' : r.accounted ? ': every event accounted for' : ': EVENTS UNACCOUNTED FOR'}`,
     `  ${r.records_per_second === null ? 'n/a' : grouped(r.records_per_second)} records/s; latency p50 ${r.latency_ms.p50 ?? 'n/a'} ms, p95 ${r.latency_ms.p95 ?? 'n/a'} ms, p99 ${r.latency_ms.p99 ?? 'n/a'} ms`,
     `  burst: ${r.burst_verdict.replace('_', ' ')} (the full burst would take ${s(r.projected_burst_seconds)}${r.sla.burst_seconds !== null ? ` of ${r.sla.burst_seconds} s` : ''}); freshness: ${r.freshness_verdict.replace('_', ' ')} (projected ${s(r.projected_freshness_seconds)}${r.sla.freshness_seconds !== null ? ` of ${r.sla.freshness_seconds} s` : ''})`,
-    `  generator alone: ${grouped(r.generator_records_per_second)} records/s${r.generator_ratio !== null ? `, ${r.generator_ratio.toFixed(1)}x the target` : ''}`,
+    `  generator alone: ${grouped(r.generator_records_per_second)} records/s${r.generator_ratio !== null ? `, ${r.generator_ratio.toFixed(1)}x the target` : ''}${r.generator_cpu_ratio !== undefined ? ` (${r.generator_cpu_ratio.toFixed(1)}x by CPU time)` : ''}`,
     ...r.verdict_notes.map((n) => `  note: ${n}`),
     ...r.notes.map((n) => `  note: ${n}`),
     `  report: ${base}.json, ${base}.html`,

@@ -164,7 +164,7 @@ export function renderHtml(r: LoadTestReport): string {
     ['records/s (intake)', num(r.records_per_second)],
     ['records/s (to queryable)', num(r.end_to_end_records_per_second)],
     ['offered rate', r.rate_offered === null ? 'as fast as the target takes' : `${grouped(r.rate_offered)} records/s`],
-    ['generator alone', `${grouped(r.generator_records_per_second)} records/s (${r.generator_ratio === null ? 'n/a' : `${r.generator_ratio.toFixed(1)}x the target`})`],
+    ['generator alone', `${grouped(r.generator_records_per_second)} records/s (${r.generator_ratio === null ? 'n/a' : `${r.generator_ratio.toFixed(1)}x the target`}${r.generator_cpu_ratio !== undefined ? `; ${r.generator_cpu_ratio.toFixed(1)}x by CPU time` : ''})`],
     ['latency p50 / p95 / p99', `${ms(r.latency_ms.p50)} / ${ms(r.latency_ms.p95)} / ${ms(r.latency_ms.p99)}`],
     ['read to queryable p99', ms(r.processing_latency_ms.p99)],
     ['projected time for the full burst', seconds(r.projected_burst_seconds)],

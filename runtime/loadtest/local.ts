@@ -154,5 +154,6 @@ export async function runLocal(test: LoadTestSpec, o: LocalOptions): Promise<Loa
     verified,
     notes,
     loadStart,
+    cpu: { generatorMs: phases[0]!.cpu_ms ?? 0, runMs: phases[1]!.cpu_ms ?? 0, records: result.run.recordsIn },
   });
 }

@@ -80,6 +80,11 @@ export interface LoadTestReport {
   readonly kept_up: boolean | null;
   readonly generator_records_per_second: number;
   readonly generator_ratio: number | null;
+  /**
+   * The same ratio by CPU time (events per CPU second of the generator alone, over the target's
+   * with the generator's own share taken out): steadier than wall time on a shared machine.
+   */
+  readonly generator_cpu_ratio?: number;
   readonly latency_ms: { p50: number | null; p95: number | null; p99: number | null; max: number | null; mean: number | null; count: number };
   readonly processing_latency_ms: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
   readonly queryable: string;
@@ -124,6 +129,8 @@ export interface ReportInput {
   readonly verified?: Record<string, number>;
   readonly notes?: readonly string[];
   readonly loadStart: number[];
+  /** CPU ms of the generator alone, and of the run that processed `records` events with the generator inline. */
+  readonly cpu?: { readonly generatorMs: number; readonly runMs: number; readonly records: number };
 }
 
 const round = (x: number, digits = 0): number => {
@@ -188,6 +195,12 @@ export function buildReport(i: ReportInput): LoadTestReport {
 
   const genRps = i.generatorAlone.records / Math.max(0.001, i.generatorAlone.ms / 1000);
   const ratio = rps !== null && rps > 0 ? genRps / rps : null;
+  let cpuRatio: number | undefined;
+  if (i.cpu !== undefined && i.cpu.generatorMs > 0) {
+    const genPerEvent = i.cpu.generatorMs / i.generatorAlone.records;
+    const targetPerEvent = (i.cpu.runMs - genPerEvent * i.cpu.records) / i.cpu.records;
+    if (targetPerEvent > 0) cpuRatio = round(targetPerEvent / genPerEvent, 2);
+  }
   if (ratio !== null && ratio < 5) notes.push(`the generator ran only ${ratio.toFixed(1)} times as fast as the target: the measured rate may be the generator's`);
 
   const expected = {
@@ -241,6 +254,7 @@ export function buildReport(i: ReportInput): LoadTestReport {
     kept_up: keptUp,
     generator_records_per_second: round(genRps),
     generator_ratio: ratio === null ? null : round(ratio, 2),
+    ...(cpuRatio !== undefined ? { generator_cpu_ratio: cpuRatio } : {}),
     latency_ms: latency,
     processing_latency_ms: { p50: processing.p50, p95: processing.p95, p99: processing.p99, max: processing.max },
     queryable: i.queryable,
