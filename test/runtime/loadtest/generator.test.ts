@@ -106,7 +106,7 @@ const literalFor = (type: string, k: number): string => {
     case 'string': return JSON.stringify(['a', 'BUY', 'x-1', 'zz'][k % 4]);
     case 'int': case 'long': return String([0, 5, -3, 100][k % 4]);
     case 'double': case 'float': return String([0.5, 10, -2.25, 1000][k % 4]);
-    case 'decimal(10, 2)': return String(['1.25', '100', '0.125', '99999.99'][k % 4]);
+    case 'decimal(10, 2)': return String(['1.25', '100', '0.25', '99999.99'][k % 4]);
     case 'decimal(4, 4)': return String(['0.5', '0.0001', '0.9', '0'][k % 4]);
     case 'date': return JSON.stringify(['2024-01-01', '2024-06-30', '2025-01-01', '1999-12-31'][k % 4]);
     case 'timestamp': return JSON.stringify(['2024-01-01T00:00:00Z', '2024-03-01T12:00:00Z', '2030-01-01T00:00:00Z', '2000-01-01T00:00:00Z'][k % 4]);
