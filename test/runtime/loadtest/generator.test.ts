@@ -127,7 +127,7 @@ function checkText(c: Col, d: Col | undefined, shape: number, k: number): string
     case 0: return `${c.name} ${op} ${lit(0)}`;
     case 1: return c.type === 'boolean' ? `${c.name} = true or ${c.name} = false` : `${c.name} in (${lit(0)}, ${lit(1)}, ${lit(2)})`;
     case 2: return c.type === 'boolean' ? `not ${c.name}` : `${c.name} not in (${lit(0)}, ${lit(1)})`;
-    case 3: return `${c.name} ${op} ${lit(0)} and ${c.name} <> ${lit(1)}`;
+    case 3: return `${c.name} ${c.type === 'boolean' ? '=' : op} ${lit(0)} and ${c.name} <> ${lit(1)}`;
     case 4: return `${c.name} ${op} ${lit(0)} or ${c.name} = ${lit(2)}`;
     case 5: return `not (${c.name} = ${lit(3)}) or ${c.name} is null`;
     case 6: return d !== undefined && d.type === c.type && c.type !== 'boolean' ? `${c.name} <> ${d.name} or ${c.name} is null` : `${c.name} is not null`;
