@@ -60,12 +60,33 @@ function checkTools(): void {
   if (mvn.error !== undefined) throw new FlinkTargetError(`${tools}: no mvn on the PATH`);
 }
 
-/** The runner's summary line: `trades: 1,000 events, 3 rejected, 10 duplicates, 5 adjusted system times, 2 late events`. */
-export function parseRunnerSummary(dataset: string, stderr: string): { events: number; rejected: number; duplicates: number; adjusted: number; late: number } | undefined {
+/**
+ * What the runner's summary line counts. It is `lakec replay`'s accounting line (docs/runtime.md,
+ * "Dead letters"): `trades: 1,000 lines read: 900 changed the table, 80 changed nothing, 10
+ * duplicates, 9 dead letters, 1 blank line skipped; 5 adjusted system times, 2 late events`.
+ */
+export interface RunnerSummary {
+  lines: number;
+  changed: number;
+  unchanged: number;
+  duplicates: number;
+  deadLetters: number;
+  blankLines: number;
+  adjusted: number;
+  late: number;
+}
+
+/** The last summary line for `dataset` in the runner's stderr, or undefined when it printed none. */
+export function parseRunnerSummary(dataset: string, stderr: string): RunnerSummary | undefined {
   const n = (s: string): number => Number(s.replace(/,/g, ''));
+  const re =
+    /^(.+): ([\d,]+) lines? read: ([\d,]+) changed the table, ([\d,]+) changed nothing, ([\d,]+) duplicates?, ([\d,]+) dead letters?(?: \(.*?\))?, ([\d,]+) blank lines? skipped; ([\d,]+) adjusted system times?, ([\d,]+) late events?$/;
   for (const line of stderr.split('\n').reverse()) {
-    const m = /^(.+): ([\d,]+) events, ([\d,]+) rejected(?: \(.*?\))?, ([\d,]+) duplicates, ([\d,]+) adjusted system times, ([\d,]+) late events$/.exec(line.trim());
-    if (m !== null && m[1] === dataset) return { events: n(m[2]!), rejected: n(m[3]!), duplicates: n(m[4]!), adjusted: n(m[5]!), late: n(m[6]!) };
+    const m = re.exec(line.trim());
+    if (m !== null && m[1] === dataset) {
+      const [lines, changed, unchanged, duplicates, deadLetters, blankLines, adjusted, late] = m.slice(2).map(n) as [number, number, number, number, number, number, number, number];
+      return { lines, changed, unchanged, duplicates, deadLetters, blankLines, adjusted, late };
+    }
   }
   return undefined;
 }
@@ -124,13 +145,14 @@ export async function runFlink(test: LoadTestSpec, o: FlinkOptions): Promise<Loa
   const tableRows = readFileSync(rows, 'utf8').split('\n').filter((l) => l !== '').length;
   const deadLetterLines = existsSync(deadLetters) ? readFileSync(deadLetters, 'utf8').split('\n').filter((l) => l !== '').length : 0;
   const metrics = emptyMetrics();
-  metrics.recordsIn = summary.events;
-  metrics.deadLetters = summary.rejected;
+  metrics.recordsIn = summary.lines;
+  metrics.changed = summary.changed;
+  metrics.unchanged = summary.unchanged;
   metrics.duplicates = summary.duplicates;
+  metrics.deadLetters = summary.deadLetters;
+  metrics.blankLines = summary.blankLines;
   metrics.adjustedSystemTimes = summary.adjusted;
   metrics.lateEvents = summary.late;
-  // The runner does not tell changed from unchanged events: both are stored.
-  metrics.changed = summary.events - summary.rejected - summary.duplicates;
   metrics.rowsOut = tableRows;
   const notes = [
     `the MiniCluster reads the events from a file as fast as it can: the offered rate is not applied, and the intake rate includes the cluster's start and the last Iceberg commit (${((runEnd - runStart) / 1000).toFixed(1)} s for the whole job)`,
@@ -149,7 +171,7 @@ export async function runFlink(test: LoadTestSpec, o: FlinkOptions): Promise<Loa
     generatorAlone: alone,
     metrics,
     tracker: null,
-    intake: { records: summary.events, firstAt: runStart, lastAt: runEnd },
+    intake: { records: summary.lines, firstAt: runStart, lastAt: runEnd },
     phases,
     queryable: `Not measured per event: the Flink job (local MiniCluster, parallelism ${o.partitions}, a checkpoint every ${o.checkpointMs} ms with an Iceberg commit) ran from its start to its last commit in ${((runEnd - runStart) / 1000).toFixed(1)} s, after which every row was queryable in the Iceberg table.`,
     checkpointPolicy: { events: Number.MAX_SAFE_INTEGER, ms: o.checkpointMs },

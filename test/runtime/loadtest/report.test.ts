@@ -138,8 +138,17 @@ describe('the verdicts', () => {
 
 describe('the Flink runner summary', () => {
   it('is read from its last line', () => {
-    expect(parseRunnerSummary('trades', 'noise\ntrades: 1,000 events, 3 rejected (pass --dead-letter FILE to keep them), 10 duplicates, 5 adjusted system times, 2 late events\n')).toEqual({ events: 1000, rejected: 3, duplicates: 10, adjusted: 5, late: 2 });
-    expect(parseRunnerSummary('trades', 'other: 1 events, 0 rejected, 0 duplicates, 0 adjusted system times, 0 late events')).toBeUndefined();
+    expect(
+      parseRunnerSummary(
+        'trades',
+        'noise\ntrades: 1,000 lines read: 900 changed the table, 80 changed nothing, 10 duplicates, 3 dead letters (pass --dead-letter FILE to keep them), 7 blank lines skipped; 5 adjusted system times, 2 late events\n',
+      ),
+    ).toEqual({ lines: 1000, changed: 900, unchanged: 80, duplicates: 10, deadLetters: 3, blankLines: 7, adjusted: 5, late: 2 });
+    // Singular nouns for one, as lakec's summaries say them.
+    expect(
+      parseRunnerSummary('trades', 'trades: 1 line read: 0 changed the table, 0 changed nothing, 0 duplicates, 1 dead letter (pass --dead-letter FILE to keep it), 0 blank lines skipped; 1 adjusted system time, 1 late event'),
+    ).toEqual({ lines: 1, changed: 0, unchanged: 0, duplicates: 0, deadLetters: 1, blankLines: 0, adjusted: 1, late: 1 });
+    expect(parseRunnerSummary('trades', 'other: 1 line read: 1 changed the table, 0 changed nothing, 0 duplicates, 0 dead letters, 0 blank lines skipped; 0 adjusted system times, 0 late events')).toBeUndefined();
   });
 });
 

@@ -264,18 +264,24 @@ public final class LocalRunner {
         count(counts, Metrics.DEAD_LETTERS_MAPPED) + count(counts, Metrics.DEAD_LETTERS_CORE);
     return String.format(
         Locale.US,
-        "%s: %,d lines read: %,d changed the table, %,d changed nothing, %,d duplicates, %,d dead"
-            + " letters%s, %,d blank lines skipped; %,d adjusted system times, %,d late events",
+        "%s: %s read: %,d changed the table, %,d changed nothing, %s, %s%s, %s skipped; %s, %s",
         dataset,
-        count(counts, Metrics.RECORDS_IN),
+        counted(count(counts, Metrics.RECORDS_IN), "line"),
         count(counts, Metrics.CHANGED),
         count(counts, Metrics.UNCHANGED),
-        count(counts, Metrics.DUPLICATES),
-        deadLetters,
-        keepHint ? " (pass --dead-letter FILE to keep them)" : "",
-        count(counts, Metrics.BLANK_LINES),
-        count(counts, Metrics.ADJUSTED),
-        count(counts, Metrics.LATE));
+        counted(count(counts, Metrics.DUPLICATES), "duplicate"),
+        counted(deadLetters, "dead letter"),
+        keepHint
+            ? " (pass --dead-letter FILE to keep " + (deadLetters == 1 ? "it" : "them") + ")"
+            : "",
+        counted(count(counts, Metrics.BLANK_LINES), "blank line"),
+        counted(count(counts, Metrics.ADJUSTED), "adjusted system time"),
+        counted(count(counts, Metrics.LATE), "late event"));
+  }
+
+  /** A count and its noun, singular for one (as lakec's summaries say it). */
+  static String counted(long n, String noun) {
+    return String.format(Locale.US, "%,d %s", n, n == 1 ? noun : noun + "s");
   }
 
   /**
