@@ -11,7 +11,7 @@
  * | `delete` | `"op": "delete"` of a key's latest period (its row) | stored |
  * | `duplicate` | a redelivery, byte for byte, of an event its key still remembers | duplicate |
  * | `out_of_order` | a fact stating a system time before its key's clock (rule 5 raises it) | stored |
- * | `late` | a redelivery of an event its key has forgotten (C-2) | stored (`late = apply`) or dead letter |
+ * | `late` | a redelivery of an event its key has forgotten (a late event) | stored (`late = apply`) or dead letter |
  * | `malformed_json`, `wrong_type`, `missing_field`, `failed_check`, `unknown_op`, `invalid_interval` | bad events | dead letter |
  *
  * The generator predicts what the processor does with every event (the table above, exactly, by
@@ -863,7 +863,7 @@ export class EventGenerator {
       this.emit(kind, 'stored');
       return;
     }
-    // Bi-temporal: forgotten, so it states a time at or before what the key forgot: late (C-2).
+    // Bi-temporal: forgotten, so it states a time at or before what the key forgot: a late event.
     if (this.deadLetterLate) {
       this.emit(kind, 'dead_letter', true);
       return;

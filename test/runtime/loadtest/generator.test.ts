@@ -51,7 +51,7 @@ async function judged(spec: DatasetSpec, s: ReturnType<typeof stream>): Promise<
   const r = await new Processor(spec).replay(s.texts, { batchSize: 97 });
   const dead = new Map(r.deadLetters.map((d) => [(d.position as { index: number }).index, d.reason]));
   // With `system = ingestion` an event's system time is its arrival time: when more events of a
-  // key than its window arrive in one millisecond, the later ones are late (C-2), and with
+  // key than its window arrive in one millisecond, the later ones are late events, and with
   // `late = dead_letter` dead letters. Arrival times are not the generator's to choose, so only
   // those may differ from its prediction.
   const arrival = spec.mode === 'bitemporal' && spec.bitemporal?.system.kind === 'ingestion';
