@@ -130,7 +130,7 @@ function scope(path: string, result: Checked): string {
   const [first] = result.lakes;
   if (result.lakes.length > 1) return ` (${result.lakes.length} lakes, one per file)`;
   if (first === undefined || first.kind !== 'folder' || first.root === path.replace(/(.)[\\/]+$/, '$1')) return '';
-  return ` (checked with the lake of its folder ${first.root}: ${first.files.length} files)`;
+  return ` (checked with the lake of its folder ${first.root}: ${counted(first.files.length, 'file')})`;
 }
 
 const explain: Command = {

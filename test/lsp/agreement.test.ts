@@ -98,7 +98,8 @@ describe('folders a team has on its first day', () => {
   const claims = (persona: string): string =>
     `lake claims { region = "us-east-1" }\nzone curated { layer = curated }\n` +
     `dataset claims in curated { format = parquet; columns { claim_id string; paid_amount decimal(12, 2) } }\n` +
-    `persona analysts { access = [athena]; identity = sso_group "Analysts" }\ngrant select on claims to ${persona}\n`;
+    `persona analysts { access = [athena]; identity = sso_group "Analysts" }\ngrant select on claims to ${persona}\n` +
+    `persona loader { access = [api]; identity = iam_role "arn:aws:iam::111122223333:role/claims-export" }\ngrant insert on claims to loader\n`;
 
   it('a spec beside its draft copy: each file is a lake of its own', async () => {
     const dir = folder({ 'claims.lake': claims('analysts'), 'claims.v1.lake': claims('analyst') });
@@ -112,7 +113,8 @@ describe('folders a team has on its first day', () => {
     const dir = folder({
       'lake.lake': 'lake claims { region = "us-east-1" }\nzone curated { layer = curated }\n',
       'claims.lake': 'dataset claims in curated { format = parquet; columns { claim_id string } }\n',
-      'access.lake': 'persona analysts { access = [athena]; identity = sso_group "Analysts" }\ngrant select on claims (claim_id, amount) to analysts\n',
+      'access.lake': 'persona analysts { access = [athena]; identity = sso_group "Analysts" }\ngrant select on claims (claim_id, amount) to analysts\n' +
+        'persona loader { access = [api]; identity = iam_role "arn:aws:iam::111122223333:role/claims-export" }\ngrant insert on claims to loader\n',
     });
     const whole = await expectAgreement(dir);
     expect(whole.map((l) => l.split(' ')[0])).toEqual(['LAKE1003']);

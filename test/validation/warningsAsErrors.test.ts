@@ -18,9 +18,10 @@ dataset orders in marts {
 
 describe('warnings_as_errors', () => {
   it('turns the listed warnings into errors, and leaves the others warnings', () => {
-    expect(diagnosticLines(compileText(lake('')))).toBe('LAKE6101 warning test.lake:6:9-6:15\n');
+    // Nobody reads orders (LAKE6101), nothing loads it (LAKE6120).
+    expect(diagnosticLines(compileText(lake('')))).toBe('LAKE6101 warning test.lake:6:9-6:15\nLAKE6120 warning test.lake:6:9-6:15\n');
     const strict = compileText(lake('warnings_as_errors = [LAKE6101, LAKE6102]'));
-    expect(diagnosticLines(strict)).toBe('LAKE6101 error test.lake:6:9-6:15\n');
+    expect(diagnosticLines(strict)).toBe('LAKE6101 error test.lake:6:9-6:15\nLAKE6120 warning test.lake:6:9-6:15\n');
     expect(strict.model).toBeUndefined();
   });
 
