@@ -1,0 +1,257 @@
+/**
+ * The engine's typed-array cores (runtime/engine/bitemporal.ts, current.ts) against the
+ * reference cores they are ported from (runtime/bitemporal/key-state.ts, runtime/current/state.ts):
+ * the same outcome for every event (changed, unchanged, duplicate, rejected with the same reason,
+ * late, raised, the time applied at, the rows written), and after every event the same current
+ * rows, remembered events and closed rows, on random sequences over a few keys and over many
+ * (which moves key regions in the slabs and compacts them, and reuses payload slots), with every
+ * dedup window and late policy; and the shared vectors of test/vectors/bitemporal and
+ * test/vectors/current.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ApplyResult, BitemporalKeyState, OPEN, type LatePolicy } from '../../../runtime/bitemporal/index.ts';
+import { CurrentKeyState } from '../../../runtime/current/state.ts';
+import { BitemporalStates, checkTimes, CHANGED, DUPLICATE, REJECTED, UNCHANGED } from '../../../runtime/engine/bitemporal.ts';
+import { CurrentStates } from '../../../runtime/engine/current.ts';
+import { hashBytes } from '../../../runtime/engine/store.ts';
+import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome } from '../bitemporal/vectors.ts';
+import { loadCurrentVectors, keyString as currentKeyString } from '../current/vectors.ts';
+import { payloadKeyOfRecord, BitemporalTable } from '../../../runtime/bitemporal/index.ts';
+
+const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_250_114;
+const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 200;
+
+interface Ev {
+  key: number;
+  put: boolean;
+  validFrom: number;
+  validTo: number;
+  stated: number;
+  payload: string;
+}
+
+const event = (keys: number): fc.Arbitrary<Omit<Ev, 'stated'> & { step: number }> =>
+  fc.record({
+    key: fc.integer({ min: 0, max: keys - 1 }),
+    put: fc.constantFrom(true, true, true, false),
+    validFrom: fc.integer({ min: 0, max: 12 }),
+    // Open, a fixed end (sometimes before the start: rule 6), or one or two units long (many rows per key).
+    validTo: fc.oneof({ weight: 3, arbitrary: fc.constant(OPEN) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 14 }) }, { weight: 3, arbitrary: fc.constantFrom(-1, -2) }),
+    step: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 6, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 2, arbitrary: fc.integer({ min: -4, max: -1 }) }),
+    payload: fc.constantFrom('p1', 'p2', 'p3', '', 'a longer payload key, past the inline length of a few bytes'),
+  });
+
+/** Events with their stated times walking forward (sometimes back), and some delivered again later. */
+function sequence(keys: number, maxLength: number, size: fc.SizeForArbitrary = 'small'): fc.Arbitrary<Ev[]> {
+  return fc.tuple(fc.array(event(keys), { maxLength, size }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 8 })).map(([drafts, picks]) => {
+    let clock = 10;
+    const events: Ev[] = drafts.map((d) => {
+      clock = Math.max(1, clock + d.step);
+      return { key: d.key, put: d.put, validFrom: d.validFrom, validTo: d.validTo < 0 ? d.validFrom - d.validTo : d.validTo, stated: clock, payload: d.payload };
+    });
+    for (const [i, j] of picks) {
+      if (events.length === 0) break;
+      const from = i % events.length;
+      events.splice(from + 1 + (j % (events.length - from)), 0, { ...events[from]! });
+    }
+    return events;
+  });
+}
+
+const text = new TextDecoder();
+
+interface Compactions {
+  rows: number;
+  ring: number;
+  payloads: number;
+}
+
+/** Runs both cores over the events and compares them after every event (the key it touched; every key when there are few, and every 64 events). */
+function compareBitemporal(events: Ev[], keyCount: number, window: number, late: LatePolicy, seen?: Compactions): void {
+  const options = { dedupWindow: window, late };
+  // A small threshold makes the payload arena compact within a test's few thousand events.
+  const typed = new BitemporalStates({ ...options, payloadCompactAt: 256 });
+  const reference = Array.from({ length: keyCount }, () => new BitemporalKeyState<string>(options));
+  const result = new ApplyResult<string>();
+  const payloadOf = new Map<number, string>();
+  const ids: number[] = [];
+  const compareKey = (key: number): void => {
+    const k = ids[key];
+    const snapshot = reference[key]!.toSnapshot();
+    if (k === undefined) {
+      expect(snapshot.latestSystemTime).toBeNull();
+      return;
+    }
+    const rows = [];
+    for (let i = 0; i < typed.rowCount[k]!; i++) {
+      rows.push({ validFrom: typed.rowValidFrom(k, i), validTo: typed.rowValidTo(k, i) === OPEN ? null : typed.rowValidTo(k, i), systemFrom: typed.rowSystemFrom(k, i), payload: text.decode(typed.payloads.bytes(typed.rowSlot(k, i))) });
+    }
+    expect(rows).toEqual(snapshot.rows.map((r) => ({ validFrom: r.validFrom, validTo: r.validTo, systemFrom: r.systemFrom, payload: r.payload })));
+    const remembered: unknown[] = [];
+    typed.forEachRemembered(k, (vf, vt, stated, slot) => remembered.push({ op: slot < 0 ? 'delete' : 'put', validFrom: vf, validTo: vt === OPEN ? null : vt, systemTime: stated, payloadKey: slot < 0 ? '' : text.decode(typed.payloads.bytes(slot)) }));
+    expect(remembered).toEqual(snapshot.recent);
+    expect(typed.clock[k] === Number.NEGATIVE_INFINITY ? null : typed.clock[k]).toBe(snapshot.latestSystemTime);
+    expect(typed.forgotten[k] === Number.NEGATIVE_INFINITY ? null : typed.forgotten[k]).toBe(snapshot.forgottenStated);
+  };
+  events.forEach((e, eid) => {
+    const r = reference[e.key]!;
+    const out = r.apply(e.put ? { op: 'put', validFrom: e.validFrom, validTo: e.validTo, systemTime: e.stated, payload: e.payload, payloadKey: e.payload } : { op: 'delete', validFrom: e.validFrom, validTo: e.validTo, systemTime: e.stated }, result);
+    const bad = checkTimes(e.validFrom, e.validTo, e.stated);
+    let code: number;
+    const historyBefore = typed.history.length;
+    if (bad !== null) {
+      code = REJECTED;
+      expect(out.rejected).toBe(bad);
+    } else {
+      const keyBytes = Buffer.from(`key ${e.key}`);
+      const k = typed.key(keyBytes, 0, keyBytes.length, hashBytes(keyBytes, 0, keyBytes.length));
+      ids[e.key] = k;
+      const p = Buffer.from(e.payload);
+      payloadOf.set(eid, e.payload);
+      code = typed.apply(k, e.put, e.validFrom, e.validTo, e.stated, p, 0, p.length, hashBytes(p, 0, p.length), eid);
+      expect({ rejected: typed.rejected, late: typed.late }).toEqual({ rejected: out.rejected, late: out.late });
+      if (out.late) expect(typed.forgottenStated).toBe(out.forgottenStated);
+    }
+    const expectedCode = out.rejected !== null ? REJECTED : out.duplicate ? DUPLICATE : out.changed ? CHANGED : UNCHANGED;
+    expect(code).toBe(expectedCode);
+    if (code === CHANGED || code === UNCHANGED) {
+      expect({ adjusted: typed.adjusted, systemTime: typed.systemTime, rowWrites: typed.rowWrites }).toEqual({ adjusted: out.adjustedSystemTime, systemTime: out.systemTime, rowWrites: out.closed.length + out.added.length });
+    }
+    // The closed rows, as the sink receives them.
+    const closed = [];
+    for (let at = historyBefore; at < typed.history.length; at += 5) {
+      const h = typed.history.data;
+      closed.push({ validFrom: h[at + 1], validTo: h[at + 2], systemFrom: h[at + 3], systemTo: h[at + 4], payload: payloadOf.get(h[at]!) });
+    }
+    expect(closed).toEqual(out.closed.toArray().map((c) => ({ validFrom: c.validFrom, validTo: c.validTo, systemFrom: c.systemFrom, systemTo: c.systemTo, payload: c.payload })));
+    // The key's state after every event; every key's now and then (a move or a compaction of the slabs touches them all).
+    if (keyCount <= 8 || eid % 64 === 63) for (let key = 0; key < keyCount; key++) compareKey(key);
+    else compareKey(e.key);
+  });
+  for (let key = 0; key < keyCount; key++) compareKey(key);
+  // Every payload slot held is one a row or a remembered event refers to (none leaks).
+  const referenced = new Set<number>();
+  for (const k of ids) {
+    if (k === undefined) continue;
+    for (let i = 0; i < typed.rowCount[k]!; i++) referenced.add(typed.rowSlot(k, i));
+    typed.forEachRemembered(k, (_a, _b, _c, slot) => {
+      if (slot >= 0) referenced.add(slot);
+    });
+  }
+  expect(typed.payloads.live).toBe(referenced.size);
+  if (seen !== undefined) {
+    seen.rows += typed.rows.compactions;
+    seen.ring += typed.ring.compactions;
+    seen.payloads += typed.payloads.compactions;
+  }
+}
+
+describe('the typed bi-temporal core', () => {
+  it('equals the reference core event by event, on a few keys, with every window and late policy', () => {
+    fc.assert(
+      fc.property(sequence(3, 60, 'medium'), fc.constantFrom(0, 1, 2, 3, 32), fc.constantFrom<LatePolicy>('apply', 'dead_letter'), (events, window, late) => compareBitemporal(events, 3, window, late)),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('equals the reference core on many keys (regions move, slabs and payloads are compacted)', () => {
+    const seen: Compactions = { rows: 0, ring: 0, payloads: 0 };
+    fc.assert(
+      fc.property(sequence(100, 3000, 'max'), fc.constantFrom(1, 4, 32), (events, window) => compareBitemporal(events, 100, window, 'apply', seen)),
+      { seed: SEED, numRuns: Math.max(6, Math.round(RUNS / 20)) },
+    );
+    // The runs did exercise what this test is for.
+    expect(seen.rows).toBeGreaterThan(0);
+    expect(seen.ring).toBeGreaterThan(0);
+    expect(seen.payloads).toBeGreaterThan(0);
+  });
+
+  it('passes the shared vectors', () => {
+    for (const { file, vector } of loadVectors()) {
+      const typed = new BitemporalStates(optionsOf(vector));
+      const reference = new BitemporalTable<Record<string, unknown>>(optionsOf(vector));
+      vector.events.forEach((e) => {
+        const key = JSON.stringify(vector.key.map((c) => e.key[c] ?? null));
+        const vf = millis(e.valid_from);
+        const vt = e.valid_to === null ? OPEN : millis(e.valid_to);
+        const st = millis(e.system_time);
+        const payloadKey = e.op === 'put' ? payloadKeyOfRecord(e.payload ?? {}, vector.payloadColumns) : '';
+        reference.apply(key, e.op === 'put' ? { op: 'put', validFrom: vf, validTo: vt, systemTime: st, payload: e.payload ?? {}, payloadKey } : { op: 'delete', validFrom: vf, validTo: vt, systemTime: st });
+        if (checkTimes(vf, vt, st) !== null) return;
+        const kb = Buffer.from(key);
+        const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+        const p = Buffer.from(payloadKey);
+        typed.apply(k, e.op === 'put', vf, vt, st, p, 0, p.length, hashBytes(p, 0, p.length), 0);
+      });
+      // The reference table meets the vector (test/runtime/bitemporal/vectors.test.ts); the typed core keeps the same rows.
+      expect(vectorOutcome(vector, reference), file).toEqual(expectedOutcome(vector));
+      for (let k = 0; k < typed.keyCount; k++) {
+        const key = new TextDecoder().decode(typed.keys.bytes(k));
+        const rows = [];
+        for (let i = 0; i < typed.rowCount[k]!; i++) rows.push([typed.rowValidFrom(k, i), typed.rowValidTo(k, i), typed.rowSystemFrom(k, i), new TextDecoder().decode(typed.payloads.bytes(typed.rowSlot(k, i)))]);
+        expect(rows, `${file} ${key}`).toEqual(reference.state(key)!.currentRows().map((r) => [r.validFrom, r.validTo, r.systemFrom, r.payloadKey]));
+      }
+    }
+  });
+});
+
+describe('the typed current-state core', () => {
+  it('equals the reference core event by event', () => {
+    fc.assert(
+      fc.property(sequence(5, 60), fc.constantFrom(0, 1, 2, 3, 32), (events, window) => {
+        const typed = new CurrentStates(window);
+        const reference = Array.from({ length: 5 }, () => new CurrentKeyState<string>(window));
+        const ids: number[] = [];
+        events.forEach((e, eid) => {
+          const kb = Buffer.from(`k${e.key}`);
+          const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+          ids[e.key] = k;
+          const p = Buffer.from(e.payload);
+          const code = typed.apply(k, e.put, p, 0, p.length, hashBytes(p, 0, p.length), eid);
+          const want = reference[e.key]!.apply(e.put ? e.payload : null, e.put ? e.payload : null);
+          expect(code).toBe(want === 'duplicate' ? DUPLICATE : want === 'changed' ? CHANGED : UNCHANGED);
+          for (let key = 0; key < 5; key++) {
+            const id = ids[key];
+            if (id === undefined) continue;
+            const s = reference[key]!.toSnapshot();
+            expect(typed.row[id]! < 0 ? null : new TextDecoder().decode(typed.payloads.bytes(typed.row[id]!))).toBe(s.row);
+            const recent: (string | null)[] = [];
+            typed.forEachRemembered(id, (slot) => recent.push(slot < 0 ? null : new TextDecoder().decode(typed.payloads.bytes(slot))));
+            expect(recent).toEqual(s.recent);
+          }
+        });
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('passes the shared vectors', () => {
+    for (const { file, vector } of loadCurrentVectors()) {
+      const typed = new CurrentStates(vector.options?.dedupWindow);
+      let duplicates = 0;
+      let unchanged = 0;
+      const rows = new Map<number, Record<string, unknown>>();
+      const payloads = new Map<number, Record<string, unknown>>();
+      vector.events.forEach((e, eid) => {
+        const kb = Buffer.from(currentKeyString(vector, e.key));
+        const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+        const p = Buffer.from(e.op === 'put' ? payloadKeyOfRecord(e.payload ?? {}, vector.payloadColumns) : '');
+        payloads.set(eid, { ...e.key, ...e.payload });
+        const code = typed.apply(k, e.op === 'put', p, 0, p.length, hashBytes(p, 0, p.length), eid);
+        if (code === DUPLICATE) duplicates++;
+        if (code === UNCHANGED) unchanged++;
+        rows.set(k, typed.row[k]! < 0 ? (undefined as never) : payloads.get(typed.payloads.pid(typed.row[k]!))!);
+      });
+      const stored = [...rows.entries()]
+        .filter(([, r]) => r !== undefined)
+        .sort(([a], [b]) => {
+          const x = new TextDecoder().decode(typed.keys.bytes(a));
+          const y = new TextDecoder().decode(typed.keys.bytes(b));
+          return x < y ? -1 : x > y ? 1 : 0;
+        })
+        .map(([, r]) => Object.fromEntries([...vector.key, ...vector.payloadColumns].map((c) => [c, r[c] ?? null])));
+      expect({ rows: stored, duplicateEvents: duplicates, unchangedEvents: unchanged }, file).toEqual(vector.expected);
+    }
+  });
+});
