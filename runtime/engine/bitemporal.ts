@@ -206,12 +206,12 @@ export class BitemporalStates {
   private created(k: number): void {
     if (k === this.clock.length) {
       const size = 2 * k;
-      const f = (a: Float64Array): Float64Array => {
+      const f = (a: Float64Array): Float64Array<ArrayBuffer> => {
         const n = new Float64Array(size);
         n.set(a);
         return n;
       };
-      const i = (a: Int32Array): Int32Array => {
+      const i = (a: Int32Array): Int32Array<ArrayBuffer> => {
         const n = new Int32Array(size);
         n.set(a);
         return n;

@@ -34,7 +34,7 @@ export class CurrentStates {
     const k = this.keys.intern(b, from, to, hash);
     if (k === before) {
       if (k === this.row.length) {
-        const grow = (a: Int32Array): Int32Array => {
+        const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
           const n = new Int32Array(2 * k);
           n.set(a);
           return n;

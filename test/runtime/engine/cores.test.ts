@@ -15,7 +15,7 @@ import { CurrentKeyState } from '../../../runtime/current/state.ts';
 import { BitemporalStates, checkTimes, CHANGED, DUPLICATE, REJECTED, UNCHANGED } from '../../../runtime/engine/bitemporal.ts';
 import { CurrentStates } from '../../../runtime/engine/current.ts';
 import { hashBytes } from '../../../runtime/engine/store.ts';
-import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome } from '../bitemporal/vectors.ts';
+import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome, type Record_ } from '../bitemporal/vectors.ts';
 import { loadCurrentVectors, keyString as currentKeyString } from '../current/vectors.ts';
 import { payloadKeyOfRecord, BitemporalTable } from '../../../runtime/bitemporal/index.ts';
 
@@ -170,7 +170,7 @@ describe('the typed bi-temporal core', () => {
   it('passes the shared vectors', () => {
     for (const { file, vector } of loadVectors()) {
       const typed = new BitemporalStates(optionsOf(vector));
-      const reference = new BitemporalTable<Record<string, unknown>>(optionsOf(vector));
+      const reference = new BitemporalTable<Record_>(optionsOf(vector));
       vector.events.forEach((e) => {
         const key = JSON.stringify(vector.key.map((c) => e.key[c] ?? null));
         const vf = millis(e.valid_from);
