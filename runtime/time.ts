@@ -24,7 +24,7 @@ export function parseTimestamp(text: string): number {
 }
 
 /** Days from 1970-01-01 to a valid proleptic Gregorian date (any year >= 0). */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   // Years counted from March, so that the leap day is the last day of the year.
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
