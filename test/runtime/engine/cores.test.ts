@@ -5,7 +5,8 @@
  * late, raised, the time applied at, the rows written), and after every event the same current
  * rows, remembered events and closed rows, on random sequences over a few keys and over many
  * (which moves key regions in the slabs and compacts them, and reuses payload slots), with every
- * dedup window and late policy; and the shared vectors of test/vectors/bitemporal and
+ * dedup window and late policy; on the sequences the runtime's own bi-temporal properties use
+ * (test/runtime/bitemporal/sequences.ts); and the shared vectors of test/vectors/bitemporal and
  * test/vectors/current.
  */
 import fc from 'fast-check';
@@ -18,6 +19,7 @@ import { hashBytes } from '../../../runtime/engine/store.ts';
 import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome, type Record_ } from '../bitemporal/vectors.ts';
 import { loadCurrentVectors, keyString as currentKeyString } from '../current/vectors.ts';
 import { payloadKeyOfRecord, BitemporalTable } from '../../../runtime/bitemporal/index.ts';
+import { KEYS, sequence as runtimeSequence } from '../bitemporal/sequences.ts';
 
 const SEED = process.env['FC_SEED'] !== undefined ? Number(process.env['FC_SEED']) : 20_250_114;
 const RUNS = process.env['FC_RUNS'] !== undefined ? Number(process.env['FC_RUNS']) : 200;
@@ -165,6 +167,20 @@ describe('the typed bi-temporal core', () => {
     expect(seen.rows).toBeGreaterThan(0);
     expect(seen.ring).toBeGreaterThan(0);
     expect(seen.payloads).toBeGreaterThan(0);
+  });
+
+  it("equals the reference core on the runtime's own property sequences (test/runtime/bitemporal/sequences.ts)", () => {
+    fc.assert(
+      fc.property(runtimeSequence, fc.constantFrom(0, 1, 2, 32), fc.constantFrom<LatePolicy>('apply', 'dead_letter'), (events, window, late) =>
+        compareBitemporal(
+          events.map((e) => ({ key: KEYS.indexOf(e.key), put: e.op === 'put', validFrom: e.validFrom, validTo: e.validTo ?? OPEN, stated: e.systemTime, payload: e.payload })),
+          KEYS.length,
+          window,
+          late,
+        ),
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
   });
 
   it('passes the shared vectors', () => {
