@@ -3,7 +3,7 @@
  * benchmark's input (test/runtime/bench/pipeline.ts).
  */
 
-export const SUITES = ['front', 'lsp', 'build', 'loadtest', 'runtime'] as const;
+export const SUITES = ['front', 'lsp', 'build', 'loadtest', 'engine', 'runtime'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -32,6 +32,7 @@ export const USAGE = `usage: npm run bench -- [flags]
                   (default: all, in that order)
   --events N      events in the generated trades file of the runtime benchmark
                   (default 10000000; 150000000 for the full size; k and m suffixes: 1m, 500k)
+                  and of the engine benchmark (default 1000000: it holds the file in memory)
   --file PATH     the events file: reused if it exists (its own event count), otherwise
                   generated there and kept
   --keep-file     keep the generated events file (in the system's temporary folder)

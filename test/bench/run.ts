@@ -19,6 +19,9 @@
  * loadtest the generated load test of the reference spec on the local target, a scaled burst
  *         (test/bench/loadtest.ts; `--loadtest-records`): records/s, the generator's ratio,
  *         whether 150,000,000 records within 5 minutes would be met, the projected time.
+ * engine  runtime/engine's mapping and bi-temporal state (not on the runtime's path yet) against
+ *         today's RowMapper and BitemporalKeyState on a generated trades file, 1 million events
+ *         by default, in one process (test/runtime/bench/engine.ts; `--events`, `--file`).
  * runtime the runtime pipeline end to end on a generated trades file, 10 million events by
  *         default (test/runtime/bench/pipeline.ts; `--events`, `--file`, `--keep-file`,
  *         `--heap-mb`).
@@ -234,6 +237,7 @@ const suites: Record<BenchArgs['suites'][number], () => Promise<void>> = {
   lsp: async () => (await import('./lsp.ts')).benchLsp(),
   build: async () => (await import('./build.ts')).buildBenchmark(),
   loadtest: async () => (await import('./loadtest.ts')).benchLoadTest(args.loadtestRecords),
+  engine: async () => (await import('../runtime/bench/engine.ts')).benchEngine({ events: args.eventsGiven ? args.events : 1_000_000, ...(args.file !== undefined ? { file: args.file } : {}) }),
   runtime: async () =>
     (await import('../runtime/bench/pipeline.ts')).benchPipeline({ events: args.events, eventsGiven: args.eventsGiven, file: args.file, keepFile: args.keepFile, heapMb: args.heapMb }),
 };

@@ -14,11 +14,13 @@
  * equal: printed, and a mismatch fails the run. Timed code runs from an esbuild bundle of this
  * file, as the CLI runs from one; each pass is repeated, interleaved, and the best CPU time kept.
  *
- *   npx tsx test/runtime/bench/engine.ts [file=/tmp/bench/t1m.jsonl] [rounds=3]
+ *   npm run bench -- --only engine [--events 1m] [--file PATH]
+ *   npx tsx test/runtime/bench/engine.ts [file (default: 1M events generated)] [rounds=3]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = process.env['LAKEC_ROOT'] ?? join(import.meta.dirname, '..', '..', '..');
@@ -178,39 +180,59 @@ async function measure(file: string, rounds: number): Promise<Record<string, Pas
   return best;
 }
 
-if (process.argv[2] === '--measure') {
-  const [file, rounds] = process.argv.slice(3) as [string, string];
-  process.stdout.write(JSON.stringify(await measure(file, Number(rounds))) + '\n');
-} else {
-  const file = process.argv[2] ?? '/tmp/bench/t1m.jsonl';
-  const rounds = process.argv[3] ?? '3';
+/** The benchmark (`npm run bench -- --only engine`): on `file` (generated with `events` when not given), printed. */
+export async function benchEngine(options: { events: number; file?: string; rounds?: number; log?: (line: string) => void }): Promise<void> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  log(`engine benchmark  (node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  const work = mkdtempSync(join(tmpdir(), 'lakec-engine-bench-'));
   const bundleDir = join(root, 'node_modules', '.cache', 'lakec-bench');
   mkdirSync(bundleDir, { recursive: true });
   const bundle = join(bundleDir, `engine-bench-${process.pid}.mjs`);
-  const { bundleForBench } = await import('../../bench/bundle.ts');
-  await bundleForBench(fileURLToPath(import.meta.url), bundle);
-  let best: Record<string, Pass>;
   try {
-    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', '--max-old-space-size=8192', bundle, '--measure', file, rounds], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, LAKEC_ROOT: root } });
-    if (r.status !== 0) throw new Error(`the measurement failed:\n${r.stderr}`);
-    best = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, Pass>;
+    let file = options.file;
+    if (file === undefined || !existsSync(file)) {
+      const { writeTradesFile } = await import('./trades.ts');
+      file ??= join(work, 'trades.jsonl');
+      const s = writeTradesFile(file, { events: options.events, seed: 1 });
+      log(`    events: ${file} (generated: ${s.lines.toLocaleString('en-US')} events, ${s.bad} bad)`);
+    } else log(`    events: ${file} (reused)`);
+    const { bundleForBench } = await import('../../bench/bundle.ts');
+    await bundleForBench(fileURLToPath(import.meta.url), bundle);
+    const r = spawnSync(process.execPath, ['--max-semi-space-size=64', '--max-old-space-size=8192', bundle, '--measure', file, String(options.rounds ?? 3)], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, LAKEC_ROOT: root } });
+    if (r.status !== 0) {
+      log(`    FAILED: the measurement failed:\n${r.stderr}`);
+      process.exitCode = 1;
+      return;
+    }
+    report(JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, Pass>, log);
   } finally {
     rmSync(bundle, { force: true });
+    rmSync(work, { recursive: true, force: true });
   }
+}
+
+function report(best: Record<string, Pass>, log: (line: string) => void): void {
   const parse = best['parse']!;
   const labels: Record<string, string> = { parse: 'JSON.parse', today: 'today: map + core', engine: 'engine: map + core', engineMap: 'engine: map only' };
-  console.log(`${'pass'.padEnd(20)} ${'events'.padStart(10)} ${'wall ns/ev'.padStart(11)} ${'CPU ns/ev'.padStart(10)} ${'events/CPU s'.padStart(13)} ${'CPU vs parse'.padStart(13)}`);
+  log(`    ${'pass'.padEnd(20)} ${'events'.padStart(10)} ${'wall ns/ev'.padStart(11)} ${'CPU ns/ev'.padStart(10)} ${'events/CPU s'.padStart(13)} ${'CPU vs parse'.padStart(13)}`);
   for (const [m, p] of Object.entries(best)) {
     const ns = (x: number): string => ((x * 1e6) / p.events).toFixed(0);
-    console.log(`${labels[m]!.padEnd(20)} ${String(p.events).padStart(10)} ${ns(p.ms).padStart(11)} ${ns(p.cpuMs).padStart(10)} ${Math.round((p.events * 1000) / p.cpuMs).toLocaleString('en-US').padStart(13)} ${(p.cpuMs / parse.cpuMs).toFixed(2).padStart(13)}`);
+    log(`    ${labels[m]!.padEnd(20)} ${String(p.events).padStart(10)} ${ns(p.ms).padStart(11)} ${ns(p.cpuMs).padStart(10)} ${Math.round((p.events * 1000) / p.cpuMs).toLocaleString('en-US').padStart(13)} ${(p.cpuMs / parse.cpuMs).toFixed(2).padStart(13)}`);
   }
   const today = best['today']!;
   const engine = best['engine']!;
-  console.log(`engine vs today (CPU): ${(today.cpuMs / engine.cpuMs).toFixed(2)}x cheaper; fast path read ${engine.fast} of ${engine.events} lines; engine state ${(engine.memory! / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`outcomes today  ${JSON.stringify(today.outcomes)}`);
-  console.log(`outcomes engine ${JSON.stringify(engine.outcomes)}`);
+  log(`    engine vs today (CPU): ${(today.cpuMs / engine.cpuMs).toFixed(2)}x cheaper; the fast path read ${engine.fast} of ${engine.events} lines; engine state ${(engine.memory! / 2 ** 20).toFixed(0)} MiB`);
+  log(`    outcomes today  ${JSON.stringify(today.outcomes)}`);
+  log(`    outcomes engine ${JSON.stringify(engine.outcomes)}`);
   if (JSON.stringify(today.outcomes) !== JSON.stringify(engine.outcomes)) {
-    console.error('the engine and today disagree on the outcomes');
+    log('    FAILED: the engine and today disagree on the outcomes');
     process.exitCode = 1;
   }
+}
+
+if (process.argv[2] === '--measure') {
+  const [file, rounds] = process.argv.slice(3) as [string, string];
+  process.stdout.write(JSON.stringify(await measure(file, Number(rounds))) + '\n');
+} else if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await benchEngine({ events: 1_000_000, ...(process.argv[2] !== undefined ? { file: process.argv[2] } : {}), rounds: Number(process.argv[3] ?? 3) });
 }
