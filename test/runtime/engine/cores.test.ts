@@ -6,8 +6,9 @@
  * rows, remembered events and closed rows, on random sequences over a few keys and over many
  * (which moves key regions in the slabs and compacts them, and reuses payload slots), with every
  * dedup window and late policy; on the sequences the runtime's own bi-temporal properties use
- * (test/runtime/bitemporal/sequences.ts); and the shared vectors of test/vectors/bitemporal and
- * test/vectors/current.
+ * (test/runtime/bitemporal/sequences.ts); after a restore from the reference cores' snapshots
+ * (rows in any order, the same or another window), going on equal; and the shared vectors of
+ * test/vectors/bitemporal and test/vectors/current.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -70,14 +71,48 @@ interface Compactions {
 }
 
 /** Runs both cores over the events and compares them after every event (the key it touched; every key when there are few, and every 64 events). */
-function compareBitemporal(events: Ev[], keyCount: number, window: number, late: LatePolicy, seen?: Compactions): void {
+/**
+ * A restore: each key's state written as the reference core's snapshot (through JSON), read back
+ * by the reference (`fromSnapshot`) and into the typed core (`restoreKey`, `addRow` in shuffled
+ * order, `sortRows`), both with the window `window`.
+ */
+function restoreBoth(reference: BitemporalKeyState<string>[], window: number, late: LatePolicy, shuffle: number, payloadOf: Map<number, string>): { typed: BitemporalStates; reference: BitemporalKeyState<string>[]; ids: number[] } {
+  const options = { dedupWindow: window, late };
+  const typed = new BitemporalStates({ ...options, payloadCompactAt: 256 });
+  const ids: number[] = [];
+  let pid = -1;
+  const slotOf = (payload: string): number => {
+    const b = Buffer.from(payload);
+    payloadOf.set(pid, payload);
+    return typed.payloads.add(b, 0, b.length, hashBytes(b, 0, b.length), pid--);
+  };
+  const restored = reference.map((r, key) => {
+    const snapshot = JSON.parse(JSON.stringify(r.toSnapshot())) as ReturnType<typeof r.toSnapshot>;
+    if (snapshot.latestSystemTime !== null) {
+      const kb = Buffer.from(`key ${key}`);
+      const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+      ids[key] = k;
+      const entries = new Float64Array(3 * snapshot.recent.length);
+      snapshot.recent.forEach((e, j) => entries.set([e.validFrom, e.validTo ?? OPEN, e.systemTime], 3 * j));
+      typed.restoreKey(k, snapshot.latestSystemTime, snapshot.forgottenStated ?? Number.NEGATIVE_INFINITY, entries, snapshot.recent.map((e) => (e.op === 'put' ? slotOf(e.payloadKey) : -1)));
+      const rows = snapshot.rows.map((row, i) => ({ row, order: (i * 7919 + shuffle) % 101 }));
+      rows.sort((a, b) => a.order - b.order);
+      for (const { row } of rows) typed.addRow(k, row.validFrom, row.validTo ?? OPEN, row.systemFrom, slotOf(row.payloadKey));
+      typed.sortRows(k);
+    }
+    return BitemporalKeyState.fromSnapshot(snapshot, options);
+  });
+  return { typed, reference: restored, ids };
+}
+
+function compareBitemporal(events: Ev[], keyCount: number, window: number, late: LatePolicy, seen?: Compactions, restore?: { at: number; window: number; shuffle: number }): void {
   const options = { dedupWindow: window, late };
   // A small threshold makes the payload arena compact within a test's few thousand events.
-  const typed = new BitemporalStates({ ...options, payloadCompactAt: 256 });
-  const reference = Array.from({ length: keyCount }, () => new BitemporalKeyState<string>(options));
+  let typed = new BitemporalStates({ ...options, payloadCompactAt: 256 });
+  let reference = Array.from({ length: keyCount }, () => new BitemporalKeyState<string>(options));
   const result = new ApplyResult<string>();
   const payloadOf = new Map<number, string>();
-  const ids: number[] = [];
+  let ids: number[] = [];
   const compareKey = (key: number): void => {
     const k = ids[key];
     const snapshot = reference[key]!.toSnapshot();
@@ -97,6 +132,10 @@ function compareBitemporal(events: Ev[], keyCount: number, window: number, late:
     expect(typed.forgotten[k] === Number.NEGATIVE_INFINITY ? null : typed.forgotten[k]).toBe(snapshot.forgottenStated);
   };
   events.forEach((e, eid) => {
+    if (restore !== undefined && eid === restore.at) {
+      ({ typed, reference, ids } = restoreBoth(reference, restore.window, late, restore.shuffle, payloadOf));
+      for (let key = 0; key < keyCount; key++) compareKey(key);
+    }
     const r = reference[e.key]!;
     const out = r.apply(e.put ? { op: 'put', validFrom: e.validFrom, validTo: e.validTo, systemTime: e.stated, payload: e.payload, payloadKey: e.payload } : { op: 'delete', validFrom: e.validFrom, validTo: e.validTo, systemTime: e.stated }, result);
     const bad = checkTimes(e.validFrom, e.validTo, e.stated);
@@ -183,6 +222,22 @@ describe('the typed bi-temporal core', () => {
     );
   });
 
+  it('restores from the reference core\'s snapshots (any row order, the same or another window) and goes on equal', () => {
+    fc.assert(
+      fc.property(
+        sequence(4, 80, 'medium'),
+        fc.constantFrom(0, 1, 2, 32),
+        fc.constantFrom(0, 1, 2, 32),
+        fc.constantFrom<LatePolicy>('apply', 'dead_letter'),
+        fc.nat(),
+        fc.nat(),
+        (events, window, restoredWindow, late, at, shuffle) =>
+          compareBitemporal(events, 4, window, late, undefined, { at: events.length === 0 ? 0 : at % events.length, window: restoredWindow, shuffle }),
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
   it('passes the shared vectors', () => {
     for (const { file, vector } of loadVectors()) {
       const typed = new BitemporalStates(optionsOf(vector));
@@ -212,32 +267,76 @@ describe('the typed bi-temporal core', () => {
   });
 });
 
+/** Runs both current-state cores over the events (restoring both from snapshots at `restore.at`) and compares every key after every event. */
+function compareCurrent(events: Ev[], window: number, restore?: { at: number; window: number }): void {
+  let typed = new CurrentStates(window);
+  let reference = Array.from({ length: 5 }, () => new CurrentKeyState<string>(window));
+  let ids: number[] = [];
+  const decode = (slot: number): string | null => (slot < 0 ? null : text.decode(typed.payloads.bytes(slot)));
+  events.forEach((e, eid) => {
+    if (restore !== undefined && eid === restore.at) {
+      const next = new CurrentStates(restore.window);
+      const nextIds: number[] = [];
+      const slotOf = (payload: string | null): number => {
+        if (payload === null) return -1;
+        const b = Buffer.from(payload);
+        return next.payloads.add(b, 0, b.length, hashBytes(b, 0, b.length), -1);
+      };
+      reference = reference.map((r, key) => {
+        const snapshot = JSON.parse(JSON.stringify(r.toSnapshot())) as ReturnType<typeof r.toSnapshot>;
+        if (ids[key] !== undefined) {
+          const kb = Buffer.from(`k${key}`);
+          const k = next.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+          nextIds[key] = k;
+          next.restoreKey(k, slotOf(snapshot.row === null ? null : snapshot.rowKey), snapshot.recent.map(slotOf));
+        }
+        return CurrentKeyState.fromSnapshot(snapshot, restore.window);
+      });
+      typed = next;
+      ids = nextIds;
+    }
+    const kb = Buffer.from(`k${e.key}`);
+    const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
+    ids[e.key] = k;
+    const p = Buffer.from(e.payload);
+    const code = typed.apply(k, e.put, p, 0, p.length, hashBytes(p, 0, p.length), eid);
+    const want = reference[e.key]!.apply(e.put ? e.payload : null, e.put ? e.payload : null);
+    expect(code).toBe(want === 'duplicate' ? DUPLICATE : want === 'changed' ? CHANGED : UNCHANGED);
+    for (let key = 0; key < 5; key++) {
+      const id = ids[key];
+      if (id === undefined) continue;
+      const s = reference[key]!.toSnapshot();
+      expect(decode(typed.row[id]!)).toBe(s.row);
+      const recent: (string | null)[] = [];
+      typed.forEachRemembered(id, (slot) => recent.push(decode(slot)));
+      expect(recent).toEqual(s.recent);
+    }
+  });
+  // Every payload slot held is a row's or a remembered event's (none leaks).
+  const referenced = new Set<number>();
+  for (const id of ids) {
+    if (id === undefined) continue;
+    if (typed.row[id]! >= 0) referenced.add(typed.row[id]!);
+    typed.forEachRemembered(id, (slot) => {
+      if (slot >= 0) referenced.add(slot);
+    });
+  }
+  expect(typed.payloads.live).toBe(referenced.size);
+}
+
 describe('the typed current-state core', () => {
   it('equals the reference core event by event', () => {
     fc.assert(
-      fc.property(sequence(5, 60), fc.constantFrom(0, 1, 2, 3, 32), (events, window) => {
-        const typed = new CurrentStates(window);
-        const reference = Array.from({ length: 5 }, () => new CurrentKeyState<string>(window));
-        const ids: number[] = [];
-        events.forEach((e, eid) => {
-          const kb = Buffer.from(`k${e.key}`);
-          const k = typed.key(kb, 0, kb.length, hashBytes(kb, 0, kb.length));
-          ids[e.key] = k;
-          const p = Buffer.from(e.payload);
-          const code = typed.apply(k, e.put, p, 0, p.length, hashBytes(p, 0, p.length), eid);
-          const want = reference[e.key]!.apply(e.put ? e.payload : null, e.put ? e.payload : null);
-          expect(code).toBe(want === 'duplicate' ? DUPLICATE : want === 'changed' ? CHANGED : UNCHANGED);
-          for (let key = 0; key < 5; key++) {
-            const id = ids[key];
-            if (id === undefined) continue;
-            const s = reference[key]!.toSnapshot();
-            expect(typed.row[id]! < 0 ? null : new TextDecoder().decode(typed.payloads.bytes(typed.row[id]!))).toBe(s.row);
-            const recent: (string | null)[] = [];
-            typed.forEachRemembered(id, (slot) => recent.push(slot < 0 ? null : new TextDecoder().decode(typed.payloads.bytes(slot))));
-            expect(recent).toEqual(s.recent);
-          }
-        });
-      }),
+      fc.property(sequence(5, 60), fc.constantFrom(0, 1, 2, 3, 32), (events, window) => compareCurrent(events, window)),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it("restores from the reference core's snapshots (the same or another window) and goes on equal", () => {
+    fc.assert(
+      fc.property(sequence(5, 60), fc.constantFrom(0, 1, 2, 3, 32), fc.constantFrom(0, 1, 2, 3, 32), fc.nat(), (events, window, restoredWindow, at) =>
+        compareCurrent(events, window, { at: events.length === 0 ? 0 : at % events.length, window: restoredWindow }),
+      ),
       { seed: SEED, numRuns: RUNS },
     );
   });
