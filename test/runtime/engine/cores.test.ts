@@ -152,6 +152,10 @@ function compareBitemporal(events: Ev[], keyCount: number, window: number, late:
       payloadOf.set(eid, e.payload);
       code = typed.apply(k, e.put, e.validFrom, e.validTo, e.stated, p, 0, p.length, hashBytes(p, 0, p.length), eid);
       expect({ rejected: typed.rejected, late: typed.late }).toEqual({ rejected: out.rejected, late: out.late });
+      // usedPayload: the event's own payload is now a current row's (its event must be stored).
+      let holds = false;
+      for (let i = 0; i < typed.rowCount[k]!; i++) if (typed.payloads.pid(typed.rowSlot(k, i)) === eid) holds = true;
+      expect(typed.usedPayload).toBe(holds);
       if (out.late) expect(typed.forgottenStated).toBe(out.forgottenStated);
     }
     const expectedCode = out.rejected !== null ? REJECTED : out.duplicate ? DUPLICATE : out.changed ? CHANGED : UNCHANGED;
@@ -302,6 +306,7 @@ function compareCurrent(events: Ev[], window: number, restore?: { at: number; wi
     const code = typed.apply(k, e.put, p, 0, p.length, hashBytes(p, 0, p.length), eid);
     const want = reference[e.key]!.apply(e.put ? e.payload : null, e.put ? e.payload : null);
     expect(code).toBe(want === 'duplicate' ? DUPLICATE : want === 'changed' ? CHANGED : UNCHANGED);
+    expect(typed.usedPayload).toBe(typed.row[k]! >= 0 && typed.payloads.pid(typed.row[k]!) === eid);
     for (let key = 0; key < 5; key++) {
       const id = ids[key];
       if (id === undefined) continue;
