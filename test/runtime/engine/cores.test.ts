@@ -16,7 +16,7 @@ import { ApplyResult, BitemporalKeyState, OPEN, type LatePolicy } from '../../..
 import { CurrentKeyState } from '../../../runtime/current/state.ts';
 import { BitemporalStates, checkTimes, CHANGED, DUPLICATE, REJECTED, UNCHANGED } from '../../../runtime/engine/bitemporal.ts';
 import { CurrentStates } from '../../../runtime/engine/current.ts';
-import { hashBytes } from '../../../runtime/engine/store.ts';
+import { hashBytes, KeyDictionary, PayloadStore } from '../../../runtime/engine/store.ts';
 import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome, type Record_ } from '../bitemporal/vectors.ts';
 import { loadCurrentVectors, keyString as currentKeyString } from '../current/vectors.ts';
 import { payloadKeyOfRecord, BitemporalTable } from '../../../runtime/bitemporal/index.ts';
@@ -373,5 +373,52 @@ describe('the typed current-state core', () => {
         .map(([, r]) => Object.fromEntries([...vector.key, ...vector.payloadColumns].map((c) => [c, r[c] ?? null])));
       expect({ rows: stored, duplicateEvents: duplicates, unchangedEvents: unchanged }, file).toEqual(vector.expected);
     }
+  });
+});
+
+describe('the key dictionary and the payload store', () => {
+  it('give one id per distinct key and never merge two keys or payloads with the same hash', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          // Few keys, all of one hash; many keys, past several growths of the table and of the arena.
+          fc.tuple(fc.array(fc.string({ maxLength: 6 }), { minLength: 1, maxLength: 300, size: 'max' }), fc.constant(true)),
+          fc.tuple(fc.array(fc.string({ maxLength: 12 }), { minLength: 3000, maxLength: 12_000, size: 'max' }), fc.constant(false)),
+        ),
+        ([texts, collide]) => {
+        // With `collide`, every key and payload has the same hash: only the bytes tell them apart.
+        const hashOf = (b: Uint8Array): number => (collide ? 7 : hashBytes(b, 0, b.length));
+        const keys = new KeyDictionary();
+        const payloads = new PayloadStore(64);
+        const idOf = new Map<string, number>();
+        const slotOf = new Map<string, number>();
+        texts.forEach((t, i) => {
+          const b = Buffer.from(t);
+          const id = keys.intern(b, 0, b.length, hashOf(b));
+          expect(id).toBe(idOf.get(t) ?? idOf.size);
+          idOf.set(t, id);
+          const slot = slotOf.get(t);
+          if (slot !== undefined) expect(payloads.equals(slot, b, 0, b.length, hashOf(b))).toBe(true);
+          else {
+            const added = payloads.add(b, 0, b.length, hashOf(b), i);
+            expect(payloads.pid(added)).toBe(i);
+            // Two payloads of three go at once, so slots are reused and the arena compacted.
+            if (i % 3 === 0) slotOf.set(t, added);
+            else payloads.release(added);
+          }
+          if (collide) for (const [u, s] of slotOf) if (u !== t) expect(payloads.equals(s, b, 0, b.length, hashOf(b))).toBe(false);
+        });
+        for (const [t, id] of idOf) {
+          const b = Buffer.from(t);
+          expect(keys.find(b, 0, b.length, hashOf(b))).toBe(id);
+          expect(text.decode(keys.bytes(id))).toBe(t);
+        }
+        for (const [t, s] of slotOf) expect(text.decode(payloads.bytes(s))).toBe(t);
+        expect(payloads.live).toBe(slotOf.size);
+        expect(keys.find(Buffer.from('\u0000never'), 0, 7, 7)).toBe(-1);
+        if (!collide) expect(payloads.compactions).toBeGreaterThan(0);
+      }),
+      { seed: SEED, numRuns: Math.max(5, Math.round(RUNS / 20)) },
+    );
   });
 });
