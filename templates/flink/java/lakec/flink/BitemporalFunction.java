@@ -14,11 +14,11 @@ import lakec.runtime.bitemporal.VersionId;
 import lakec.runtime.mapping.DatasetSpec;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.types.RowKind;
@@ -33,8 +33,7 @@ import org.slf4j.LoggerFactory;
  * field costs about twice the CPU on RocksDB). Emits the rows to upsert on (key, valid_from,
  * system_from), and deletes for rows rule 3 removed; rejected events go to the dead-letter output.
  */
-public final class BitemporalFunction extends KeyedProcessFunction<String, Mapped, RowData>
-    implements CheckpointListener {
+public final class BitemporalFunction extends KeyedProcessFunction<String, Mapped, RowData> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BitemporalFunction.class);
 
@@ -54,8 +53,6 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   private transient LongCounter rejectedTotal;
   private transient LongCounter changedTotal;
   private transient LongCounter unchangedTotal;
-  private transient long newestArrival;
-  private transient volatile long lag;
 
   public BitemporalFunction(String specJson) {
     this.specJson = specJson;
@@ -77,7 +74,7 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     late = group.counter(Metrics.LATE_EVENTS);
     duplicates = group.counter(Metrics.DUPLICATE_EVENTS);
     deadLetters = group.counter(Metrics.DEAD_LETTER_RECORDS);
-    group.gauge(Metrics.EVENT_TIME_LAG, () -> lag);
+    group.meter(Metrics.DEAD_LETTERS_PER_SECOND, new MeterView(deadLetters));
     adjustedTotal = counter(Metrics.ADJUSTED);
     lateTotal = counter(Metrics.LATE);
     duplicateTotal = counter(Metrics.DUPLICATES);
@@ -164,11 +161,5 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
         new ByteArrayOutputStream(bytes == null ? 256 : bytes.length + 128);
     s.writeTo(new DataOutputStream(buffer), codec);
     state.update(buffer.toByteArray());
-    if (m.ingestionTime > newestArrival) newestArrival = m.ingestionTime;
-  }
-
-  @Override
-  public void notifyCheckpointComplete(long checkpointId) {
-    if (newestArrival > 0) lag = Math.max(0, System.currentTimeMillis() - newestArrival);
   }
 }

@@ -8,7 +8,12 @@ import lakec.runtime.mapping.Rejection;
 import lakec.runtime.mapping.RowMapper;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -19,8 +24,10 @@ import org.apache.flink.util.OutputTag;
  * its raw text, reason and position. Every record is accounted for, as in the runtime's partition:
  * an unreadable one (not UTF-8, too long) is a dead letter, a blank one (empty or whitespace only)
  * is skipped and counted, every other one is mapped. Stateless; runs before the shuffle by key.
+ * Every record counts for the event-time lag at commit ({@link CommitLag}).
  */
-public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
+public final class MapEvents extends ProcessFunction<RawEvent, Mapped>
+    implements CheckpointedFunction, CheckpointListener {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<DeadLetter> DEAD_LETTERS =
@@ -34,6 +41,7 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   private transient LongCounter recordsIn;
   private transient LongCounter rejected;
   private transient LongCounter blankLines;
+  private transient CommitLag commitLag;
 
   public MapEvents(String specJson) {
     this.specJson = specJson;
@@ -42,7 +50,11 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   @Override
   public void open(OpenContext context) {
     mapper = new RowMapper(DatasetSpec.parse(specJson));
-    deadLetters = Metrics.group(getRuntimeContext()).counter(Metrics.DEAD_LETTER_RECORDS);
+    var group = Metrics.group(getRuntimeContext());
+    deadLetters = group.counter(Metrics.DEAD_LETTER_RECORDS);
+    group.meter(Metrics.DEAD_LETTERS_PER_SECOND, new MeterView(deadLetters));
+    commitLag = new CommitLag();
+    group.gauge(Metrics.EVENT_TIME_LAG, commitLag::lag);
     recordsIn = new LongCounter();
     rejected = new LongCounter();
     blankLines = new LongCounter();
@@ -54,6 +66,7 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
   @Override
   public void processElement(RawEvent e, Context ctx, Collector<Mapped> out) {
     recordsIn.add(1);
+    commitLag.arrived(e.ingestionTime);
     if (e.unreadable != null) {
       deadLetters.inc();
       rejected.add(1);
@@ -84,5 +97,18 @@ public final class MapEvents extends ProcessFunction<RawEvent, Mapped> {
     x.raw = e.text;
     x.position = e.position;
     out.collect(x);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) {}
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) {
+    commitLag.barrier(context.getCheckpointId());
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    commitLag.completed(checkpointId, System.currentTimeMillis());
   }
 }

@@ -6,8 +6,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The job's custom metrics. Managed Service for Apache Flink sends only metrics of the group {@code
  * kinesisanalytics} to CloudWatch (namespace AWS/KinesisAnalytics, dimension Application); Flink
- * counters are cumulative, so alarms use their rate. Accumulators with the same counts feed the
- * local runner's summary.
+ * counters are cumulative, so alarms read their rate, a meter. Accumulators with the same counts
+ * feed the local runner's summary.
  */
 public final class Metrics {
   public static final String GROUP = "kinesisanalytics";
@@ -24,7 +24,16 @@ public final class Metrics {
   /** Rule 4: redeliveries recognized and skipped. */
   public static final String DUPLICATE_EVENTS = "DuplicateEvents";
 
-  /** Wall clock at the last completed checkpoint minus the newest arrival time it covered. */
+  /**
+   * The rate of {@link #DEAD_LETTER_RECORDS} (per second, over the last minute): what the
+   * dead-letter alarm reads, unaffected by restarts (which reset the counters) and parallelism.
+   */
+  public static final String DEAD_LETTERS_PER_SECOND = "DeadLetterRecordsPerSecond";
+
+  /**
+   * At each completed checkpoint (an Iceberg commit), its time less the oldest arrival among the
+   * events it committed; 0 when it committed none ({@link CommitLag}).
+   */
   public static final String EVENT_TIME_LAG = "EventTimeLagMillis";
 
   static final String RECORDS_IN = "lakec.recordsIn";
