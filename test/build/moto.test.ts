@@ -15,17 +15,24 @@
  * would, format v2), and Glue UpdateTable with an UpdateOpenTableFormatInput (the `set-properties`
  * change of an Iceberg property: moto requires a TableInput), which is covered by the generated
  * project's tests on a fake.
+ *
+ * The Flink control function runs against moto's EventBridge Scheduler and a FAKE of Managed
+ * Service for Apache Flink (support/flinkFake.ts): moto does not serve UpdateApplication or
+ * StartApplication, so what the real service does on them (a snapshot, a restart at the new
+ * parallelism) is proven only in an AWS account.
  */
 import { AthenaClient, CreateWorkGroupCommand } from '@aws-sdk/client-athena';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateDatabaseCommand, CreateTableCommand, GetDatabaseCommand, GetTableCommand, GlueClient, UpdateTableCommand } from '@aws-sdk/client-glue';
 import { GrantPermissionsCommand, LakeFormationClient, PutDataLakeSettingsCommand, RevokePermissionsCommand } from '@aws-sdk/client-lakeformation';
+import { DeleteScheduleCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withoutHeader } from '../../compiler/codegen/files.ts';
 import { bundle, invoke, lambdaEnv, responseEndpoint, type FunctionBundle } from './support/functions.ts';
+import { startFlinkFake, type FlinkFake } from './support/flinkFake.ts';
 import { motoAccount, startMoto, type Moto } from './support/moto.ts';
 import { buildExample, mergedTemplate, synthesize, type Template } from './support/out.ts';
 import { projectPolicies, type ProjectPolicies } from './support/policies.ts';
@@ -38,6 +45,7 @@ let resources: FunctionBundle;
 let api: FunctionBundle;
 let check: FunctionBundle;
 let lf: LakeFormationClient;
+let control: FunctionBundle;
 let glue: GlueClient;
 let s3: S3Client;
 let athena: AthenaClient;
@@ -52,6 +60,7 @@ beforeAll(async () => {
   resources = bundle(s, /^CatalogResourcesFunction/);
   api = bundle(s, /^ConsumptionCatalogApiFunction/);
   check = bundle(s, /^GovernancePermissionsCheckFunction/);
+  control = bundle(s, /^FlinkControlFunction/);
   const client = { endpoint: moto.endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   glue = new GlueClient(client);
   s3 = new S3Client({ ...client, forcePathStyle: true });
@@ -340,5 +349,131 @@ describe('the catalog API', () => {
     expect(url).toContain('X-Amz-Signature=');
     expect(url).toContain('X-Amz-Expires=900');
     expect(await (await fetch(url)).text()).toBe('PAR1 rows');
+  }, 120_000);
+});
+
+describe('the Flink control function (EventBridge Scheduler: moto; Managed Flink: a fake, which moto lacks)', () => {
+  const app = 'audit_surveillance-trades';
+  const schedulerRole = `arn:aws:iam::${motoAccount}:role/audit-surveillance-flink-scheduler`;
+  const functionArn = `arn:aws:lambda:${region}:${motoAccount}:function:audit_surveillance-flink-control`;
+  let fake: FlinkFake;
+  let scheduler: SchedulerClient;
+
+  beforeAll(async () => {
+    fake = await startFlinkFake();
+    scheduler = new SchedulerClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  });
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  // Every other endpoint is unreachable: a call this test does not expect fails.
+  const controlEnv = (): Record<string, string> => lambdaEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_KINESIS_ANALYTICS_V2: fake.endpoint, AWS_ENDPOINT_URL_SCHEDULER: moto.endpoint, AWS_REGION: region, SCHEDULER_ROLE_ARN: schedulerRole, SCHEDULE_GROUP: 'default' });
+  const run = async (event: unknown): Promise<any> => {
+    const out = await invoke(control, event, controlEnv(), undefined, functionArn);
+    expect(out.error, JSON.stringify(out)).toBeUndefined();
+    return out.result;
+  };
+  /** The scaling request of the application's peak schedule, as the template gives it. */
+  const peak = (): any => {
+    const found = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule' && String(r.Properties?.['Target']?.Input).includes(`"application":"${app}"`));
+    expect(found.length).toBe(1);
+    return JSON.parse(found[0]!.Properties!['Target'].Input as string);
+  };
+  const updates = (): any[] => fake.calls.filter((c) => c.operation === 'UpdateApplication').map((c) => c.input);
+  const running = (versionId: number, parallelism: number): void => {
+    fake.applications.set(app, { status: 'RUNNING', versionId, parallelism, parallelismPerKpu: 1, autoScaling: false, pending: [] });
+  };
+
+  it('the stack gives the function its scheduler role and group, and the peak schedule its scaling request', () => {
+    const fn = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && /^FlinkControlFunction/.test(id))![1];
+    expect(Object.keys(fn.Properties!['Environment'].Variables).sort()).toEqual(['SCHEDULER_ROLE_ARN', 'SCHEDULE_GROUP']);
+    expect(peak()).toEqual({ lakec: 'scale', application: app, kpu: 64, schedule: 'audit_surveillance-trades-peak-1', durationSeconds: 7200, baselineKpu: 2, endSchedule: 'audit_surveillance-trades-peak-1-end' });
+  });
+
+  it('a peak scales a RUNNING application to its KPU at its current version id (CUSTOM, autoscaling off) and schedules the way back `for` later; that schedule scales it back', async () => {
+    running(7, 2);
+    const before = Math.floor(Date.now() / 1000);
+    const up = await run(peak());
+    const after = Math.ceil(Date.now() / 1000);
+    expect(up).toMatchObject({ application: app, action: 'scaled', status: 'RUNNING', parallelism: 64 });
+    expect(updates().at(-1)).toEqual({
+      ApplicationName: app,
+      CurrentApplicationVersionId: 7,
+      ApplicationConfigurationUpdate: { FlinkApplicationConfigurationUpdate: { ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: 64, ParallelismPerKPUUpdate: 1, AutoScalingEnabledUpdate: false } } },
+      RunConfigurationUpdate: { FlinkRunConfiguration: { AllowNonRestoredState: false }, ApplicationRestoreConfiguration: { ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' } },
+    });
+    expect(fake.applications.get(app)).toMatchObject({ parallelism: 64, versionId: 8 });
+
+    // The way back: a one-time schedule in UTC, 2 hours later, calling this function.
+    const end = await scheduler.send(new GetScheduleCommand({ Name: 'audit_surveillance-trades-peak-1-end', GroupName: 'default' }));
+    const at = /^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$/.exec(end.ScheduleExpression ?? '')?.[1];
+    expect(at, end.ScheduleExpression).toBeDefined();
+    const seconds = Date.parse(`${at}Z`) / 1000;
+    expect(seconds).toBeGreaterThanOrEqual(before + 7200);
+    expect(seconds).toBeLessThanOrEqual(after + 7200);
+    expect(end).toMatchObject({ ScheduleExpressionTimezone: 'UTC', ActionAfterCompletion: 'DELETE', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: functionArn, RoleArn: schedulerRole } });
+    const back = JSON.parse(end.Target!.Input!);
+    expect(back).toEqual({ lakec: 'scale', application: app, kpu: 2, schedule: 'audit_surveillance-trades-peak-1-end' });
+
+    expect(await run(back)).toMatchObject({ action: 'scaled', parallelism: 2 });
+    expect(updates().at(-1)).toMatchObject({ CurrentApplicationVersionId: 8, ApplicationConfigurationUpdate: { FlinkApplicationConfigurationUpdate: { ParallelismConfigurationUpdate: { ParallelismUpdate: 2 } } } });
+    // Already at the size asked for: nothing to update.
+    const count = updates().length;
+    expect(await run(back)).toMatchObject({ action: 'unchanged', parallelism: 2 });
+    expect(updates().length).toBe(count);
+  }, 60_000);
+
+  it('the next peak moves a pending end schedule instead of failing on it', async () => {
+    running(20, 2);
+    await scheduler.send(new GetScheduleCommand({ Name: 'audit_surveillance-trades-peak-1-end', GroupName: 'default' }));
+    expect(await run(peak())).toMatchObject({ action: 'scaled', parallelism: 64 });
+    const list = await scheduler.send(new ListSchedulesCommand({ GroupName: 'default', NamePrefix: 'audit_surveillance-trades-peak-1-end' }));
+    expect(list.Schedules?.map((x) => x.Name)).toEqual(['audit_surveillance-trades-peak-1-end']);
+  }, 60_000);
+
+  it('acts only on a RUNNING application: a stopped one (READY) is left alone and no end is scheduled; a missing one is reported', async () => {
+    await scheduler.send(new DeleteScheduleCommand({ Name: 'audit_surveillance-trades-peak-1-end', GroupName: 'default' }));
+    fake.applications.set(app, { status: 'READY', versionId: 30, parallelism: 2, parallelismPerKpu: 1, autoScaling: false, pending: [] });
+    const count = updates().length;
+    const r = await run(peak());
+    expect(r).toMatchObject({ action: 'skipped', status: 'READY' });
+    expect(r.message).toMatch(/not RUNNING/);
+    expect(updates().length).toBe(count);
+    await expect(scheduler.send(new GetScheduleCommand({ Name: 'audit_surveillance-trades-peak-1-end', GroupName: 'default' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(await run({ ...peak(), application: 'audit_surveillance-gone' })).toMatchObject({ action: 'skipped', status: 'MISSING' });
+  }, 60_000);
+
+  it('waits while the application is busy, and reads it again when its version moved on before the update', async () => {
+    running(40, 2);
+    fake.applications.get(app)!.pending.push('UPDATING');
+    fake.applications.get(app)!.concurrentChange = true;
+    const count = updates().length;
+    // One poll interval (15 s) passes while the application reports UPDATING.
+    expect(await run(peak())).toMatchObject({ action: 'scaled', parallelism: 64 });
+    expect(updates().slice(count).map((u) => u.CurrentApplicationVersionId)).toEqual([40, 41]);
+    expect(fake.applications.get(app)).toMatchObject({ parallelism: 64, versionId: 42 });
+  }, 120_000);
+
+  it('Custom::FlinkApplicationStart starts a new application without a snapshot, a stopped one from its latest snapshot on update, leaves a running one, and fails for a missing one', async () => {
+    const start = async (requestType: 'Create' | 'Update', name: string): Promise<any> => {
+      const requestId = `start-${++request}`;
+      const event = { RequestType: requestType, ResourceType: 'Custom::FlinkApplicationStart', ResponseURL: `${endpoint.url}/${requestId}`, StackId: 'stack', RequestId: requestId, LogicalResourceId: 'Start', ResourceProperties: { ApplicationName: name }, ...(requestType === 'Update' ? { PhysicalResourceId: `start:${name}`, OldResourceProperties: { ApplicationName: name } } : {}) };
+      const result = await run(event);
+      expect(endpoint.responses.filter((x) => x.url === `/response/${requestId}`)).toMatchObject([{ Status: result.Status }]);
+      return result;
+    };
+    const starts = (): any[] => fake.calls.filter((c) => c.operation === 'StartApplication').map((c) => c.input);
+    fake.applications.set(app, { status: 'READY', versionId: 1, parallelism: 2, parallelismPerKpu: 1, autoScaling: false, pending: [] });
+    expect(await start('Create', app)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `start:${app}` });
+    expect(starts().at(-1)).toEqual({ ApplicationName: app, RunConfiguration: { FlinkRunConfiguration: { AllowNonRestoredState: false }, ApplicationRestoreConfiguration: { ApplicationRestoreType: 'SKIP_RESTORE_FROM_SNAPSHOT' } } });
+    expect(fake.applications.get(app)!.status).toBe('RUNNING');
+    const count = starts().length;
+    expect(await start('Update', app)).toMatchObject({ Status: 'SUCCESS' });
+    expect(starts().length).toBe(count);
+    fake.applications.get(app)!.status = 'READY';
+    expect(await start('Update', app)).toMatchObject({ Status: 'SUCCESS' });
+    expect(starts().at(-1)!.RunConfiguration.ApplicationRestoreConfiguration).toEqual({ ApplicationRestoreType: 'RESTORE_FROM_LATEST_SNAPSHOT' });
+    expect(await start('Create', 'audit_surveillance-gone')).toMatchObject({ Status: 'FAILED' });
   }, 120_000);
 });

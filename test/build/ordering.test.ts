@@ -51,4 +51,17 @@ describe('orderingViolations', () => {
     expect(orderingViolations({ Resources: { ...database, ...iceberg, ...check(['Db']) } })).toEqual(['Check names table:lake_curated.trades but does not wait for Trades, which creates it']);
     expect(orderingViolations({ Resources: { ...database, ...iceberg, ...check(['Trades']) } })).toEqual([]);
   });
+
+  it('counts waiting for a nested stack as waiting for every resource in it, from outside it only', () => {
+    // mergedTemplate's shape: a nested stack's resources are `Stack/Id` and depend on `Stack`.
+    const nested: Resources = {
+      Curated: { Type: 'AWS::CloudFormation::Stack' },
+      'Curated/Db': { ...database['Db']!, DependsOn: ['Curated'] },
+    };
+    expect(orderingViolations({ Resources: { ...nested, ...grantOnDatabase(['Curated']) } })).toEqual([]);
+    expect(orderingViolations({ Resources: { ...nested, ...grantOnDatabase([]) } })).toEqual(['Grant names database:lake_curated but does not wait for Curated/Db, which creates it']);
+    // A sibling in the same nested stack does not wait for the database by living there.
+    const sibling = { 'Curated/Grant': { ...grantOnDatabase([])['Grant']!, DependsOn: ['Curated'] } };
+    expect(orderingViolations({ Resources: { ...nested, ...sibling } })).toEqual(['Curated/Grant names database:lake_curated but does not wait for Curated/Db, which creates it']);
+  });
 });

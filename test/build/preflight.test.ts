@@ -12,7 +12,7 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { LakeFormationClient, PutDataLakeSettingsCommand } from '@aws-sdk/client-lakeformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { motoAccount, startMoto, type Moto } from './support/moto.ts';
-import { buildExample, testAdmin } from './support/out.ts';
+import { buildExample, standInJarContext, testAdmin } from './support/out.ts';
 import { startReplay, type ReplayAnswer, type ReplayRequest } from './support/replay.ts';
 
 let moto: Moto;
@@ -25,6 +25,8 @@ beforeAll(async () => {
   moto = await startMoto();
   replay = await startReplay((r) => answer(r));
   dir = buildExample('examples/audit-surveillance.lake').dir;
+  // The Flink jar (the Kinesis profile does not build here): the project's stand-in.
+  admins.push(...Object.entries(await standInJarContext(dir)).flatMap(([k, v]) => ['--context', `${k}=${v}`]));
 }, 120_000);
 
 afterAll(async () => {
@@ -55,6 +57,7 @@ function run(script: 'preflight' | 'deploy', args: string[], endpoints: Record<s
   });
 }
 
+/** The context every run gives: an administrator, and the stand-in Flink jar (beforeAll). */
 const admins = ['--context', `lakec:admins=["${testAdmin}"]`];
 
 async function preflight(args: string[], endpoints: Record<string, string> = {}): Promise<{ code: number; results: Result[] }> {

@@ -18,6 +18,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgements } from '../../compiler/codegen/cdk/acknowledgements.ts';
+import { flinkApplication, flinkMetrics } from '../../compiler/codegen/cdk/flink.ts';
+import { flinkDatasets } from '../../compiler/codegen/flink/index.ts';
 import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
 import type { LakeModel } from '../../compiler/model/model.ts';
 import { examples } from '../support/compile.ts';
@@ -25,7 +27,7 @@ import { functionBundles, invoke, lambdaEnv, responseEndpoint } from './support/
 import { orderingViolations } from './support/ordering.ts';
 import { lintPlace, lintPolicies, projectPolicies, type PolicyFinding } from './support/policies.ts';
 import { acceptance, acceptedFindings } from './support/policyFindings.ts';
-import { buildExample, mergedTemplate, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
+import { buildExample, mergedTemplate, standInJarContext, synthesize, testAdmin, type Synthesized, type Template } from './support/out.ts';
 import { run } from '../support/process.ts';
 import { lfTagKey } from '../../compiler/codegen/plan/names.ts';
 import { accessMatrixFromTemplate, expectedNewColumnReaders, readersOf } from './support/templateMatrix.ts';
@@ -60,6 +62,12 @@ const dependsOn = (r: Resource): string[] => (r.DependsOn === undefined ? [] : t
 const ofType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
 
 const built = new Map<string, { dir: string; model: LakeModel; synth: Synthesized }>();
+
+interface MetricId {
+  readonly Namespace: string;
+  readonly MetricName: string;
+  readonly Dimensions: readonly { readonly Name: string; readonly Value: string }[];
+}
 
 beforeAll(async () => {
   cfnLintVersion();
@@ -228,6 +236,15 @@ describe.each(examples)('%s', (example) => {
           const out = await invoke(f, event, env);
           expect(out.error, f.logicalId).toBeUndefined();
           expect(out.result).toMatchObject({ statusCode: 403 });
+        } else if (/FlinkControl/.test(f.logicalId)) {
+          // Deleting the start resource leaves the application to CloudFormation: no AWS call.
+          const event = { RequestType: 'Delete', ResourceType: 'Custom::FlinkApplicationStart', ResponseURL: `${endpoint.url}/${f.logicalId}`, StackId: 'stack', RequestId: 'r2', LogicalResourceId: 'Start', PhysicalResourceId: 'start:app', ResourceProperties: { ApplicationName: 'app' } };
+          const out = await invoke(f, event, env);
+          expect(out.error, f.logicalId).toBeUndefined();
+          expect(out.result).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'start:app' });
+          expect(endpoint.responses.at(-1)).toMatchObject({ method: 'PUT', url: `/response/${f.logicalId}`, Status: 'SUCCESS', RequestId: 'r2' });
+          // What is neither a custom resource event nor a schedule's request is refused, unread.
+          expect((await invoke(f, { something: 'else' }, env)).error).toMatch(/not a scaling request/);
         } else {
           throw new Error(`a function this test does not know: ${f.logicalId}`);
         }
@@ -268,7 +285,9 @@ describe.each(examples)('%s', (example) => {
       expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
       expect(deny['Action']).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject*', 's3:DeleteObject*']));
       const iceberg = model.datasets.some((d) => d.zone === z.name && d.format === 'iceberg');
-      const expected = ['GovernanceDataAccessRole', testAdmin, ...(iceberg ? ['GovernanceTableCreator', 'GovernanceTableMaintainer'] : []), ...loaders(z.name)].sort();
+      // Each Flink application's role joins them for its own dataset's zone (grantProcessor).
+      const applications = flinkDatasets(model).filter((d) => d.zone === z.name).map((d) => `Flink${d.name.split('_').map((x) => x[0]!.toUpperCase() + x.slice(1)).join('')}Role`);
+      const expected = ['GovernanceDataAccessRole', testAdmin, ...(iceberg ? ['GovernanceTableCreator', 'GovernanceTableMaintainer'] : []), ...loaders(z.name), ...applications].sort();
       expect(roleIds(deny['Condition']['ArnNotLike']['aws:PrincipalArn']), z.name).toEqual(expected);
       expect(statements.find((s) => s['Sid'] === 'OnlyLakeRolesListObjects')!['Condition']).toEqual(deny['Condition']);
     }
@@ -347,6 +366,93 @@ describe.each(examples)('%s', (example) => {
     a.hasResourceProperties('AWS::CloudTrail::Trail', { EnableLogFileValidation: true, EventSelectors: Match.arrayWith([Match.objectLike({ DataResources: [Match.objectLike({ Type: 'AWS::S3::Object' })] })]) });
   });
 
+  it('deploys each Flink dataset as a Managed Flink application: the jar, FLINK-2_2, snapshots, parallelism from scaling.baseline, autoscaling off under a schedule, the properties the job requires, started once its grants exist', async () => {
+    const { model, t, dir, synth } = get();
+    const { resolveValue } = await projectPolicies(dir);
+    const lake = model.lake.name;
+    const datasets = flinkDatasets(model);
+    const apps = ofType(t, 'AWS::KinesisAnalyticsV2::Application');
+    expect(apps.map(([, a]) => a.Properties!['ApplicationName']).sort()).toEqual(datasets.map((d) => flinkApplication(model, d)!.applicationName).sort());
+    // Every property the generated job requires (its Glue sink, dead letters, Kinesis source).
+    const java = ['src/main/java/lakec/flink/DatasetJob.java', 'src/main/java/lakec/flink/Tables.java', 'src/kinesis/java/lakec/flink/kinesis/KinesisEventSource.java'].map((f) => readFileSync(join(dir, 'flink', f), 'utf8')).join('\n');
+    const required = [...java.matchAll(/settings\.require\(\s*"([^"]+)",\s*"([^"]+)"\)/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(required.length).toBeGreaterThanOrEqual(3);
+    for (const d of datasets) {
+      const f = flinkApplication(model, d)!;
+      const [id, app] = apps.find(([, a]) => a.Properties!['ApplicationName'] === f.applicationName)!;
+      const p = app.Properties!;
+      expect(p['RuntimeEnvironment'], id).toBe('FLINK-2_2');
+      const c = p['ApplicationConfiguration'];
+      expect(c.ApplicationSnapshotConfiguration).toEqual({ SnapshotsEnabled: true });
+      expect(c.FlinkApplicationConfiguration.ParallelismConfiguration).toEqual({ ConfigurationType: 'CUSTOM', Parallelism: d.scaling?.baselineKpu ?? 1, ParallelismPerKPU: 1, AutoScalingEnabled: (d.scaling?.peaks.length ?? 0) === 0 });
+      expect(c.FlinkApplicationConfiguration.CheckpointConfiguration).toMatchObject({ ConfigurationType: 'CUSTOM', CheckpointingEnabled: true });
+      // The code is the jar, staged as an asset of its own.
+      const code = c.ApplicationCodeConfiguration;
+      expect(code.CodeContentType).toBe('ZIPFILE');
+      const key = flatten(code.CodeContent.S3ContentLocation.FileKey);
+      expect(key).toMatch(/^[0-9a-f]{64}\.jar$/);
+      expect(synth.assets.get(key.slice(0, 64))).toMatch(/\.jar$/);
+      const groups = new Map((c.EnvironmentProperties.PropertyGroups as { PropertyGroupId: string; PropertyMap: Record<string, unknown> }[]).map((g) => [g.PropertyGroupId, g.PropertyMap]));
+      expect(groups.get('lakec')).toEqual({ dataset: d.name });
+      for (const [group, property] of required) expect(groups.get(group)?.[property], `${f.applicationName}: ${group} ${property}`).toBeDefined();
+      expect(groups.get('lakec.source')).toMatchObject({ kind: 'kinesis', reader: f.reader });
+      // The role is the one the slot granted: trusted by Managed Flink for this application only.
+      const roleId = (p['ServiceExecutionRole'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const role = t.Resources[roleId]!;
+      const trust = role.Properties!['AssumeRolePolicyDocument'].Statement[0];
+      expect(trust.Principal).toEqual({ Service: 'kinesisanalytics.amazonaws.com' });
+      expect(resolveValue(t, trust.Condition.ArnEquals['aws:SourceArn'], lintPlace)).toBe(`arn:aws:kinesisanalytics:${model.lake.region}:${lintPlace.account}:application/${f.applicationName}`);
+      const granted = ofType(t, 'AWS::LakeFormation::PrincipalPermissions').filter(([, g]) => JSON.stringify(g.Properties?.['Principal']).includes(roleId));
+      expect(granted.length, `${f.applicationName}: table and location grants`).toBe(2);
+      expect(JSON.stringify(Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.['Roles']).includes(roleId)))).toContain('glue:UpdateTable');
+      // Started by the control function once the application and its Lake Formation grants exist.
+      const [startId, start] = ofType(t, 'Custom::FlinkApplicationStart').find(([, r]) => r.Properties?.['ApplicationName'] === f.applicationName)!;
+      for (const [g] of granted) expect(dependsOn(start), startId).toContain(g);
+      expect(dependsOn(start).some((x) => id.startsWith(`${x}/`)), `${startId} waits for the nested stack of ${id}`).toBe(true);
+      // One schedule per peak, in the peak's time zone, handing the control function the sizes.
+      const schedules = ofType(t, 'AWS::Scheduler::Schedule').filter(([, r]) => String(r.Properties?.['Target']?.Input ?? '').includes(`"application":"${f.applicationName}"`));
+      expect(schedules.map(([, r]) => [r.Properties!['ScheduleExpression'], r.Properties!['ScheduleExpressionTimezone'], JSON.parse(r.Properties!['Target'].Input).kpu])).toEqual((d.scaling?.peaks ?? []).map((k) => [k.cron, k.timeZone ?? 'UTC', k.kpu]));
+      for (const [, r] of schedules) {
+        expect(flatten(r.Properties!['Target'].Arn)).toMatch(/^<FlinkControlFunction[0-9A-F]{8}\.Arn>$/);
+        expect(JSON.parse(r.Properties!['Target'].Input)).toMatchObject({ lakec: 'scale', baselineKpu: d.scaling!.baselineKpu, durationSeconds: expect.any(Number) });
+      }
+    }
+    if (datasets.some((d) => (d.scaling?.peaks ?? []).some((k) => k.timeZone !== undefined))) {
+      expect(ofType(t, 'AWS::Scheduler::Schedule').some(([, r]) => r.Properties!['ScheduleExpressionTimezone'] !== 'UTC')).toBe(true);
+    }
+    expect(lake.length).toBeGreaterThan(0);
+  });
+
+  it("every alarm on a Flink application reads a metric the service or the generated job emits: the job's in the group kinesisanalytics, from the operator every mode runs", () => {
+    const { t, dir, model } = get();
+    const java = (f: string): string => readFileSync(join(dir, 'flink', 'src/main/java/lakec/flink', f), 'utf8');
+    const metrics = java('Metrics.java');
+    expect(metrics).toMatch(/GROUP = "kinesisanalytics";/);
+    const constants = new Map([...metrics.matchAll(/public static final String (\w+) = "([^"]+)";/g)].map((m) => [m[2]!, m[1]!]));
+    // MapEvents sees every record of every mode (append, current, bi-temporal).
+    const mapEvents = java('MapEvents.java');
+    expect(mapEvents).toMatch(/var group = Metrics\.group\(getRuntimeContext\(\)\);/);
+    for (const m of [java('DatasetJob.java')]) expect(m).toMatch(/new MapEvents\(/);
+    const applications = new Set(flinkDatasets(model).map((d) => flinkApplication(model, d)!.applicationName));
+    let checked = 0;
+    for (const [id, alarm] of ofType(t, 'AWS::CloudWatch::Alarm')) {
+      const p = alarm.Properties!;
+      const stats = p['Metrics'] !== undefined ? (p['Metrics'] as { MetricStat?: { Metric: MetricId } }[]).flatMap((x) => (x.MetricStat !== undefined ? [x.MetricStat.Metric] : [])) : [{ Namespace: p['Namespace'], MetricName: p['MetricName'], Dimensions: p['Dimensions'] } as MetricId];
+      for (const m of stats) {
+        const app = m.Dimensions.find((x) => x.Name === 'Application')?.Value;
+        if (m.Namespace !== flinkMetrics.namespace || app === undefined || !applications.has(app)) continue;
+        checked++;
+        expect(m.Dimensions.map((x) => x.Name), id).toEqual(['Application']);
+        if ([flinkMetrics.uptime, flinkMetrics.failedCheckpoints].includes(m.MetricName as never)) continue;
+        const constant = constants.get(m.MetricName);
+        expect(constant, `${id}: ${m.MetricName} is one of the job's metrics`).toBeDefined();
+        expect(mapEvents, `${id}: MapEvents registers ${m.MetricName}`).toMatch(new RegExp(`group\\.(gauge|meter)\\(Metrics\\.${constant}\\b`));
+      }
+    }
+    // Not running, failed checkpoints and dead letters for each; the lag where there is a freshness target.
+    expect(checked).toBe(3 * applications.size + flinkDatasets(model).filter((d) => d.sla?.freshness !== undefined).length);
+  });
+
   it('the template grants exactly the access matrix of the spec', () => {
     const { model, t } = get();
     expect(matrixJson(accessMatrixFromTemplate(t))).toEqual(matrixJson(accessMatrixFromModel(model)));
@@ -388,7 +494,7 @@ it('every accepted parliament finding is still found in some example', () => {
 it('a processor attaches to its slot: stream, table folders, catalog and Lake Formation grants, chained and acknowledged', async () => {
   const { dir } = built.get('examples/audit-surveillance.lake')!;
   const { createApp } = (await import(pathToFileURL(join(dir, 'infra', 'lake-app.ts')).href)) as { createApp(o: object): { app: { synth(): { getStackByName(n: string): { template: Template } } }; stack: { stackName: string; processors: Map<string, { grantProcessor(role: unknown): void; applicationName: string }> } & object } };
-  const { app, stack } = createApp({ outdir: join(dir, 'cdk.out.processor'), context: { 'aws:cdk:bundling-stacks': [], 'lakec:admins': [testAdmin] } });
+  const { app, stack } = createApp({ outdir: join(dir, 'cdk.out.processor'), context: { 'aws:cdk:bundling-stacks': [], 'lakec:admins': [testAdmin], ...(await standInJarContext(dir)) } });
   const slot = stack.processors.get('trades')!;
   expect(slot.applicationName).toBe('audit_surveillance-trades');
   slot.grantProcessor(new iam.Role(stack as never, 'FlinkRole', { assumedBy: new iam.ServicePrincipal('kinesisanalytics.amazonaws.com') }));

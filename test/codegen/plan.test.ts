@@ -186,12 +186,46 @@ describe('the catalog API', () => {
 });
 
 describe('operations', () => {
-  it('derives alarms from the SLA: iterator age against freshness less a checkpoint, throttled writes, dead letters', () => {
+  it('derives alarms from the SLA and the Flink application: lag at half the freshness, throttled writes, not running, failed checkpoints, dead letters as a rate', () => {
     const alarms = datasetAlarms(audit, dataset('trades'));
-    expect(alarms.map((a) => a.name)).toEqual(['audit_surveillance-trades-freshness', 'audit_surveillance-trades-burst-throttled', 'audit_surveillance-trades-dead-letters']);
-    expect(alarms[0]).toMatchObject({ threshold: 840_000, metric: { metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: 'audit_surveillance-trade_events' } } });
-    expect(alarms[2]!.metric).toMatchObject({ namespace: 'AWS/KinesisAnalytics', metricName: 'DeadLetterRecords', dimensions: { Application: 'audit_surveillance-trades' } });
+    expect(alarms.map((a) => a.name)).toEqual([
+      'audit_surveillance-trades-event-time-lag',
+      'audit_surveillance-trades-burst-throttled',
+      'audit_surveillance-trades-not-running',
+      'audit_surveillance-trades-checkpoint-failures',
+      'audit_surveillance-trades-dead-letters',
+    ]);
+    const [lag, throttled, running, checkpoints, dead] = alarms;
+    const application = { namespace: 'AWS/KinesisAnalytics', dimensions: { Application: 'audit_surveillance-trades' } };
+    // Half of the 15-minute freshness; silence from the application is a breach.
+    expect(lag).toMatchObject({ threshold: 450_000, treatMissingData: 'breaching', application: true, metric: { ...application, metricName: 'EventTimeLagMillis', statistic: 'Maximum' } });
+    expect(throttled).toMatchObject({ metric: { metricName: 'WriteProvisionedThroughputExceeded', dimensions: { StreamName: 'audit_surveillance-trade_events' } } });
+    expect(throttled!.application).toBeUndefined();
+    expect(running).toMatchObject({ threshold: 0, comparison: 'LessThanOrEqualToThreshold', treatMissingData: 'breaching', metric: { ...application, metricName: 'uptime' } });
+    // Cumulative counters: their increase, never their level.
+    expect(checkpoints).toMatchObject({ threshold: 0, expression: { expression: 'DIFF(m)' }, metric: { ...application, metricName: 'numberOfFailedCheckpoints' } });
+    expect(checkpoints!.treatMissingData).toBeUndefined();
+    expect(dead).toMatchObject({ threshold: 0, application: true, metric: { ...application, metricName: 'DeadLetterRecordsPerSecond', statistic: 'Maximum' } });
     expect(datasetAlarms(audit, dataset('accounts'))).toEqual([]);
+  });
+
+  it('without a Flink application (a JSON table fed by a stream) the freshness alarm reads the stream\'s iterator age, less a checkpoint', () => {
+    const c = compileText(`lake l { region = "us-east-1"; owner = "o@example.com" }
+zone raw { layer = raw; retention = 30 days }
+stream s { format = json; partition_key = id; retention = 1 day; shards = 1 }
+dataset d in raw {
+  from stream s
+  format = json
+  columns { id string }
+  sla { freshness = 15 minutes }
+}
+`, 'l.lake');
+    expect(c.diagnostics.filter((x) => x.severity === 'error').map((x) => x.message)).toEqual([]);
+    const alarms = datasetAlarms(c.model!, c.model!.datasets[0]!);
+    expect(alarms.map((a) => a.name)).toEqual(['l-d-freshness', 'l-d-dead-letters']);
+    expect(alarms[0]).toMatchObject({ threshold: 840_000, metric: { metricName: 'GetRecords.IteratorAgeMilliseconds', dimensions: { StreamName: 'l-s' } } });
+    expect(alarms[1]!.metric).toMatchObject({ metricName: 'DeadLetterRecords', statistic: 'Sum' });
+    expect(alarms.every((a) => a.application === undefined && a.treatMissingData === undefined)).toBe(true);
   });
 
   it('schedules OPTIMIZE and VACUUM from maintenance', () => {

@@ -97,4 +97,16 @@ export const acknowledgements: readonly Acknowledgement[] = [
     where: 'api persona roles',
     reason: 'The catalog API routes carry the dataset and manifest in the path (GET/datasets/*, POST/datasets/*); the function checks each request against the persona\'s grants.',
   },
+  {
+    key: 'efoConsumer',
+    rule: 'AwsSolutions-IAM5',
+    where: "a Flink application's role, when its stream has several readers",
+    reason: "The application reads through an enhanced fan-out consumer of its own, which the job registers under the application's name; a consumer's ARN ends with its creation time (STREAM/consumer/NAME:*), known only once registered.",
+  },
+  {
+    key: 'flinkLogs',
+    rule: 'AwsSolutions-IAM5',
+    where: "a Flink application's role",
+    reason: "Managed Flink lists the account's log groups (logs:DescribeLogGroups takes no narrower resource) and the streams of the application's own log group (GROUP:log-stream:*) before it writes to its one log stream, which the role names exactly.",
+  },
 ];

@@ -9,6 +9,7 @@ import { accessMatrixFromModel, accessPlan, type AccessPlan } from '../plan/acce
 import * as N from '../plan/names.ts';
 import { createTableInput } from '../glue/index.ts';
 import { calendarDays, catalogText, deadLetterPrefix, hiveLayout, partitionFieldName, storedColumns, tableColumnNames, tablePrefix, tableDescriptionLimit, zoneOf, type StoredColumn } from '../plan/tables.ts';
+import { flinkApplication, flinkMetrics, lakeFlink } from './flink.ts';
 
 /** Per-query scan limit of the personas' Athena workgroups (100 GiB); the stack's context can override it. */
 export const defaultBytesScannedCutoff = 100 * 1024 ** 3;
@@ -29,9 +30,17 @@ export interface AlarmDefinition {
   readonly name: string;
   readonly description: string;
   readonly metric: { readonly namespace: string; readonly metricName: string; readonly dimensions: Record<string, string>; readonly statistic: string; readonly periodSeconds: number };
+  /** Metric math over the metric (named `m`): `DIFF(m)` for a counter Flink reports cumulatively. */
+  readonly expression?: { readonly expression: string; readonly label: string };
   readonly threshold: number;
+  /** Default: greater than the threshold. */
+  readonly comparison?: 'LessThanOrEqualToThreshold';
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
+  /** Default: not breaching (no traffic). `breaching`: silence from an application that exists is an outage. */
+  readonly treatMissingData?: 'breaching';
+  /** On the dataset's Flink application: created with it, once it exists. */
+  readonly application?: true;
 }
 
 export interface MaintenanceJob {
@@ -86,9 +95,27 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
   if (d.source === undefined) return [];
   const lake = model.lake.name;
   const streamName = N.kinesisStreamName(lake, d.source.stream);
+  const application = N.applicationName(lake, d.name);
+  const flink = flinkApplication(model, d) !== undefined;
   const alarms: AlarmDefinition[] = [];
   const freshness = d.sla?.freshness;
-  if (freshness !== undefined) {
+  if (freshness !== undefined && flink) {
+    // The job's own lag (the stream's iterator age mixes consumers and is not emitted for enhanced
+    // fan-out): at each Iceberg commit, its time less the oldest arrival among the events it made
+    // queryable, 0 when it committed none. At half the target there is time to act; silence from an
+    // application that exists is an outage.
+    const budget = Math.max(1, Math.floor(freshness.seconds / 2));
+    alarms.push({
+      name: N.alarmName(lake, d.name, 'event-time-lag'),
+      description: `${d.name}: events become queryable more than ${budget} s after they reached stream ${d.source.stream} (metric ${flinkMetrics.eventTimeLag} of application ${application}), half the freshness SLA of ${freshness.text}; no data means the application is not running.`,
+      metric: { namespace: flinkMetrics.namespace, metricName: flinkMetrics.eventTimeLag, dimensions: { Application: application }, statistic: 'Maximum', periodSeconds: 60 },
+      threshold: budget * 1000,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      treatMissingData: 'breaching',
+      application: true,
+    });
+  } else if (freshness !== undefined) {
     // Rows become queryable at the Iceberg commit after processing: the records may wait in the
     // stream at most the freshness target minus one checkpoint interval.
     const budget = freshness.seconds > 2 * checkpointSeconds ? freshness.seconds - checkpointSeconds : Math.max(1, Math.floor(freshness.seconds / 2));
@@ -112,10 +139,42 @@ export function datasetAlarms(model: LakeModel, d: DatasetModel): AlarmDefinitio
       datapointsToAlarm: 2,
     });
   }
+  if (flink) {
+    alarms.push({
+      name: N.alarmName(lake, d.name, 'not-running'),
+      description: `${d.name}: application ${application} has not been running for 3 minutes (metric ${flinkMetrics.uptime} 0 or absent): events wait in stream ${d.source.stream}.`,
+      metric: { namespace: flinkMetrics.namespace, metricName: flinkMetrics.uptime, dimensions: { Application: application }, statistic: 'Maximum', periodSeconds: 60 },
+      threshold: 0,
+      comparison: 'LessThanOrEqualToThreshold',
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      treatMissingData: 'breaching',
+      application: true,
+    });
+    alarms.push({
+      name: N.alarmName(lake, d.name, 'checkpoint-failures'),
+      description: `${d.name}: checkpoints of application ${application} failed in the last 5 minutes (metric numberOfFailedCheckpoints): no Iceberg commit, so no new rows, until one succeeds.`,
+      // A cumulative count since the job started: its increase (a restart resets it, which DIFF
+      // sees as a drop, not an alarm). No data: the not-running alarm speaks for it.
+      metric: { namespace: flinkMetrics.namespace, metricName: flinkMetrics.failedCheckpoints, dimensions: { Application: application }, statistic: 'Maximum', periodSeconds: 300 },
+      expression: { expression: 'DIFF(m)', label: 'failed checkpoints in the period' },
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      application: true,
+    });
+  }
   alarms.push({
     name: N.alarmName(lake, d.name, 'dead-letters'),
-    description: `${d.name}: the processor sent bad events to ${deadLetterPrefix(d)} in its zone bucket (metric DeadLetterRecords of application ${N.applicationName(lake, d.name)}).`,
-    metric: { namespace: 'AWS/KinesisAnalytics', metricName: 'DeadLetterRecords', dimensions: { Application: N.applicationName(lake, d.name) }, statistic: 'Sum', periodSeconds: 300 },
+    // The Flink job's counter is cumulative and restarts at 0 with the job: the alarm reads its
+    // rate, a meter the job emits beside it (per second over the last minute, each subtask's).
+    description: flink
+      ? `${d.name}: application ${application} sent bad events to ${deadLetterPrefix(d)} in its zone bucket (metric ${flinkMetrics.deadLettersPerSecond}, the rate of its counter DeadLetterRecords).`
+      : `${d.name}: the processor sent bad events to ${deadLetterPrefix(d)} in its zone bucket (metric DeadLetterRecords of application ${application}).`,
+    metric: flink
+      ? { namespace: flinkMetrics.namespace, metricName: flinkMetrics.deadLettersPerSecond, dimensions: { Application: application }, statistic: 'Maximum', periodSeconds: 300 }
+      : { namespace: 'AWS/KinesisAnalytics', metricName: 'DeadLetterRecords', dimensions: { Application: application }, statistic: 'Sum', periodSeconds: 300 },
+    ...(flink ? { application: true as const } : {}),
     threshold: 0,
     evaluationPeriods: 1,
     datapointsToAlarm: 1,
@@ -169,7 +228,13 @@ export const datasetStackBudget = 300;
  */
 export function datasetStacks(model: LakeModel, plan: AccessPlan): { name: string; datasets: string[] }[] {
   const tableOf = (database: string, table: string): string | undefined => model.datasets.find((d) => d.database === database && d.table === table)?.name;
-  const estimate = new Map(model.datasets.map((d) => [d.name, 1 + datasetAlarms(model, d).length + maintenanceJobs(model.lake.name, d).length]));
+  const flinkResources = (d: DatasetModel): number => {
+    const f = flinkApplication(model, d);
+    // The application, its log group, log stream and logging option, one schedule per peak (the
+    // custom resource that starts it is in the lake's stack).
+    return f === undefined ? 0 : 4 + f.peaks.length;
+  };
+  const estimate = new Map(model.datasets.map((d) => [d.name, 1 + datasetAlarms(model, d).length + maintenanceJobs(model.lake.name, d).length + flinkResources(d)]));
   const add = (dataset: string | undefined): void => {
     if (dataset !== undefined) estimate.set(dataset, estimate.get(dataset)! + 1);
   };
@@ -272,6 +337,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
           stream: d.source.stream,
           applicationName: N.applicationName(lake, d.name),
           deadLetterPrefix: deadLetterPrefix(d),
+          flink: flinkApplication(model, d),
         },
         alarms: datasetAlarms(model, d),
         maintenance: maintenanceJobs(lake, d),
@@ -293,6 +359,7 @@ export function lakeDefinition(model: LakeModel, doc: (text: string | undefined,
         return { dataset, database: d.database, table: d.table, columns, rowFilters: [...filters].sort(), manifest: manifestPlan(d, p.name, columns) };
       }),
     })),
+    flink: lakeFlink(model),
     datasetStacks: datasetStacks(model, plan),
     maintenanceWorkgroup: N.workgroupName(lake, 'maintenance'),
     tableMaintainerRole: N.tableMaintainerRoleName(lake),

@@ -23,6 +23,7 @@ const fixed = [
   'constructs/functions.ts',
   'constructs/streaming.ts',
   'constructs/processing.ts',
+  'constructs/flink.ts',
   'constructs/consumption.ts',
   'constructs/observability.ts',
   'constructs/maintenance.ts',
@@ -41,6 +42,9 @@ const fixed = [
   'functions/catalog-api-handler.ts',
   'functions/permissions-check.ts',
   'functions/permissions-check-handler.ts',
+  'functions/flink-aws.ts',
+  'functions/flink-control.ts',
+  'functions/flink-control-handler.ts',
 ];
 
 export const cdkTarget: Target = {

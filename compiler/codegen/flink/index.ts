@@ -47,6 +47,15 @@ export function maxParallelism(d: DatasetModel): number {
   return Math.min(n, 32768);
 }
 
+/** The Maven artifact of a lake's Flink project, and the shaded jar `mvn package` builds. */
+export function flinkArtifact(lake: string): string {
+  return `${kebab(lake)}-flink`;
+}
+
+export function flinkJar(lake: string): string {
+  return `flink/target/${flinkArtifact(lake)}-0.1.0.jar`;
+}
+
 export function jobSpec(model: LakeModel, d: DatasetModel): Record<string, unknown> {
   const stream = model.streams.find((s) => s.name === d.source!.stream)!;
   const spec = datasetSpec(d);
@@ -78,7 +87,7 @@ export const flinkTarget: Target = {
     };
     add('pom.xml', render('flink/pom.xml.hbs', {
       lake,
-      artifactId: `${kebab(lake)}-flink`,
+      artifactId: flinkArtifact(lake),
       version: '0.1.0',
       flinkVersion: flinkVersions.flink,
       icebergVersion: flinkVersions.iceberg,
@@ -94,7 +103,7 @@ export const flinkTarget: Target = {
       lake,
       runtime: flinkVersions.runtimeEnvironment,
       flinkVersion: flinkVersions.flink,
-      artifactId: `${kebab(lake)}-flink`,
+      artifactId: flinkArtifact(lake),
       datasets: datasets.map((d) => ({ name: d.name, application: applicationName(lake, d.name), mode: d.mode, maxParallelism: maxParallelism(d), stream: d.source!.stream })),
       skipped: flinkSkipped(model).map((d) => ({ name: d.name, format: d.format })),
     }));

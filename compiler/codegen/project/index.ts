@@ -12,6 +12,7 @@ import { readme } from './readme.ts';
 import { awsCdkCli, awsSdkClients, pinned, runtimeDependencies } from './versions.ts';
 import { streamDatasets } from '../processors/spec.ts';
 import { loadTestDatasets } from '../loadtest/index.ts';
+import { flinkDatasets } from '../flink/index.ts';
 
 function sortedObject<T>(o: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -78,6 +79,8 @@ export const projectTarget: Target = {
       include: ['infra/**/*.ts', 'processors/**/*.ts', 'lakec/**/*.ts', 'loadtest/**/*.ts', 'test/**/*.ts'],
       exclude: ['node_modules', 'cdk.out'],
     };
+    // The stack deploys Managed Flink applications: its tests synthesize with a stand-in jar.
+    const flink = flinkDatasets(ctx.model).length > 0;
     const cdkJson = { app: 'npx tsx infra/app.ts', context: lakeContext, watch: { include: ['infra/**'] } };
     return [
       { path: 'package.json', content: stableJson(packageJson(ctx)), ownership: 'generated' },
@@ -86,7 +89,8 @@ export const projectTarget: Target = {
       // .lakec/ holds local state (a `lakec run` warehouse, say); its manifest.json is generated and
       // committed: `lakec build --check` on a fresh clone compares it.
       { path: '.gitignore', content: 'node_modules/\ncdk.out/\n.lakec/*\n!.lakec/manifest.json\nloadtest/reports/\n', ownership: 'generated' },
-      { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', {}), ownership: 'generated' },
+      { path: 'test/infra.test.ts', content: render('project/test/infra.test.ts.hbs', { flink }), ownership: 'generated' },
+      ...(flink ? [{ path: 'test/stand-in-jar.ts', content: render('project/test/stand-in-jar.ts.hbs', {}), ownership: 'generated' as const }] : []),
       { path: 'test/functions.test.ts', content: render('project/test/functions.test.ts.hbs', {}), ownership: 'generated' },
       // The sandbox account's integration test: not run by npm test (it deploys), type-checked by it.
       { path: 'test/sandbox/sandbox.test.ts', content: render('project/test/sandbox/sandbox.test.ts.hbs', {}), ownership: 'generated' },

@@ -6,6 +6,7 @@ import { accessMatrixFromModel, describeGrant } from '../plan/access.ts';
 import * as N from '../plan/names.ts';
 import { accessMatrixMarkdown } from '../lakeformation/matrix.ts';
 import { render } from '../templates.ts';
+import { flinkApplication, lakeFlink } from '../cdk/flink.ts';
 import { lakeContext } from './context.ts';
 import { loadTestDatasets } from '../loadtest/index.ts';
 
@@ -69,6 +70,14 @@ export function readme(ctx: GenContext): string {
         sla: [burst !== undefined ? `burst ${grouped(burst.records)} records within ${burst.within.text}` : '', d.sla?.freshness !== undefined ? `freshness ${d.sla.freshness.text}` : ''].filter((x) => x !== '').join('; '),
         defaults: burst !== undefined ? `${grouped(burst.records)} records at ${grouped(Math.round(burst.records / burst.within.seconds))} records/s (\`--scale\` and \`--records\`, \`--rate\` change them)` : 'no burst: give `--records`',
       };
+    }),
+    flink: lakeFlink(m),
+    applications: m.datasets.flatMap((d) => {
+      const f = flinkApplication(m, d);
+      return f === undefined ? [] : [{
+        name: d.name, application: f.applicationName, parallelism: f.parallelism, autoScaling: f.autoScaling ? 'on' : 'off', reader: f.reader === 'efo' ? 'enhanced fan-out' : 'polling',
+        peaks: f.peaks.length === 0 ? 'none' : f.peaks.map((p) => `\`${p.cron}\` (${p.timeZone}) at ${p.kpu} KPU for ${p.durationSeconds / 3600} h`).join('; '),
+      }];
     }),
     acknowledgements: acknowledgementsMarkdown(),
     context: Object.keys(lakeContext).map((k) => `\`${k}\``).join(', '),

@@ -32,9 +32,11 @@ export const awsSdkClients = {
   '@aws-sdk/client-athena': '3.1143.0',
   '@aws-sdk/client-glue': '3.1143.0',
   '@aws-sdk/client-iam': '3.1143.0',
+  '@aws-sdk/client-kinesis-analytics-v2': '3.1112.0',
   '@aws-sdk/client-lakeformation': '3.1048.0',
   '@aws-sdk/client-quicksight': '3.1143.0',
   '@aws-sdk/client-s3': '3.1143.0',
+  '@aws-sdk/client-scheduler': '3.1143.0',
   '@aws-sdk/client-sts': '3.1143.0',
   '@aws-sdk/s3-request-presigner': '3.1143.0',
   // The preflight's Kinesis client over HTTP/1.1 (the client's default handler is HTTP/2, which

@@ -51,11 +51,12 @@ export function lambdaEnv(extra: Record<string, string> = {}): Record<string, st
 }
 
 /**
- * Calls a bundle's handler with `event` in a child process; resolves with its result or error.
+ * Calls a bundle's handler with `event` in a child process (as the function `functionArn`, or a
+ * stand-in's); resolves with its result or error.
  * The bundle runs from a folder of its own, as from Lambda's /var/task (beside the project's
  * package.json, whose `"type": "module"` Lambda never sees, it would not load as CommonJS).
  */
-export function invoke(f: FunctionBundle, event: unknown, env: Record<string, string>, timeoutMs = f.timeoutSeconds * 1000): Promise<{ result?: any; error?: string }> {
+export function invoke(f: FunctionBundle, event: unknown, env: Record<string, string>, timeoutMs = f.timeoutSeconds * 1000, functionArn?: string): Promise<{ result?: any; error?: string }> {
   const task = mkdtempSync(join(tmpdir(), 'lakec-task-'));
   copyFileSync(f.path, join(task, 'index.js'));
   return new Promise<{ result?: any; error?: string }>((resolve, reject) => {
@@ -72,7 +73,7 @@ export function invoke(f: FunctionBundle, event: unknown, env: Record<string, st
         reject(new Error(`the handler of ${f.logicalId} printed no result (exit ${code}): ${stdout}\n${stderr}`));
       }
     });
-    child.stdin.end(JSON.stringify({ bundle: join(task, 'index.js'), event, timeoutMs }));
+    child.stdin.end(JSON.stringify({ bundle: join(task, 'index.js'), event, timeoutMs, ...(functionArn !== undefined ? { functionArn } : {}) }));
   }).finally(() => rmSync(task, { recursive: true, force: true }));
 }
 

@@ -88,19 +88,26 @@ export function orderingViolations(template: Template): string[] {
     const t = r.Properties?.['Resource'].Table;
     if (t?.Name !== undefined && /cfn-exec-role/.test(JSON.stringify(r.Properties?.['Principal'])) && JSON.stringify(r.Properties?.['PermissionsWithGrantOption']) === '["ALL"]') ownGrant.set(`table:${t.DatabaseName}.${t.Name}`, id);
   }
+  // Waiting for a nested stack (the resource `S`) is waiting for all of its resources (`S/...`),
+  // from outside it: inside, `S` only says where a resource lives (mergedTemplate).
+  const waitsFor = (id: string, c: string): boolean => {
+    if (c === id || ancestors(id).has(c)) return true;
+    const stack = c.includes('/') ? c.slice(0, c.indexOf('/')) : undefined;
+    return stack !== undefined && resources[stack]?.Type === 'AWS::CloudFormation::Stack' && !id.startsWith(`${stack}/`) && ancestors(id).has(stack);
+  };
   const out: string[] = [];
   for (const [id, r] of Object.entries(resources)) {
     for (const key of names(r)) {
       const c = creator.get(key);
       if (c === undefined) out.push(`${id} names ${key}, which nothing in the template creates`);
-      else if (c !== id && !ancestors(id).has(c)) out.push(`${id} names ${key} but does not wait for ${c}, which creates it`);
+      else if (!waitsFor(id, c)) out.push(`${id} names ${key} but does not wait for ${c}, which creates it`);
     }
     if (r.Type === 'AWS::LakeFormation::TagAssociation' || r.Type === 'AWS::LakeFormation::DataCellsFilter') {
       const t = names(r).find((k) => k.startsWith('table:'));
       const c = t !== undefined ? creator.get(t) : undefined;
       if (t !== undefined && c !== undefined && resources[c]!.Type === 'Custom::IcebergTable') {
         const own = ownGrant.get(t);
-        if (own === undefined || !ancestors(id).has(own)) out.push(`${id} tags or filters ${t}, which the table creator owns, before the deploy role's grantable grant on it`);
+        if (own === undefined || !waitsFor(id, own)) out.push(`${id} tags or filters ${t}, which the table creator owns, before the deploy role's grantable grant on it`);
       }
     }
   }

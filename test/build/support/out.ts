@@ -2,7 +2,7 @@
  * Building generated projects for tests: OUT folders live under test/build/out/ (ignored by git)
  * so the generated app resolves aws-cdk-lib and friends from the repository's node_modules.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { GenContext } from '../../../compiler/codegen/files.ts';
@@ -98,10 +98,24 @@ export function mergedTemplate(s: Synthesized): Template {
 /** The Lake Formation administrator every test synthesis names (context `lakec:admins`). */
 export const testAdmin = 'arn:aws:iam::111122223333:role/LakeAdmin';
 
+/**
+ * The context that hands a generated app a stand-in for the Flink applications' jar, when its
+ * lake has Flink applications: the generated project's own test helper (test/stand-in-jar.ts, an
+ * archive of empty files named as the real jar's classes) writes it into the project. The real jar
+ * needs the Maven profile `kinesis`, which does not build here (docs/build.md).
+ */
+export async function standInJarContext(dir: string): Promise<Record<string, string>> {
+  const helper = join(dir, 'test', 'stand-in-jar.ts');
+  if (!existsSync(helper)) return {};
+  const { standInJar } = (await import(pathToFileURL(helper).href)) as { standInJar(entry: string, dir: string): string };
+  const { lake } = (await import(pathToFileURL(join(dir, 'infra', 'lake.ts')).href)) as { lake: { flink?: { kinesisSourceEntry: string } } };
+  return { 'lakec:flinkJar': standInJar(lake.flink!.kinesisSourceEntry, dir) };
+}
+
 export interface SynthOptions {
   /** Bundle the Lambda functions (esbuild, the AWS SDK included), as `cdk synth` does. Default true. */
   readonly bundling?: boolean;
-  /** Context besides `lakec:admins` (which defaults to `testAdmin`). */
+  /** Context besides `lakec:admins` (default `testAdmin`) and `lakec:flinkJar` (default `standInJarContext`). */
   readonly context?: Record<string, unknown>;
   /** The cloud assembly folder under the project (default cdk.out). */
   readonly outdir?: string;
@@ -119,7 +133,7 @@ export async function synthesize(dir: string, options: SynthOptions = {}): Promi
   };
   const outdir = join(dir, options.outdir ?? 'cdk.out');
   rmSync(outdir, { recursive: true, force: true });
-  const context = { 'lakec:admins': [testAdmin], ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}), ...options.context };
+  const context = { 'lakec:admins': [testAdmin], ...(await standInJarContext(dir)), ...(options.bundling === false ? { 'aws:cdk:bundling-stacks': [] } : {}), ...options.context };
   const { app, stack } = createApp({ outdir, context });
   const assembly = app.synth();
   const templates = new Map<string, Template>();

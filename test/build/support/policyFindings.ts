@@ -39,6 +39,21 @@ export const acceptedFindings: readonly AcceptedFinding[] = [
     policy: /^permission set /,
     reason: "An IAM Identity Center permission set's inline policy lets its users assume their persona roles (sts:AssumeRole on exactly those roles): the step Identity Center needs.",
   },
+  {
+    issue: 'PERMISSIONS_MANAGEMENT_ACTIONS',
+    policy: /^identity FlinkControlRoleDefaultPolicy$/,
+    reason: 'The Flink control function passes exactly the scheduler role, to scheduler.amazonaws.com only (iam:PassedToService), to the one-time schedule that ends a scaling peak.',
+  },
+  {
+    issue: 'RESOURCE_MISMATCH',
+    policy: /^identity Flink[A-Za-z]+RoleDefaultPolicy$/,
+    reason: "A processor slot grants a Kinesis consumer's read actions on the stream's ARN (ProcessingSlot's streamReadActions, aws-cdk-lib's Stream.grantRead): SubscribeToShard and DescribeStreamConsumer, which take a consumer's ARN, and ListStreams, which takes none, grant nothing there; an application reading through enhanced fan-out gets them on its own consumer's ARN (the slot's Consumer policy).",
+  },
+  {
+    issue: 'RESOURCE_MISMATCH',
+    policy: /^identity Flink[A-Za-z]+RoleLogsPolicy$/,
+    reason: "Managed Flink lists log groups before it logs; its documented policy scopes logs:DescribeLogGroups to the account's log groups in the region (log-group:*), narrower than the \"*\" parliament's catalog asks for.",
+  },
 ];
 
 /** The policy's id without CDK's 8-character hash: `trust GovernanceTableCreator`. */
