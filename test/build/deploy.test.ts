@@ -6,7 +6,8 @@
  * instead of a replacement that fails. Syntheses here skip bundling: they look at resources the
  * functions' code does not change (synth.test.ts synthesizes with bundling).
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
@@ -23,6 +24,16 @@ interface Context {
   parseRegion(key: string, value: unknown, fallback: string): string;
   parseSettingsMode(value: unknown): 'append' | 'replace';
   parseManifestMaxDays(value: unknown, fallback: number): number;
+  parseFlinkJar(value: unknown, flink: FlinkDefinition): string;
+}
+interface FlinkDefinition {
+  readonly jar: string;
+  readonly build: string;
+  readonly kinesisSourceEntry: string;
+}
+interface StandInJar {
+  emptyZip(names: readonly string[]): Buffer;
+  standInJar(entry: string, dir?: string): string;
 }
 interface Governance {
   ssoRolePatterns(partition: string, account: string, group: string): string[];
@@ -137,6 +148,74 @@ function arnLike(pattern: string, arn: string): boolean {
   const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`);
   return re.test(arn);
 }
+
+describe('lakec:flinkJar', () => {
+  let flink: FlinkDefinition;
+  let jars: StandInJar;
+  let work: string;
+  beforeAll(async () => {
+    flink = ((await import(pathToFileURL(join(dir, 'infra', 'lake.ts')).href)) as { lake: { flink: FlinkDefinition } }).lake.flink;
+    jars = (await import(pathToFileURL(join(dir, 'test', 'stand-in-jar.ts')).href)) as StandInJar;
+    work = mkdtempSync(join(tmpdir(), 'lakec-jar-test-'));
+  });
+  const refused = (v: unknown): string => {
+    try {
+      context.parseFlinkJar(v, flink);
+    } catch (e) {
+      expect(e).toBeInstanceOf(context.LakeContextError);
+      return (e as Error).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(v)}`);
+  };
+
+  it('takes the jar at its default path (flink/target, relative to the project) or the one given, holding the Kinesis source', () => {
+    expect(flink).toMatchObject({ jar: 'flink/target/audit-surveillance-flink-0.1.0.jar', build: 'cd flink && mvn -Pkinesis package', kinesisSourceEntry: 'lakec/flink/kinesis/KinesisEventSource.class' });
+    const jar = jars.standInJar(flink.kinesisSourceEntry, work);
+    expect(context.parseFlinkJar(jar, flink)).toBe(jar);
+    expect(context.parseFlinkJar(` ${jar} `, flink)).toBe(jar);
+    mkdirSync(join(dir, 'flink', 'target'), { recursive: true });
+    const atDefault = join(dir, flink.jar);
+    copyFileSync(jar, atDefault);
+    try {
+      expect(context.parseFlinkJar(undefined, flink)).toBe(atDefault);
+      expect(context.parseFlinkJar(flink.jar, flink)).toBe(atDefault);
+    } finally {
+      rmSync(atDefault);
+    }
+  });
+
+  it('refuses a missing jar, a folder, a file that is no zip and a jar built without the Kinesis profile, saying how to build it', () => {
+    expect(refused(undefined)).toMatch(/^context lakec:flinkJar: the Flink applications' jar flink\/target\/audit-surveillance-flink-0\.1\.0\.jar does not exist: build it with `cd flink && mvn -Pkinesis package`.*--context lakec:flinkJar=PATH/);
+    expect(refused('nowhere.jar')).toMatch(/no file at "nowhere\.jar" \(relative to the project: .*nowhere\.jar\): build the jar with/);
+    expect(refused(work)).toMatch(/is not a file/);
+    const text = join(work, 'text.jar');
+    writeFileSync(text, 'not a zip archive at all');
+    expect(refused(text)).toMatch(/is not a jar \(a zip archive\)/);
+    writeFileSync(join(work, 'tiny.jar'), 'PK');
+    expect(refused(join(work, 'tiny.jar'))).toMatch(/is not a jar/);
+    const plain = join(work, 'plain.jar');
+    writeFileSync(plain, jars.emptyZip(['META-INF/MANIFEST.MF', 'lakec/flink/Application.class']));
+    expect(refused(plain)).toMatch(/has no Kinesis source \(lakec\/flink\/kinesis\/KinesisEventSource\.class\): it was built without the Maven profile kinesis/);
+    expect(refused('')).toMatch(/expected the path of the Flink applications' jar, got ""/);
+    expect(refused(42)).toMatch(/got 42/);
+  });
+
+  it('stops createApp before it builds anything when the jar is missing', async () => {
+    const { createApp } = (await import(pathToFileURL(join(dir, 'infra', 'lake-app.ts')).href)) as { createApp(o: object): unknown };
+    expect(() => createApp({ outdir: join(dir, 'cdk.out.nojar'), context: { 'aws:cdk:bundling-stacks': [], 'lakec:admins': ['arn:aws:iam::111122223333:role/LakeAdmin'] } })).toThrow(/^context lakec:flinkJar: the Flink applications' jar .* does not exist/);
+  });
+
+  it('on any value, returns a path or refuses with a LakeContextError, never another error', () => {
+    fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.constantFrom(undefined, null, true, 0, {}, [])), (v) => {
+      try {
+        expect(typeof context.parseFlinkJar(v, flink)).toBe('string');
+      } catch (e) {
+        expect(e).toBeInstanceOf(context.LakeContextError);
+        expect((e as Error).message).toMatch(/^context lakec:flinkJar: /);
+      }
+    }), { numRuns: 500 });
+  });
+});
 
 describe('IAM Identity Center personas', () => {
   const account = '111122223333';
