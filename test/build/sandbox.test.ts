@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessMatrixFromModel, matrixJson } from '../../compiler/codegen/plan/access.ts';
 import type { LakeModel } from '../../compiler/model/model.ts';
 import { examples } from '../support/compile.ts';
-import { buildExample, mergedTemplate, outRoot, synthesize, type Template } from './support/out.ts';
+import { buildExample, mergedTemplate, outRoot, standInJarContext, synthesize, type Template } from './support/out.ts';
 
 const copies: string[] = [];
 afterAll(() => {
@@ -75,7 +75,8 @@ it("an edited row filter in a copy of the project synthesizes a new filter under
   copies.push(copy.dir);
   expect(copy.before).toBe("venue <> 'TEST'");
   expect(copy.after).toBe("(venue <> 'TEST') AND trade_id IS NOT NULL");
-  const t: Template = mergedTemplate(await synthesize(copy.dir, { bundling: false }));
+  // The copy holds the app, not the project's tests: the stand-in Flink jar comes from the project.
+  const t: Template = mergedTemplate(await synthesize(copy.dir, { bundling: false, context: await standInJarContext(dir) }));
   const filters = Object.values(t.Resources).filter((r) => r.Type === 'AWS::LakeFormation::DataCellsFilter').map((r) => [r.Properties!['Name'], r.Properties!['RowFilter'].FilterExpression]);
   expect(filters).toEqual([[copy.filter, copy.after]]);
   expect(JSON.stringify(t)).not.toContain(`"${lake.lakeFormation.dataCellsFilters[0]!.name}"`);
