@@ -11,7 +11,7 @@ import { BAD_KINDS, DEFAULT_MIX, GeneratorError, type BadKind, type TrafficMix }
 import { grouped, renderHtml } from './html.ts';
 import type { GeneratorSettings } from './local.ts';
 import { ProgressLine } from './progress.ts';
-import type { LoadTestReport, LoadTestSpec } from './report.ts';
+import { runFailed, type LoadTestReport, type LoadTestSpec } from './report.ts';
 
 export class UsageError extends Error {}
 
@@ -214,8 +214,7 @@ export async function runLoadTestCli(argv: readonly string[], tests: Readonly<Re
     writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(`${base}.html`, renderHtml(report));
     out.write(summary(report, base));
-    const failed = report.burst_verdict === 'missed' || report.freshness_verdict === 'missed' || report.accounted === false;
-    return failed ? 1 : 0;
+    return runFailed(report) ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err.write(`loadtest: ${e.message}\nRun with --help for the flags.\n`);
@@ -233,7 +232,7 @@ function summary(r: LoadTestReport, base: string): string {
   const s = (x: number | null): string => (x === null ? 'n/a' : `${x.toFixed(1)} s`);
   const lines = [
     `${r.lake}.${r.dataset} on ${r.target}: ${grouped(r.generated)} events (${grouped(r.bad_events)} bad), seed ${r.seed}`,
-    `  stored ${r.stored_events === null ? 'n/a' : grouped(r.stored_events)}, dead letters ${r.dead_letters === null ? 'n/a' : grouped(r.dead_letters)}, duplicates ${r.duplicates === null ? 'n/a' : grouped(r.duplicates)}${r.accounted === null ? '' : r.accounted ? ': every event accounted for' : ': EVENTS UNACCOUNTED FOR'}`,
+    `  stored ${r.stored_events === null ? 'n/a' : grouped(r.stored_events)}, dead letters ${r.dead_letters === null ? 'n/a' : grouped(r.dead_letters)}, duplicates ${r.duplicates === null ? 'n/a' : grouped(r.duplicates)}${r.accounted === null ? '' : r.accounted ? ': every event accounted for' : ': EVENTS UNACCOUNTED FOR'}${r.matches_expected === false ? `; NOT AS PREDICTED (expected ${grouped(r.expected.stored)} stored, ${grouped(r.expected.dead_letters)} dead letters, ${grouped(r.expected.duplicates)} duplicates)` : ''}`,
     `  ${r.records_per_second === null ? 'n/a' : grouped(r.records_per_second)} records/s; latency p50 ${r.latency_ms.p50 ?? 'n/a'} ms, p95 ${r.latency_ms.p95 ?? 'n/a'} ms, p99 ${r.latency_ms.p99 ?? 'n/a'} ms`,
     `  burst: ${r.burst_verdict.replace('_', ' ')} (the full burst would take ${s(r.projected_burst_seconds)}${r.sla.burst_seconds !== null ? ` of ${r.sla.burst_seconds} s` : ''}); freshness: ${r.freshness_verdict.replace('_', ' ')} (projected ${s(r.projected_freshness_seconds)}${r.sla.freshness_seconds !== null ? ` of ${r.sla.freshness_seconds} s` : ''})`,
     `  generator alone: ${grouped(r.generator_records_per_second)} records/s${r.generator_ratio !== null ? `, ${r.generator_ratio.toFixed(1)}x the target` : ''}${r.generator_cpu_ratio !== undefined ? ` (${r.generator_cpu_ratio.toFixed(1)}x by CPU time)` : ''}`,

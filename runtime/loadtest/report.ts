@@ -286,3 +286,12 @@ export function buildReport(i: ReportInput): LoadTestReport {
 }
 
 export { GOOD_KINDS, BAD_KINDS };
+
+/**
+ * Whether a run fails its gate (exit 1): an SLA verdict missed, an event unaccounted for, or the
+ * processor not doing what the generator predicted. The last catches a good event dead-lettered
+ * (or a bad one stored), which still adds up.
+ */
+export function runFailed(r: Pick<LoadTestReport, 'burst_verdict' | 'freshness_verdict' | 'accounted' | 'matches_expected'>): boolean {
+  return r.burst_verdict === 'missed' || r.freshness_verdict === 'missed' || r.accounted === false || r.matches_expected === false;
+}

@@ -9,7 +9,8 @@ import { analyze, passingSet, type ValueSet } from '../../../runtime/loadtest/do
 import { parseRunnerSummary } from '../../../runtime/loadtest/flink.ts';
 import { EventGenerator } from '../../../runtime/loadtest/generator.ts';
 import { Histogram, Tracker } from '../../../runtime/loadtest/measure.ts';
-import { buildReport, type LoadTestSpec } from '../../../runtime/loadtest/report.ts';
+import { buildReport, runFailed, type LoadTestSpec } from '../../../runtime/loadtest/report.ts';
+import type { Metrics } from '../../../runtime/metrics.ts';
 import { count, generatorSettings, parseArgs, parseMix, UsageError } from '../../../runtime/loadtest/cli.ts';
 import { emptyMetrics } from '../../../runtime/metrics.ts';
 import { specHeader, specOf } from '../support.ts';
@@ -91,7 +92,7 @@ const test: LoadTestSpec = {
 };
 
 /** A report of `n` events read at `rate` per second from t0, all committed `commitAfter` ms after the last read. */
-function reportOf(n: number, rate: number, offered: number | null, commitAfter: number): ReturnType<typeof buildReport> {
+function reportOf(n: number, rate: number, offered: number | null, commitAfter: number, counted: Partial<Metrics> = {}): ReturnType<typeof buildReport> {
   const g = new EventGenerator(test.dataset, { seed: 1, keys: 10, mix: { bad: 0, duplicate: 0, late: 0 } });
   const texts: string[] = [];
   g.fill(n, texts);
@@ -109,9 +110,22 @@ function reportOf(n: number, rate: number, offered: number | null, commitAfter: 
   } finally {
     Date.now = now;
   }
-  const m = { ...emptyMetrics(), recordsIn: n, changed: n };
+  const m = { ...emptyMetrics(), recordsIn: n, changed: n, ...counted };
   return buildReport({ test, target: 'local', startedAt: t0, seed: 1, scale: 1, rate: offered, mix: { correction: 0, delete: 0, duplicate: 0, out_of_order: 0, late: 0, bad: 0 }, generator: g, generatorAlone: { records: n, ms: 1 }, metrics: m, tracker, phases: [], queryable: '', checkpointPolicy: { events: 1_000_000, ms: 60_000 }, loadStart: [0, 0, 0] });
 }
+
+describe('the gate', () => {
+  it('fails a run whose processor dead-lettered good events, though every event adds up', () => {
+    const good = reportOf(1000, 1000, 1000, 10);
+    expect(good.accounted).toBe(true);
+    expect(good.matches_expected).toBe(true);
+    expect(runFailed({ ...good, burst_verdict: 'met', freshness_verdict: 'met' })).toBe(false);
+    const wrong = reportOf(1000, 1000, 1000, 10, { changed: 990, deadLetters: 10 });
+    expect(wrong.accounted).toBe(true);
+    expect(wrong.matches_expected).toBe(false);
+    expect(runFailed({ ...wrong, burst_verdict: 'met', freshness_verdict: 'met' })).toBe(true);
+  });
+});
 
 describe('the verdicts', () => {
   it('project the full burst at the measured rate: a slow target misses the burst, and its backlog the freshness', () => {
