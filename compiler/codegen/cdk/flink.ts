@@ -71,8 +71,6 @@ export interface LakeFlinkDefinition {
   readonly build: string;
   /** The class the profile adds (templates/flink/kinesis): synthesis refuses a jar without it. */
   readonly kinesisSourceEntry: string;
-  /** The Lambda function that starts the applications and applies their scaling schedules. */
-  readonly controlFunction: string;
 }
 
 const seconds = (s: number): string => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
@@ -118,6 +116,5 @@ export function lakeFlink(model: LakeModel): LakeFlinkDefinition | undefined {
     jar: flinkJar(model.lake.name),
     build: 'cd flink && mvn -Pkinesis package',
     kinesisSourceEntry: 'lakec/flink/kinesis/KinesisEventSource.class',
-    controlFunction: N.fit(`${model.lake.name}-flink-control`, 64),
   };
 }
