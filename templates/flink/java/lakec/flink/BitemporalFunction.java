@@ -5,10 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import lakec.runtime.bitemporal.ApplyResult;
 import lakec.runtime.bitemporal.BitemporalKeyState;
 import lakec.runtime.bitemporal.Event;
-import lakec.runtime.bitemporal.PayloadCodec;
 import lakec.runtime.bitemporal.Version;
 import lakec.runtime.bitemporal.VersionId;
 import lakec.runtime.mapping.DatasetSpec;
@@ -40,9 +40,8 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   private final String specJson;
   private transient DatasetSpec spec;
   private transient Rows rows;
-  private transient PayloadCodec<Object[]> codec;
   private transient ValueState<byte[]> state;
-  private transient ApplyResult<Object[]> result;
+  private transient ApplyResult<byte[]> result;
   private transient Counter adjusted;
   private transient Counter late;
   private transient Counter duplicates;
@@ -62,7 +61,6 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   public void open(OpenContext context) {
     spec = DatasetSpec.parse(specJson);
     rows = new Rows(spec);
-    codec = rows.codec();
     state =
         getRuntimeContext()
             .getState(
@@ -92,20 +90,25 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
   @Override
   public void processElement(Mapped m, Context ctx, Collector<RowData> out) throws IOException {
     byte[] bytes = state.value();
-    BitemporalKeyState<Object[]> s =
+    // Payloads stay the UTF-8 JSON of their values (Rows.ENCODED): only emitted rows decode them.
+    BitemporalKeyState<byte[]> s =
         bytes == null
             ? new BitemporalKeyState<>(spec.dedupWindow, spec.late)
             : BitemporalKeyState.readFrom(
                 new DataInputStream(new ByteArrayInputStream(bytes)),
-                codec,
+                Rows.ENCODED,
                 spec.dedupWindow,
                 spec.late);
-    Object[] values = rows.fromJson(m.values);
-    Event<Object[]> e =
+    Event<byte[]> e =
         m.delete
             ? Event.delete(m.validFrom, m.validTo, m.systemTime)
-            : Event.put(m.validFrom, m.validTo, m.systemTime, values, m.payloadKey);
-    ApplyResult<Object[]> r = s.apply(e, result);
+            : Event.put(
+                m.validFrom,
+                m.validTo,
+                m.systemTime,
+                m.values.getBytes(StandardCharsets.UTF_8),
+                m.payloadKey);
+    ApplyResult<byte[]> r = s.apply(e, result);
     if (r.late) {
       late.inc();
       lateTotal.add(1);
@@ -137,21 +140,24 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
     // Every applied event moves the key's clock (rule 5), whether or not it changed a row.
     if (r.changed()) changedTotal.add(1);
     else unchangedTotal.add(1);
-    for (VersionId id : r.removed)
-      out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));
-    for (Version<Object[]> v : r.closed)
+    if (!r.removed.isEmpty()) {
+      Object[] values = rows.fromJson(m.values);
+      for (VersionId id : r.removed)
+        out.collect(rows.deleteOf(values, id.validFrom(), id.systemFrom()));
+    }
+    for (Version<byte[]> v : r.closed)
       out.collect(
           rows.row(
-              v.payload(),
+              rows.fromBytes(v.payload()),
               v.validFrom(),
               v.validTo(),
               v.systemFrom(),
               v.systemTo(),
               RowKind.INSERT));
-    for (Version<Object[]> v : r.added)
+    for (Version<byte[]> v : r.added)
       out.collect(
           rows.row(
-              v.payload(),
+              rows.fromBytes(v.payload()),
               v.validFrom(),
               v.validTo(),
               v.systemFrom(),
@@ -159,7 +165,7 @@ public final class BitemporalFunction extends KeyedProcessFunction<String, Mappe
               RowKind.INSERT));
     ByteArrayOutputStream buffer =
         new ByteArrayOutputStream(bytes == null ? 256 : bytes.length + 128);
-    s.writeTo(new DataOutputStream(buffer), codec);
+    s.writeTo(new DataOutputStream(buffer), Rows.ENCODED);
     state.update(buffer.toByteArray());
   }
 }

@@ -5,9 +5,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import lakec.runtime.bitemporal.CurrentKeyState;
 import lakec.runtime.bitemporal.Op;
-import lakec.runtime.bitemporal.PayloadCodec;
 import lakec.runtime.mapping.DatasetSpec;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -31,7 +31,6 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
   private final String specJson;
   private transient DatasetSpec spec;
   private transient Rows rows;
-  private transient PayloadCodec<Object[]> codec;
   private transient ValueState<byte[]> state;
   private transient Counter duplicates;
   private transient LongCounter duplicateTotal;
@@ -46,7 +45,6 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
   public void open(OpenContext context) {
     spec = DatasetSpec.parse(specJson);
     rows = new Rows(spec);
-    codec = rows.codec();
     state =
         getRuntimeContext()
             .getState(
@@ -64,14 +62,19 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
   @Override
   public void processElement(Mapped m, Context ctx, Collector<RowData> out) throws IOException {
     byte[] bytes = state.value();
-    CurrentKeyState<Object[]> s =
+    // The payload stays the UTF-8 JSON of its values (Rows.ENCODED): only an emitted row decodes.
+    CurrentKeyState<byte[]> s =
         bytes == null
             ? new CurrentKeyState<>(spec.dedupWindow)
             : CurrentKeyState.readFrom(
-                new DataInputStream(new ByteArrayInputStream(bytes)), codec, spec.dedupWindow);
-    Object[] values = rows.fromJson(m.values);
+                new DataInputStream(new ByteArrayInputStream(bytes)),
+                Rows.ENCODED,
+                spec.dedupWindow);
     CurrentKeyState.Outcome o =
-        s.apply(m.delete ? Op.DELETE : Op.PUT, values, m.delete ? null : m.payloadKey);
+        s.apply(
+            m.delete ? Op.DELETE : Op.PUT,
+            m.values.getBytes(StandardCharsets.UTF_8),
+            m.delete ? null : m.payloadKey);
     switch (o) {
       case DUPLICATE -> {
         duplicates.inc();
@@ -80,16 +83,16 @@ public final class CurrentFunction extends KeyedProcessFunction<String, Mapped, 
       }
       case UPSERTED -> {
         changedTotal.add(1);
-        out.collect(rows.row(values, RowKind.INSERT));
+        out.collect(rows.row(rows.fromJson(m.values), RowKind.INSERT));
       }
       case DELETED -> {
         changedTotal.add(1);
-        out.collect(rows.deleteOf(values, 0, 0));
+        out.collect(rows.deleteOf(rows.fromJson(m.values), 0, 0));
       }
       case UNCHANGED -> unchangedTotal.add(1);
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    s.writeTo(new DataOutputStream(buffer), codec);
+    s.writeTo(new DataOutputStream(buffer), Rows.ENCODED);
     state.update(buffer.toByteArray());
   }
 }
