@@ -41,6 +41,8 @@ import org.apache.iceberg.Table;
  *             [--max-line-bytes N]   the longest line read as an event (default 64 MiB)
  *             [--stop-after N]        stop with a savepoint after N events (prints its path)
  *             [--from-savepoint PATH] resume a stopped run (same --work)
+ *             [--read-back false]     do not read the table back (no rows printed or written)
+ *             [--timings FILE]        write the job's wall and CPU milliseconds as JSON (benchmarks)
  * LocalRunner --batch FILE            one JSON object of the flags above per line, run in turn
  * </pre>
  *
@@ -190,6 +192,8 @@ public final class LocalRunner {
     DatasetJob.build(env, job, settings, limiter);
     Map<String, Object> counts;
     String savepoint = null;
+    long cpu0 = processCpuNanos();
+    long wall0 = System.nanoTime();
     try {
       if (stopAfter > 0) {
         JobClient client = env.executeAsync(job.application);
@@ -231,17 +235,33 @@ public final class LocalRunner {
       }
     }
 
-    Table table = Tables.catalog(job, settings).loadCatalog().loadTable(Tables.identifier(job));
-    table.refresh();
-    List<String> lines = TableOutput.lines(table, job.dataset);
-    StringBuilder rows = new StringBuilder();
-    for (String line : lines) rows.append(line).append('\n');
-    if (f.containsKey("rows")) write(f.get("rows"), rows.toString());
-    else if (!"false".equals(f.get("print"))) {
-      PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-      out.print(rows);
-      out.flush();
+    long jobNanos = System.nanoTime() - wall0;
+    long jobCpuNanos = processCpuNanos() - cpu0;
+
+    List<String> lines = List.of();
+    if (!"false".equals(f.get("read-back"))) {
+      Table table = Tables.catalog(job, settings).loadCatalog().loadTable(Tables.identifier(job));
+      table.refresh();
+      lines = TableOutput.lines(table, job.dataset);
+      StringBuilder rows = new StringBuilder();
+      for (String line : lines) rows.append(line).append('\n');
+      if (f.containsKey("rows")) write(f.get("rows"), rows.toString());
+      else if (!"false".equals(f.get("print"))) {
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        out.print(rows);
+        out.flush();
+      }
     }
+    write(
+        f.get("timings"),
+        String.format(
+                Locale.US,
+                "{\"jobMs\":%.1f,\"jobCpuMs\":%.1f,\"processCpuMs\":%.1f,\"records\":%d}",
+                jobNanos / 1e6,
+                jobCpuNanos / 1e6,
+                processCpuNanos() / 1e6,
+                count(counts, Metrics.RECORDS_IN))
+            + "\n");
     List<String> dead = deadLetterLines(deadLetters);
     if (f.containsKey("dead-letter"))
       write(f.get("dead-letter"), dead.isEmpty() ? "" : String.join("\n", dead) + "\n");
@@ -303,6 +323,17 @@ public final class LocalRunner {
         Thread.sleep(100);
       }
     }
+  }
+
+  /**
+   * CPU time of this process (every thread: the MiniCluster's tasks, RocksDB's, the JIT's), or 0
+   * where the JVM does not say.
+   */
+  static long processCpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? Math.max(0, os.getProcessCpuTime())
+        : 0;
   }
 
   static long count(Map<String, Object> counts, String name) {
