@@ -15,7 +15,7 @@
  * sequences share one file per dataset, each sequence on keys of its own (keys are independent),
  * so that they cost one job.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +149,9 @@ describe('lakec replay --engine flink equals lakec replay', () => {
   it('on every shared vector, random sequence, odd file and random bytes (one JVM for all)', async () => {
     const out = (i: number, kind: string): string => join(work, `run-${i}.${kind}`);
     const batch = cases.map((k, i) => JSON.stringify({ dataset: k.dataset, events: k.events, work: join(work, `run-${i}`), rows: out(i, 'rows'), 'dead-letter': out(i, 'dead'), summary: out(i, 'summary'), print: 'false' }));
+    // The benchmark's way of running (test/bench/flink.ts): the first case again, timed, its table not read back.
+    const timed = cases.length;
+    batch.push(JSON.stringify({ dataset: cases[0]!.dataset, events: cases[0]!.events, work: join(work, `run-${timed}`), rows: out(timed, 'rows'), summary: out(timed, 'summary'), 'read-back': 'false', timings: out(timed, 'timings') }));
     writeFileSync(join(work, 'batch.jsonl'), batch.join('\n') + '\n');
     const r = await capture('java', runnerCommand(build, ['--batch', join(work, 'batch.jsonl')]));
     expect(r.code, r.output.slice(-4000)).toBe(0);
@@ -171,6 +174,14 @@ describe('lakec replay --engine flink equals lakec replay', () => {
       if (summary !== tsSummary) failures.push(`${k.name}: summaries differ\n  runtime: ${tsSummary}\n  flink:   ${summary}`);
     }
     expect(failures, failures.join('\n')).toEqual([]);
+    expect(existsSync(out(timed, 'rows'))).toBe(false);
+    const timings = JSON.parse(readFileSync(out(timed, 'timings'), 'utf8')) as Record<string, number>;
+    expect(Object.keys(timings).sort()).toEqual(['jobCpuMs', 'jobMs', 'processCpuMs', 'records']);
+    expect(timings['records']).toBe(lines(readFileSync(cases[0]!.events, 'utf8')).length);
+    expect(readFileSync(out(timed, 'summary'), 'utf8')).toBe(readFileSync(out(0, 'summary'), 'utf8'));
+    expect(timings['jobMs']).toBeGreaterThan(0);
+    expect(timings['processCpuMs']).toBeGreaterThanOrEqual(timings['jobCpuMs']!);
+    expect(timings['jobCpuMs']).toBeGreaterThan(0);
     // The comparison had something to compare: rows, and dead letters of every kind.
     const odd = oddLines(MAX_LINE_BYTES);
     const oddCase = cases.findIndex((k) => k.events.endsWith('oddities.jsonl'));
