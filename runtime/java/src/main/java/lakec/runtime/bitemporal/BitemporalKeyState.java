@@ -32,7 +32,12 @@ public final class BitemporalKeyState<P> {
   /** Applied events each key remembers for rule 4 (runtime/bitemporal/README.md). */
   public static final int DEFAULT_DEDUP_WINDOW = 32;
 
-  private static final int SNAPSHOT_FORMAT = 1;
+  /**
+   * 2: a current row's payload key that equals a remembered event's is written as a reference to it
+   * (the event that made the row is usually remembered, so its payload key was written twice in
+   * format 1). Format 1 is still read.
+   */
+  private static final int SNAPSHOT_FORMAT = 2;
 
   /** A current row: system_to is open. */
   private record Row<P>(
@@ -288,19 +293,23 @@ public final class BitemporalKeyState<P> {
     out.writeLong(forgottenStated);
     out.writeInt(ringUsed);
     // Oldest first: once the ring is full the oldest entry is the next one to overwrite.
+    java.util.HashMap<String, Integer> written = new java.util.HashMap<>(2 * ringUsed + 1);
     for (int j = 0; j < ringUsed; j++) {
       int k = (ringNext + j) % ringUsed;
       out.writeLong(ringTimes[3 * k]);
       out.writeLong(ringTimes[3 * k + 1]);
       out.writeLong(ringTimes[3 * k + 2]);
       writeString(out, ringKeys[k]);
+      if (ringKeys[k] != null) written.putIfAbsent(ringKeys[k], j);
     }
     out.writeInt(rows.size());
     for (Row<P> r : rows) {
       out.writeLong(r.validFrom);
       out.writeLong(r.validTo);
       out.writeLong(r.systemFrom);
-      writeString(out, r.payloadKey);
+      Integer same = r.payloadKey == null ? null : written.get(r.payloadKey);
+      if (same != null) out.writeInt(-2 - same);
+      else writeString(out, r.payloadKey);
       codec.write(out, r.payload);
     }
   }
@@ -313,18 +322,20 @@ public final class BitemporalKeyState<P> {
       DataInput in, PayloadCodec<P> codec, int dedupWindow, LatePolicy latePolicy)
       throws IOException {
     int format = in.readByte();
-    if (format != SNAPSHOT_FORMAT)
+    if (format != 1 && format != SNAPSHOT_FORMAT)
       throw new IOException("unknown bi-temporal state format " + format);
     BitemporalKeyState<P> s = new BitemporalKeyState<>(dedupWindow, latePolicy);
     s.clock = in.readLong();
     s.forgottenStated = in.readLong();
     int remembered = in.readInt();
     int skip = Math.max(0, remembered - s.window);
+    String[] keys = new String[remembered];
     for (int j = 0; j < remembered; j++) {
       long vf = in.readLong();
       long vt = in.readLong();
       long stated = in.readLong();
       String key = readString(in);
+      keys[j] = key;
       if (j < skip) s.forgottenStated = Math.max(s.forgottenStated, stated);
       else s.remember(vf, vt, stated, key);
     }
@@ -333,7 +344,14 @@ public final class BitemporalKeyState<P> {
       long vf = in.readLong();
       long vt = in.readLong();
       long sf = in.readLong();
-      String key = readString(in);
+      int length = in.readInt();
+      String key;
+      if (length <= -2 && format >= 2) {
+        int j = -2 - length;
+        if (j >= remembered)
+          throw new IOException("a row refers to remembered event " + j + " of " + remembered);
+        key = keys[j];
+      } else key = readString(in, length);
       s.rows.add(new Row<>(vf, vt, sf, codec.read(in), key));
     }
     return s;
@@ -350,8 +368,12 @@ public final class BitemporalKeyState<P> {
   }
 
   static String readString(DataInput in) throws IOException {
-    int n = in.readInt();
-    if (n < 0) return null;
+    return readString(in, in.readInt());
+  }
+
+  private static String readString(DataInput in, int n) throws IOException {
+    if (n == -1) return null;
+    if (n < 0) throw new IOException("a string of length " + n);
     byte[] b = new byte[n];
     in.readFully(b);
     return new String(b, StandardCharsets.UTF_8);

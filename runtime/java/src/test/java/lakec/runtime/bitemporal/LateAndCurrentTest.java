@@ -129,4 +129,54 @@ class LateAndCurrentTest {
     // The window (2) now holds the put of b and the delete: a put of a is new again.
     assertEquals(CurrentKeyState.Outcome.UPSERTED, s.apply(Op.PUT, "a", "[\"a\"]"));
   }
+
+  @Test
+  void aRowSharesItsEventsPayloadKeyInTheSnapshotAndFormatOneIsStillRead() throws IOException {
+    BitemporalKeyState<String> s = new BitemporalKeyState<>(4, LatePolicy.APPLY);
+    ApplyResult<String> out = new ApplyResult<>();
+    s.apply(put(0, 10, "a"), out);
+    s.apply(put(5, 20, "b"), out);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    s.writeTo(new DataOutputStream(bytes), STRINGS);
+    // Format 2: header (1 + 8 + 8 + 4), two remembered events (24 + 4 + 5 each), two rows whose
+    // payload keys are references (24 + 4 + the payload each): each key is written once.
+    assertEquals(21 + 2 * 33 + 4 + 2 * (28 + 3), bytes.size());
+    BitemporalKeyState<String> back = roundTrip(s, STRINGS, 4, LatePolicy.APPLY);
+    assertEquals(s.currentRows(), back.currentRows());
+    back.apply(put(5, 20, "b"), out);
+    assertTrue(out.duplicate);
+
+    // The same state as format 1 wrote it: every payload key in full.
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    DataOutputStream o = new DataOutputStream(v1);
+    o.writeByte(1);
+    o.writeLong(20);
+    o.writeLong(Times.NONE);
+    o.writeInt(2);
+    for (long[] e : new long[][] {{0, Times.OPEN, 10}, {5, Times.OPEN, 20}}) {
+      for (long t : e) o.writeLong(t);
+      BitemporalKeyState.writeString(o, e[0] == 0 ? "[\"a\"]" : "[\"b\"]");
+    }
+    o.writeInt(2);
+    for (Version<String> v : s.currentRows()) {
+      o.writeLong(v.validFrom());
+      o.writeLong(v.validTo());
+      o.writeLong(v.systemFrom());
+      BitemporalKeyState.writeString(o, "[\"" + v.payload() + "\"]");
+      STRINGS.write(o, v.payload());
+    }
+    BitemporalKeyState<String> old =
+        BitemporalKeyState.readFrom(
+            new DataInputStream(new ByteArrayInputStream(v1.toByteArray())),
+            STRINGS,
+            4,
+            LatePolicy.APPLY);
+    assertEquals(s.currentRows(), old.currentRows());
+    assertEquals(s.clock(), old.clock());
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    old.writeTo(new DataOutputStream(again), STRINGS);
+    assertEquals(
+        java.util.Arrays.toString(bytes.toByteArray()),
+        java.util.Arrays.toString(again.toByteArray()));
+  }
 }
