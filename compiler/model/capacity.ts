@@ -24,3 +24,12 @@ export function writeCapacity(c: Capacity): { recordsPerSecond: number; bytesPer
   if (c.mode === 'on_demand') return { ...onDemandDefault };
   return { recordsPerSecond: c.shards * perShard.recordsPerSecond, bytesPerSecond: c.shards * perShard.bytesPerSecond };
 }
+
+/**
+ * Records per second one KPU (1 vCPU, 4 GB) of the generated Flink job sustains, for sizing: the
+ * job measured in a local MiniCluster by `npm run bench -- --only flink` (parallelism 2, RocksDB,
+ * the benchmark's bi-temporal trades, about two stored rows per event) held 8,300 to 9,600
+ * events per CPU second in steady state; 7,500 leaves headroom. docs/build.md, "Sizing the Flink
+ * application", gives the measurement.
+ */
+export const flinkRecordsPerKpuSecond = 7_500;
