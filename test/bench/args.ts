@@ -1,9 +1,9 @@
 /**
- * The flags of `npm run bench` (test/bench/run.ts): which suites run, and the runtime pipeline
- * benchmark's input (test/runtime/bench/pipeline.ts).
+ * The flags of `npm run bench` (test/bench/run.ts): which suites run, and the input of the runtime
+ * pipeline, engine and Flink benchmarks (test/runtime/bench/pipeline.ts, test/bench/flink.ts).
  */
 
-export const SUITES = ['front', 'lsp', 'build', 'loadtest', 'engine', 'runtime'] as const;
+export const SUITES = ['front', 'lsp', 'build', 'loadtest', 'engine', 'flink', 'runtime'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -33,6 +33,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --events N      events in the generated trades file of the runtime benchmark
                   (default 10000000; 150000000 for the full size; k and m suffixes: 1m, 500k)
                   and of the engine benchmark (default 1000000: it holds the file in memory)
+                  and of the flink benchmark (default 1000000: the job runs at about 15k/s)
   --file PATH     the events file: reused if it exists (its own event count), otherwise
                   generated there and kept
   --keep-file     keep the generated events file (in the system's temporary folder)

@@ -22,6 +22,11 @@
  * engine  runtime/engine's mapping and bi-temporal state (not on the runtime's path yet) against
  *         today's RowMapper and BitemporalKeyState on a generated trades file, 1 million events
  *         by default, in one process (test/runtime/bench/engine.ts; `--events`, `--file`).
+ * flink   the generated Flink job of the trades dataset in a local MiniCluster (parallelism 2,
+ *         RocksDB) on a generated trades file, 1 million events by default, run on the file's
+ *         first fifth and on all of it (the steady state is the difference), next to the runtime
+ *         on the same file; the per-KPU sizing it implies (test/bench/flink.ts; `--events`,
+ *         `--file`; needs Java 17 and Maven).
  * runtime the runtime pipeline end to end on a generated trades file, 10 million events by
  *         default (test/runtime/bench/pipeline.ts; `--events`, `--file`, `--keep-file`,
  *         `--heap-mb`).
@@ -238,6 +243,7 @@ const suites: Record<BenchArgs['suites'][number], () => Promise<void>> = {
   build: async () => (await import('./build.ts')).buildBenchmark(),
   loadtest: async () => (await import('./loadtest.ts')).benchLoadTest(args.loadtestRecords),
   engine: async () => (await import('../runtime/bench/engine.ts')).benchEngine({ events: args.eventsGiven ? args.events : 1_000_000, ...(args.file !== undefined ? { file: args.file } : {}) }),
+  flink: async () => (await import('./flink.ts')).benchFlink({ events: args.eventsGiven ? args.events : 1_000_000, file: args.file }),
   runtime: async () =>
     (await import('../runtime/bench/pipeline.ts')).benchPipeline({ events: args.events, eventsGiven: args.eventsGiven, file: args.file, keepFile: args.keepFile, heapMb: args.heapMb }),
 };

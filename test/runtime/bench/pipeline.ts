@@ -58,7 +58,7 @@ export interface PipelineOptions {
   readonly log?: ((line: string) => void) | undefined;
 }
 
-interface Measurement {
+export interface Measurement {
   readonly events: number;
   readonly ms: number;
   readonly cpuMs: number;
@@ -69,11 +69,11 @@ interface Measurement {
   readonly rowWrites?: number;
 }
 
-interface Failure {
+export interface Failure {
   readonly failed: string;
 }
 
-type Outcome = Measurement | Failure;
+export type Outcome = Measurement | Failure;
 
 const failed = (o: Outcome): o is Failure => 'failed' in o;
 
@@ -266,6 +266,27 @@ export async function benchPipeline(options: PipelineOptions): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   if (interrupted !== undefined) process.kill(process.pid, interrupted);
+}
+
+/**
+ * The JSON.parse ceiling and the runtime end to end with one partition per core on `file`, each in
+ * a process of its own as benchPipeline measures them: the Flink benchmark's comparison
+ * (test/bench/flink.ts), on the same file in the same run.
+ */
+export async function measureRuntime(file: string, heapMb: number = defaultHeapMb()): Promise<{ parse: Outcome; partitioned: Outcome }> {
+  const work = mkdtempSync(join(tmpdir(), 'lakec-runtime-measure-'));
+  const bundleDir = join(root, 'node_modules', '.cache', 'lakec-bench');
+  const bundle = join(bundleDir, `pipeline-bench-${process.pid}.mjs`);
+  try {
+    mkdirSync(bundleDir, { recursive: true });
+    await bundleThis(bundle);
+    const parse = child(bundle, heapMb, 'parse', file, work);
+    const partitioned = child(bundle, heapMb, 'partitioned', file, join(work, 'w'));
+    return { parse, partitioned };
+  } finally {
+    rmSync(bundle, { force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /**
