@@ -219,7 +219,7 @@ export async function benchFlink(options: FlinkBenchOptions): Promise<void> {
       const kpu = Math.ceil(SEED_BURST_PER_SECOND / flinkRecordsPerKpuSecond);
       log('');
       log(`    sizing: 1 KPU is 1 vCPU; the steady state measured ${int(steady.eventsPerCpuSecond)} events per CPU second; lakec sizes at ${int(flinkRecordsPerKpuSecond)} records/s per KPU (compiler/model/capacity.ts)`);
-      log(`    the seed's burst of ${int(SEED_BURST_PER_SECOND)} records/s needs ${int(kpu)} KPU at that figure (${int(Math.ceil(SEED_BURST_PER_SECOND / steady.eventsPerCpuSecond))} at this run's), ${int(Math.ceil(kpu * 1.3))} with 30% headroom; the default quota is 64 KPU per application`);
+      log(`    the seed's burst of ${int(SEED_BURST_PER_SECOND)} records/s needs ${int(kpu)} KPU at that figure (${int(Math.ceil(SEED_BURST_PER_SECOND / steady.eventsPerCpuSecond))} at this run's), ${int(Math.ceil((1.3 * SEED_BURST_PER_SECOND) / flinkRecordsPerKpuSecond))} with 30% headroom; the default quota is 64 KPU per application`);
     }
     // The start's load is other work; by the end the job's own threads are in the average.
     if (load0 > 1) log(`    note: the load average was ${load0.toFixed(2)} at the start: other work shared the cores, wall times are inflated (CPU times less so)`);
