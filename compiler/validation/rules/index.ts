@@ -23,6 +23,7 @@ import { bitemporalFormat } from './bitemporalFormat.ts';
 import { bitemporalPartition } from './bitemporalPartition.ts';
 import { bitemporalWithoutKey } from './bitemporalWithoutKey.ts';
 import { bitemporalWithoutStream } from './bitemporalWithoutStream.ts';
+import { burstAboveKpu } from './burstAboveKpu.ts';
 import { burstCapacity } from './burstCapacity.ts';
 import { currentStateFormat } from './currentStateFormat.ts';
 import { currentStatePartition } from './currentStatePartition.ts';
@@ -78,6 +79,7 @@ export const rules: readonly Rule[] = [
   bitemporalPartition,
   bitemporalWithoutKey,
   bitemporalWithoutStream,
+  burstAboveKpu,
   burstCapacity,
   currentStateFormat,
   currentStatePartition,
