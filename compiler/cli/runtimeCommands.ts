@@ -3,7 +3,7 @@
  * only when one of them runs (commands.ts imports this file lazily), and DuckDB, a native
  * module, only once a warehouse is opened, so that `lakec check` starts as fast as before.
  */
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join, resolve } from 'node:path';
@@ -237,7 +237,7 @@ export interface ReplayFlags {
 }
 
 /** Writes to stdout, waiting when the pipe is full. */
-function write(text: string): Promise<void> {
+function write(text: string | Buffer): Promise<void> {
   return new Promise((resolveWrite) => {
     if (process.stdout.write(text)) resolveWrite();
     else process.stdout.once('drain', () => resolveWrite());
@@ -273,14 +273,20 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
       spec, source: new FileSource(events), warehouse, checkpointDir: null, stagingDir: staging, partitions, ...workerOption(),
       onNotice: (m) => process.stderr.write(`lakec replay: ${m}\n`),
     });
-    for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
-      let text = '';
-      for (const row of chunk.rows) {
-        const o: Record<string, unknown> = {};
-        chunk.columns.forEach((c, i) => (o[c] = row[i]));
-        text += JSON.stringify(o) + '\n';
+    // DuckDB writes the rows where it writes them exactly as below (Warehouse.exportRows).
+    const rows = join(staging, 'rows.jsonl');
+    if (await warehouse.exportRows(spec, rows)) {
+      for await (const chunk of createReadStream(rows, { highWaterMark: 1 << 20 })) await write(chunk as Buffer);
+    } else {
+      for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
+        let text = '';
+        for (const row of chunk.rows) {
+          const o: Record<string, unknown> = {};
+          chunk.columns.forEach((c, i) => (o[c] = row[i]));
+          text += JSON.stringify(o) + '\n';
+        }
+        await write(text);
       }
-      await write(text);
     }
     if (flags.deadLetter !== undefined) {
       const lines: string[] = [];

@@ -231,6 +231,17 @@ export interface QueryResult {
   readonly rows: unknown[][];
 }
 
+/** The columns `lakec replay` orders a dataset's rows by (those DuckDB can sort: not lists, maps or structs). */
+function rowsOrder(spec: DatasetSpec): string[] {
+  const order = spec.mode === 'bitemporal'
+    ? [...spec.key, spec.bitemporal!.validFrom, SYSTEM_FROM]
+    : [...spec.key, ...spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c))];
+  return order.filter((name) => {
+    const c = spec.columns.find((x) => x.name === name);
+    return c === undefined || c.type.kind === 'primitive' || c.type.kind === 'decimal';
+  });
+}
+
 export class Warehouse {
   private constructor(
     readonly path: string,
@@ -516,14 +527,54 @@ export class Warehouse {
    * the valid-from column, then system_from (append-only: by key, then every column).
    */
   rowsSql(spec: DatasetSpec): string {
-    const order = spec.mode === 'bitemporal'
-      ? [...spec.key, spec.bitemporal!.validFrom, SYSTEM_FROM]
-      : [...spec.key, ...spec.columns.map((c) => c.name).filter((c) => !spec.key.includes(c))];
-    const sortable = order.filter((name) => {
-      const c = spec.columns.find((x) => x.name === name);
-      return c === undefined || c.type.kind === 'primitive' || c.type.kind === 'decimal';
-    });
-    return `SELECT * FROM ${tableNames(spec.name).view}${sortable.length > 0 ? ` ORDER BY ${sortable.map(ident).join(', ')}` : ''}`;
+    const order = rowsOrder(spec);
+    return `SELECT * FROM ${tableNames(spec.name).view}${order.length > 0 ? ` ORDER BY ${order.map(ident).join(', ')}` : ''}`;
+  }
+
+  /**
+   * Writes the stored rows of a dataset to `file` as `lakec replay` prints them (the JSON lines
+   * `stream(rowsSql(spec))` gives, byte for byte), with DuckDB's own JSON writer: no value
+   * crosses into JavaScript, which made printing cost more than the replay itself. Only where
+   * DuckDB writes the same text: every column a string, boolean, integer, decimal or timestamp,
+   * no string holding a control character that DuckDB escapes in upper-case hex (U+000B,
+   * U+000E, U+000F, U+001A to U+001F; JSON.stringify writes lower case), no timestamp outside
+   * the years 1000 to 9999. Otherwise it writes nothing and returns false: print through
+   * `stream` then. test/runtime/sink.export.test.ts holds the two to the same bytes.
+   */
+  async exportRows(spec: DatasetSpec, file: string): Promise<boolean> {
+    const view = tableNames(spec.name).view;
+    const described = await this.connection.runAndReadAll(`DESCRIBE SELECT * FROM ${view}`);
+    const select: string[] = [];
+    const risky: string[] = [];
+    for (const [name, type] of described.getRows() as [string, string][]) {
+      const c = `t.${ident(name)}`;
+      const as = ` AS ${ident(name)}`;
+      if (type === 'VARCHAR') {
+        select.push(c);
+        risky.push(`regexp_matches(${c}, '[\\x0B\\x0E\\x0F\\x1A-\\x1F]')`);
+      } else if (type === 'BOOLEAN' || type === 'INTEGER') {
+        select.push(c);
+      } else if (type === 'BIGINT') {
+        // A JavaScript number where it is exact, else its digits as a string (jsonValue); a JSON value is written as it is.
+        select.push(`CASE WHEN ${c} BETWEEN -9007199254740991 AND 9007199254740991 THEN to_json(${c}) ELSE to_json(${c}::VARCHAR) END${as}`);
+      } else if (/^DECIMAL\(\d+,\d+\)$/.test(type)) {
+        select.push(`${c}::VARCHAR${as}`);
+      } else if (type === 'TIMESTAMP' || type === 'TIMESTAMP WITH TIME ZONE') {
+        // Written in Date.toISOString's form (TIMESTAMPFORMAT below), from the UTC instant whatever the session's time zone.
+        const utc = type === 'TIMESTAMP' ? c : `make_timestamp(epoch_us(${c}))`;
+        select.push(type === 'TIMESTAMP' ? c : `${utc}${as}`);
+        risky.push(`NOT isfinite(${c}) OR year(${utc}) < 1000 OR year(${utc}) > 9999`);
+      } else {
+        return false;
+      }
+    }
+    if (risky.length > 0) {
+      const r = await this.connection.runAndReadAll(`SELECT count(*) FROM ${view} AS t WHERE ${risky.map((x) => `(${x})`).join(' OR ')}`);
+      if (Number(r.getRows()[0]![0]) > 0) return false;
+    }
+    const order = rowsOrder(spec).map((x) => `t.${ident(x)}`);
+    await this.connection.run(`COPY (SELECT ${select.join(', ')} FROM ${view} AS t${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}) TO ${sqlString(file)} (FORMAT JSON, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ')`);
+    return true;
   }
 
   /**
