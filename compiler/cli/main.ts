@@ -44,6 +44,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 // Run when executed as the CLI (the bundle), not when imported by tests.
 const entry = process.argv[1] ?? '';
 if (/lakec(\.js)?$|cli[\\/]main\.ts$/.test(entry)) {
+  // A reader that stops early (`lakec replay ... | head`) closes the pipe: the rest of the
+  // output is not wanted, the command still finishes (its files, its summary on stderr).
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return;
+    process.stderr.write(`lakec: cannot write the output: ${e.message}\n`);
+    process.exitCode = 2;
+  });
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e: unknown) => {

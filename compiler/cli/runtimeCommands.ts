@@ -3,7 +3,7 @@
  * only when one of them runs (commands.ts imports this file lazily), and DuckDB, a native
  * module, only once a warehouse is opened, so that `lakec check` starts as fast as before.
  */
-import { accessSync, constants, createReadStream, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, existsSync, fstatSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { dirname, join, resolve } from 'node:path';
@@ -237,11 +237,70 @@ export interface ReplayFlags {
 }
 
 /** Writes to stdout, waiting when the pipe is full. */
+/** Writes to standard output, waiting for it to drain; nothing once its reader has gone (main.ts: a closed pipe). */
 function write(text: string | Buffer): Promise<void> {
+  if (process.stdout.destroyed) return Promise.resolve();
   return new Promise((resolveWrite) => {
-    if (process.stdout.write(text)) resolveWrite();
-    else process.stdout.once('drain', () => resolveWrite());
+    if (process.stdout.write(text)) {
+      resolveWrite();
+      return;
+    }
+    const done = (): void => {
+      process.stdout.off('drain', done);
+      process.stdout.off('close', done);
+      resolveWrite();
+    };
+    process.stdout.once('drain', done);
+    process.stdout.once('close', done);
   });
+}
+
+/**
+ * Standard output as a path DuckDB can write to itself, when it is a pipe or a terminal
+ * (`/dev/stdout` opens the same pipe again); undefined for a file (opening it again would
+ * write over what a `>>` redirection keeps) or a socket (which cannot be opened by path).
+ */
+function stdoutPath(): string | undefined {
+  if (process.platform !== 'linux' && process.platform !== 'darwin') return undefined;
+  try {
+    const s = fstatSync(1);
+    return s.isFIFO() || s.isCharacterDevice() ? '/dev/stdout' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The replayed rows on standard output: written by DuckDB where it writes lakec's bytes (Warehouse.exportRows), else printed here. */
+async function printRows(warehouse: Warehouse, spec: DatasetSpec, staging: string): Promise<void> {
+  const direct = stdoutPath();
+  if (direct !== undefined) {
+    try {
+      if (await warehouse.exportRows(spec, direct)) return;
+    } catch (e) {
+      // The reader stopped early (`| head`): the rest is not wanted.
+      if (/broken pipe/i.test(e instanceof Error ? e.message : String(e))) return;
+      throw e;
+    }
+  } else {
+    const rows = join(staging, 'rows.jsonl');
+    if (await warehouse.exportRows(spec, rows)) {
+      for await (const chunk of createReadStream(rows, { highWaterMark: 1 << 20 })) {
+        if (process.stdout.destroyed) break;
+        await write(chunk as Buffer);
+      }
+      return;
+    }
+  }
+  for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
+    if (process.stdout.destroyed) break;
+    let text = '';
+    for (const row of chunk.rows) {
+      const o: Record<string, unknown> = {};
+      chunk.columns.forEach((c, i) => (o[c] = row[i]));
+      text += JSON.stringify(o) + '\n';
+    }
+    await write(text);
+  }
 }
 
 export async function replayCommand(path: string, flags: ReplayFlags): Promise<number> {
@@ -273,21 +332,7 @@ export async function replayCommand(path: string, flags: ReplayFlags): Promise<n
       spec, source: new FileSource(events), warehouse, checkpointDir: null, stagingDir: staging, partitions, ...workerOption(),
       onNotice: (m) => process.stderr.write(`lakec replay: ${m}\n`),
     });
-    // DuckDB writes the rows where it writes them exactly as below (Warehouse.exportRows).
-    const rows = join(staging, 'rows.jsonl');
-    if (await warehouse.exportRows(spec, rows)) {
-      for await (const chunk of createReadStream(rows, { highWaterMark: 1 << 20 })) await write(chunk as Buffer);
-    } else {
-      for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
-        let text = '';
-        for (const row of chunk.rows) {
-          const o: Record<string, unknown> = {};
-          chunk.columns.forEach((c, i) => (o[c] = row[i]));
-          text += JSON.stringify(o) + '\n';
-        }
-        await write(text);
-      }
-    }
+    await printRows(warehouse, spec, staging);
     if (flags.deadLetter !== undefined) {
       const lines: string[] = [];
       // The dead-letter table's rows, as `lakec query` prints them.

@@ -573,7 +573,7 @@ export class Warehouse {
       if (Number(r.getRows()[0]![0]) > 0) return false;
     }
     const order = rowsOrder(spec).map((x) => `t.${ident(x)}`);
-    await this.connection.run(`COPY (SELECT ${select.join(', ')} FROM ${view} AS t${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}) TO ${sqlString(file)} (FORMAT JSON, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ')`);
+    await this.connection.run(`COPY (SELECT ${select.join(', ')} FROM ${view} AS t${order.length > 0 ? ` ORDER BY ${order.join(', ')}` : ''}) TO ${sqlString(file)} (FORMAT JSON, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', USE_TMP_FILE false)`);
     return true;
   }
 

@@ -3,7 +3,8 @@
  * runs, as-of queries through the macros, JSON lines and tables) and every way to misuse them,
  * each a message and an exit code (2 usage, 1 failure), never a stack trace.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeQuietly } from '../../runtime/io/files.ts';
@@ -129,6 +130,38 @@ describe('lakec replay', () => {
     );
     expect(r.stderr).toMatch(/trades: 2 lines read: 1 changed the table, 0 changed nothing, 0 duplicates, 1 dead letter \(pass --dead-letter FILE to keep it\), 0 blank lines skipped; 0 adjusted system times/);
   }, 30_000);
+
+  it('prints the same bytes to a socket, a pipe, a file and an appended file, and stops quietly when the reader does', () => {
+    // Standard output as each is: DuckDB writes the rows itself into a pipe, through a staged
+    // file into a file or a socket (the test's process runner); a reader that stops early
+    // (`| head`) ends the printing, not the command. (Where DuckDB declines and JSON.stringify
+    // prints: test/runtime/sink.export.test.ts.)
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(event(`T${i % 300}`, `${10 + (i % 7)}.5`, `2024-01-0${1 + (i % 5)}T00:00:00Z`, `2024-01-01T09:${String(i % 60).padStart(2, '0')}:00.${String(i % 1000).padStart(3, '0')}Z`));
+    lines.push('nope');
+    const events = file('outputs.jsonl', lines);
+    const socket = lakec(['replay', spec, '--dataset', 'trades', '--events', events]);
+    expect(socket.code, socket.stderr).toBe(0);
+    expect(socket.stdout.split('\n').length).toBeGreaterThan(3000);
+    const cli = `'${process.execPath}' '${join(root, 'compiler/dist/lakec.js')}' replay '${spec}' --dataset trades --events '${events}'`;
+    const out = join(work, 'out.jsonl');
+    writeFileSync(out, 'kept\n');
+    const shell = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const piped = shell(`${cli} 2>/dev/null | cat`);
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(socket.stdout);
+    expect(shell(`${cli} 2>/dev/null >> '${out}'`).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('kept\n' + socket.stdout);
+    expect(shell(`${cli} 2>/dev/null > '${out}'`).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(socket.stdout);
+    const dead = join(work, 'head-dead.jsonl');
+    const head = shell(`${cli} --dead-letter '${dead}' | head -1`);
+    expect(head.stdout).toBe(socket.stdout.slice(0, socket.stdout.indexOf('\n') + 1));
+    expect(head.stderr).toMatch(/trades: 3,001 lines read: .*1 dead letter,/);
+    noStackTrace(head.stderr);
+    expect(head.stderr).not.toMatch(/error/i);
+    expect(readFileSync(dead, 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(1);
+  }, 60_000);
 
   it('documents itself', () => {
     for (const c of ['run', 'replay', 'query']) {
