@@ -236,7 +236,6 @@ export interface ReplayFlags {
   readonly engine?: string;
 }
 
-/** Writes to stdout, waiting when the pipe is full. */
 /** Writes to standard output, waiting for it to drain; nothing once its reader has gone (main.ts: a closed pipe). */
 function write(text: string | Buffer): Promise<void> {
   if (process.stdout.destroyed) return Promise.resolve();
