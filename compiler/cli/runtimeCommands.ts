@@ -254,6 +254,17 @@ function write(text: string | Buffer): Promise<void> {
   });
 }
 
+/** Rows as JSON lines, an object per row with the columns in order. */
+function jsonLines(columns: readonly string[], rows: readonly unknown[][]): string {
+  let text = '';
+  for (const row of rows) {
+    const o: Record<string, unknown> = {};
+    columns.forEach((c, i) => (o[c] = row[i]));
+    text += JSON.stringify(o) + '\n';
+  }
+  return text;
+}
+
 /**
  * Standard output as a path DuckDB can write to itself, when it is a pipe or a terminal
  * (`/dev/stdout` opens the same pipe again); undefined for a file (opening it again would
@@ -292,13 +303,7 @@ async function printRows(warehouse: Warehouse, spec: DatasetSpec, staging: strin
   }
   for await (const chunk of warehouse.stream(warehouse.rowsSql(spec))) {
     if (process.stdout.destroyed) break;
-    let text = '';
-    for (const row of chunk.rows) {
-      const o: Record<string, unknown> = {};
-      chunk.columns.forEach((c, i) => (o[c] = row[i]));
-      text += JSON.stringify(o) + '\n';
-    }
-    await write(text);
+    await write(jsonLines(chunk.columns, chunk.rows));
   }
 }
 
@@ -372,13 +377,7 @@ export async function queryCommand(path: string, sql: string, flags: QueryFlags)
     if (format === 'table') {
       await write(table(result.columns, result.rows));
     } else {
-      let text = '';
-      for (const row of result.rows) {
-        const o: Record<string, unknown> = {};
-        result.columns.forEach((c, i) => (o[c] = row[i]));
-        text += JSON.stringify(o) + '\n';
-      }
-      await write(text);
+      await write(jsonLines(result.columns, result.rows));
     }
     return 0;
   } finally {
