@@ -37,6 +37,8 @@ export const burstAboveKpu: Rule = {
       const freshness = ds.sla?.freshness;
       // Only datasets with a Flink application: fed by a stream, stored as Iceberg.
       if (burst === undefined || freshness === undefined || ds.source === undefined || ds.format.value !== 'iceberg') continue;
+      // A stream that does not exist is LAKE1003's to report.
+      if (lake.scope.stream.get(ds.source.value.stream.value) === undefined) continue;
       const f = freshness.value.seconds;
       if (f <= checkpointIntervalSeconds) continue;
       const { records, within } = burst.value;
