@@ -161,6 +161,13 @@ describe('lakec replay', () => {
     noStackTrace(head.stderr);
     expect(head.stderr).not.toMatch(/error/i);
     expect(readFileSync(dead, 'utf8').split('\n').filter((l) => l !== '')).toHaveLength(1);
+    // A control character DuckDB escapes in upper case: printed by lakec itself, which stops as quietly.
+    const odd = file('outputs-odd.jsonl', [...lines, event('T\u001a', '1.5', '2024-01-01T00:00:00Z', '2024-01-01T09:00:00Z')]);
+    const oddHead = shell(`'${process.execPath}' '${join(root, 'compiler/dist/lakec.js')}' replay '${spec}' --dataset trades --events '${odd}' | head -1`);
+    expect(oddHead.stdout).toMatch(/^\{"trade_id":"T\\u001a",[^\n]*\}\n$/);
+    expect(oddHead.stderr).toMatch(/trades: 3,002 lines read: /);
+    noStackTrace(oddHead.stderr);
+    expect(oddHead.stderr).not.toMatch(/error/i);
   }, 60_000);
 
   it('documents itself', () => {
