@@ -59,6 +59,8 @@ export interface JobOptions {
   readonly worker?: { readonly url: URL; readonly execArgv?: readonly string[] };
   /** Applied events each key remembers (rule 4); default: the dataset's `dedup_window` (32 unless set). */
   readonly dedupWindow?: number;
+  /** The bi-temporal operator (partition.ts `PartitionOptions.core`): the typed one unless the reference is asked for (tests, benchmarks). */
+  readonly core?: 'typed' | 'reference';
   /** Stops the job cleanly (with a savepoint) once the current batch is done. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
@@ -106,8 +108,8 @@ export interface Engine {
 
 class InlineEngine implements Engine {
   private readonly partition: Partition;
-  constructor(spec: DatasetSpec, stagingDir: string, dedupWindow: number | undefined) {
-    this.partition = new Partition(spec, { partition: 0, partitions: 1, stagingDir, ...(dedupWindow !== undefined ? { dedupWindow } : {}) });
+  constructor(spec: DatasetSpec, stagingDir: string, dedupWindow: number | undefined, core: 'typed' | 'reference' | undefined) {
+    this.partition = new Partition(spec, { partition: 0, partitions: 1, stagingDir, ...(dedupWindow !== undefined ? { dedupWindow } : {}), ...(core !== undefined ? { core } : {}) });
   }
   async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<RestoredRows>): Promise<void> {
     if (store !== null) this.partition.restoreState(store, id);
@@ -139,9 +141,9 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
   let engine: Engine;
   if (partitions > 1) {
     const { WorkerEngine } = await import('./parallel/pool.ts');
-    engine = await WorkerEngine.start(spec, partitions, { stagingDir: o.stagingDir, dedupWindow: o.dedupWindow, worker: o.worker });
+    engine = await WorkerEngine.start(spec, partitions, { stagingDir: o.stagingDir, dedupWindow: o.dedupWindow, core: o.core, worker: o.worker });
   } else {
-    engine = new InlineEngine(spec, o.stagingDir, o.dedupWindow);
+    engine = new InlineEngine(spec, o.stagingDir, o.dedupWindow, o.core);
   }
 
   // The chain of incremental checkpoints the next one builds on.

@@ -15,6 +15,8 @@ import { emptyMetrics, type Metrics } from './metrics.ts';
 import { AppendOperator } from './operators/append.ts';
 import { BitemporalOperator, type LateEvent, type RestoredRows } from './operators/bitemporal.ts';
 import { CurrentOperator } from './operators/current.ts';
+import { FAST, FastMapper } from './engine/fast-mapper.ts';
+import { TypedBitemporalOperator, UNKNOWN_KEY } from './engine/operator.ts';
 import { csvQuote, StagedFile } from './sink/csv.ts';
 import type { Position, RecordBatch } from './sources/source.ts';
 import { formatTimestamp } from './time.ts';
@@ -26,6 +28,13 @@ export interface PartitionOptions {
   readonly stagingDir: string;
   /** Applied events remembered per key for duplicate detection (rule 4); default: the dataset's. */
   readonly dedupWindow?: number;
+  /**
+   * The bi-temporal operator: `typed` (the default: engine/operator.ts, the typed core, and the
+   * fast mapping of events in plain forms) or `reference` (operators/bitemporal.ts, one object
+   * per key, every event mapped by mapping.ts). Both write the same files; the reference is
+   * what the typed one is tested and benchmarked against.
+   */
+  readonly core?: 'typed' | 'reference';
 }
 
 /** Late events logged one by one per partition and checkpoint interval; the others are counted. */
@@ -69,11 +78,18 @@ export function partitionOf(key: string, partitions: number): number {
 export class Partition {
   readonly metrics: Metrics = emptyMetrics();
   private readonly mapper: RowMapper;
-  private readonly bitemporal: BitemporalOperator | undefined;
+  private readonly bitemporal: BitemporalOperator | TypedBitemporalOperator | undefined;
+  /** The typed operator's fast mapping, when the dataset's columns allow it. */
+  private readonly fast: FastMapper | undefined;
+  private readonly typed: TypedBitemporalOperator | undefined;
+  /** Events the typed operator took from the fast mapping (the others went through mapping.ts), for tests and benchmarks. */
+  fastEvents = 0;
+  /** An event's UTF-8, for the fast mapping. */
+  private utf8 = Buffer.alloc(1 << 16);
   private readonly current: CurrentOperator | undefined;
   private readonly append: AppendOperator | undefined;
   /** The operator with keyed state, if any (bi-temporal or current-state). */
-  private readonly keyed: BitemporalOperator | CurrentOperator | undefined;
+  private readonly keyed: BitemporalOperator | TypedBitemporalOperator | CurrentOperator | undefined;
   private readonly dedupWindow: number | undefined;
   private dead!: StagedFile;
   /** This interval's staged files, whichever operator writes them. */
@@ -89,10 +105,17 @@ export class Partition {
     this.dedupWindow = options.dedupWindow ?? spec.dedupWindow;
     if (spec.mode === 'bitemporal') {
       const late = spec.bitemporal?.late;
-      this.bitemporal = new BitemporalOperator(this.mapper.layout, this.metrics, {
+      const operatorOptions = {
         ...(this.dedupWindow !== undefined ? { dedupWindow: this.dedupWindow } : {}),
         ...(late !== undefined ? { late } : {}),
-      });
+      };
+      if (options.core === 'reference') this.bitemporal = new BitemporalOperator(this.mapper.layout, this.metrics, operatorOptions);
+      else {
+        this.typed = new TypedBitemporalOperator(this.mapper.layout, this.metrics, operatorOptions);
+        this.bitemporal = this.typed;
+        const fast = new FastMapper(spec);
+        if (fast.usable) this.fast = fast;
+      }
       this.keyed = this.bitemporal;
     } else if (spec.mode === 'current') {
       this.current = new CurrentOperator(this.mapper.layout, this.metrics, this.dedupWindow);
@@ -156,6 +179,7 @@ export class Partition {
     const m = this.metrics;
     const op = this.bitemporal ?? this.current ?? this.append!;
     const bitemporal = this.bitemporal;
+    const fast = this.fast;
     for (let i = 0; i < texts.length; i++) {
       m.recordsIn++;
       const raw = texts[i]!;
@@ -171,6 +195,21 @@ export class Partition {
         continue;
       }
       const at = typeof times === 'number' ? times : times[i]!;
+      // The fast mapping reads the event's bytes; it hands back every event it does not read
+      // in a plain form (and the typed operator an event of a key it does not know yet).
+      if (fast !== undefined && values === undefined && isWellFormed(raw)) {
+        if (3 * raw.length > this.utf8.length) this.utf8 = Buffer.alloc(Math.max(3 * raw.length, 2 * this.utf8.length));
+        const n = this.utf8.write(raw, 0, 'utf8');
+        if (fast.map(this.utf8, 0, n, at) === FAST) {
+          const rejected = this.typed!.applyFast(fast);
+          if (rejected !== UNKNOWN_KEY) {
+            this.fastEvents++;
+            if (rejected !== null) this.deadLetter(rejected, null, batch.position(i), raw);
+            if (this.typed!.late !== null) this.logLate(this.typed!.late, batch.position(i));
+            continue;
+          }
+        }
+      }
       const mapped = this.mapper.map(raw, at, values?.[i]);
       if (isRejection(mapped)) {
         this.deadLetter(mapped.reason, mapped.column ?? null, batch.position(i), raw);

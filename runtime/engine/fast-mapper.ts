@@ -73,6 +73,8 @@ interface FastColumn {
   readonly path: readonly number[];
   /** Whether a payload key field (compared by rules 1 and 2). */
   readonly compared: boolean;
+  /** Whether one of the template's other fields (csv.ts `RowTemplates`: after the compared ones). */
+  readonly rest: boolean;
   /** Whether a key column (read first, in key order). */
   readonly key: boolean;
   /** Whether an `@check` reads it (its value is then built for the check). */
@@ -107,6 +109,8 @@ function columnsOfCheck(e: CheckExpr, into: Set<string>): void {
   }
 }
 
+const encoder = new TextEncoder();
+
 /** A growable byte buffer that fields are appended to. */
 class Bytes {
   buf = new Uint8Array(256);
@@ -133,6 +137,12 @@ class Bytes {
       for (let i = from; i < to; i++) buf[at++] = b[i]!;
     } else this.buf.set(b.subarray(from, to), this.len);
     this.len += n;
+  }
+
+  /** The UTF-8 of a text (a lone surrogate as U+FFFD: the row mapper rejects such text before it is a key or a payload). */
+  text(s: string): void {
+    this.room(3 * s.length);
+    this.len += encoder.encodeInto(s, this.buf.subarray(this.len)).written;
   }
 
   ascii(s: string): void {
@@ -264,6 +274,11 @@ export class FastMapper {
   op = PUT;
   readonly key = new Bytes();
   readonly payload = new Bytes();
+  /**
+   * A put's other template fields (`,field` each, in column order): `payload` then `rest` is
+   * the row's csv.ts `RowTemplates.of` template, which the table stores.
+   */
+  readonly rest = new Bytes();
   validFrom = 0;
   validTo = Number.POSITIVE_INFINITY;
   systemTime = 0;
@@ -309,6 +324,7 @@ export class FastMapper {
         entry,
         path,
         compared: compared.has(i),
+        rest: !compared.has(i) && !layout.keyIndexes.includes(i) && i !== layout.validFromIndex && i !== layout.validToIndex,
         key: layout.keyIndexes.includes(i),
         checked: checkedNames.has(c.name),
       });
@@ -362,11 +378,12 @@ export class FastMapper {
     if (composite) key.byte(93);
     // The other columns, in column order: the payload key's fields are the compared ones.
     this.payload.len = 0;
+    this.rest.len = 0;
     const columns = this.columns;
     for (let i = 0; i < columns.length; i++) {
       const c = columns[i]!;
       if (c.key || (!put && !c.identity)) continue;
-      if (!this.value(c, b, from, to, ingestionTime, c.compared ? PAYLOAD : NONE)) return SLOW;
+      if (!this.value(c, b, from, to, ingestionTime, c.compared ? PAYLOAD : put && c.rest ? REST : NONE)) return SLOW;
     }
     if (put) {
       const checks = this.checks;
@@ -403,9 +420,10 @@ export class FastMapper {
     if (c.source === SRC_INGESTION) {
       this.times[i] = ingestionTime;
       if (c.checked) this.checkRow[i] = ingestionTime;
-      if (into === PAYLOAD) {
-        this.payload.byte(44);
-        this.payload.integer(ingestionTime);
+      if (into === PAYLOAD || into === REST) {
+        const o = into === PAYLOAD ? this.payload : this.rest;
+        o.byte(44);
+        o.integer(ingestionTime);
       } else if (into !== NONE) this.key.integer(ingestionTime);
       return true;
     }
@@ -413,9 +431,10 @@ export class FastMapper {
       // The text as received (valid UTF-8, so valid Unicode); never compared.
       const text = c.checked ? utf8(b, from, to) : '';
       if (c.checked) this.checkRow[i] = text;
-      if (into === PAYLOAD) {
-        this.payload.byte(44);
-        this.quoted(this.payload, b, from, to);
+      if (into === PAYLOAD || into === REST) {
+        const o = into === PAYLOAD ? this.payload : this.rest;
+        o.byte(44);
+        this.quoted(o, b, from, to);
       } else if (into === KEY_TEXT) this.key.copy(b, from, to);
       else if (into === KEY_JSON) return false;
       return true;
@@ -443,6 +462,7 @@ export class FastMapper {
       if (!c.optional) return false;
       if (c.checked) this.checkRow[i] = null;
       if (into === PAYLOAD) this.payload.byte(44);
+      else if (into === REST) this.rest.byte(44);
       else if (into === KEY_TEXT) this.key.ascii('null');
       else if (into === KEY_JSON) this.key.ascii('null');
       return true;
@@ -452,8 +472,8 @@ export class FastMapper {
     const s = sc.start[e]!;
     const end = sc.end[e]!;
     const flags = sc.flags[e]!;
-    const out = into === PAYLOAD ? this.payload : this.key;
-    if (into === PAYLOAD) out.byte(44);
+    const out = into === PAYLOAD ? this.payload : into === REST ? this.rest : this.key;
+    if (into === PAYLOAD || into === REST) out.byte(44);
     switch (c.type) {
       case T_STRING:
       case T_BINARY:
@@ -467,7 +487,7 @@ export class FastMapper {
       }
       case T_UUID: {
         if (type !== STRING || (flags & ESCAPED) !== 0 || !isUuid(b, s, end)) return false;
-        const q = into === KEY_JSON || into === PAYLOAD;
+        const q = into === KEY_JSON || into === PAYLOAD || into === REST;
         if (q) out.byte(34);
         const at = out.len;
         if (into !== NONE) {
@@ -544,6 +564,8 @@ export class FastMapper {
 
 const NONE = 0;
 const PAYLOAD = 1;
+/** A template field after the compared ones (`rest`). */
+const REST = 4;
 const KEY_TEXT = 2;
 const KEY_JSON = 3;
 

@@ -182,8 +182,12 @@ export class PayloadStore {
     this.refs[slot]!++;
   }
 
+  /** Told the event id of each payload freed (its last reference released). */
+  onFree: ((pid: number) => void) | null = null;
+
   release(slot: number): void {
     if (--this.refs[slot]! === 0) {
+      if (this.onFree !== null) this.onFree(this.pids[slot]!);
       this.garbage += this.lengths[slot]!;
       this.lengths[slot] = 0;
       if (this.freeCount === this.free.length) this.free = grownInt32(this.free, 2 * this.free.length);

@@ -259,67 +259,21 @@ export class BitemporalOperator {
 
   // ---- restore: state lines first, then the current rows, then finish ----------------------
 
-  private restoring: Map<string, Restoring> | undefined;
-  private restoredRows: RestoredRowList | undefined;
+  private readonly restoring = new RestoreGathering();
 
   /** Reads one state line (later lines of the chain win); `accept` filters the keys this partition owns. */
   restoreStateLine(line: string, accept: (key: string) => boolean): void {
-    // The key is the line's first field: read it without parsing a line another partition owns.
-    const key = leadingKey(line);
-    if (key !== undefined && !accept(key)) return;
-    const [parsedKey, keyValues, latest, recent, forgotten] = JSON.parse(line) as StateLine;
-    if (key === undefined && !accept(parsedKey)) return;
-    this.restoring ??= new Map();
-    const had = this.restoring.get(parsedKey);
-    if (had !== undefined) {
-      had.keyValues = keyValues;
-      had.latest = latest;
-      had.recent = recent;
-      had.forgotten = forgotten ?? null;
-      had.stated = true;
-    } else {
-      this.restoring.set(parsedKey, { keyValues, latest, recent, forgotten: forgotten ?? null, stated: true, first: -1, last: -1 });
-    }
+    this.restoring.stateLine(line, accept);
   }
 
   /** Adds current rows from the warehouse, in any order. */
   restoreRows(rows: RestoredRows): void {
-    this.restoring ??= new Map();
-    this.restoredRows ??= new RestoredRowList();
-    const restoring = this.restoring;
-    const list = this.restoredRows;
-    const times = rows.times;
-    for (let i = 0; i < rows.count; i++) {
-      const key = restoredKey(rows, i);
-      let r = restoring.get(key);
-      if (r === undefined) {
-        // A key whose state line is missing cannot have rows; keep them rather than lose them.
-        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], forgotten: null, stated: false, first: -1, last: -1 };
-        restoring.set(key, r);
-      }
-      const row = list.add(rows.templates[i]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
-      if (r.last < 0) r.first = row;
-      else list.next[r.last] = row;
-      r.last = row;
-    }
+    this.restoring.rows(rows);
   }
 
   /** Builds the key states from what restore* gathered. */
   finishRestore(): void {
-    const gathered = this.restoring;
-    const list = this.restoredRows ?? new RestoredRowList();
-    this.restoring = undefined;
-    this.restoredRows = undefined;
-    if (gathered === undefined) return;
-    // Keys with a state line in the state files' order, then any without one by key: the same
-    // order whatever order the rows came in.
-    const orphans: string[] = [];
-    for (const [key, g] of gathered) {
-      if (g.stated) this.restoreKey(key, g, list);
-      else orphans.push(key);
-    }
-    orphans.sort();
-    for (const key of orphans) this.restoreKey(key, gathered.get(key)!, list);
+    this.restoring.finish((key, g, list) => this.restoreKey(key, g, list));
   }
 
   private restoreKey(key: string, g: Restoring, list: RestoredRowList): void {
@@ -356,8 +310,77 @@ export class BitemporalOperator {
   }
 }
 
+/**
+ * What a restore gathers before it builds the key states (of either operator: this one and
+ * engine/operator.ts): the state lines of the keys a partition owns (later lines of a checkpoint
+ * chain win) and the current rows the warehouse returns, in any order, by key.
+ */
+export class RestoreGathering {
+  private restoring: Map<string, Restoring> | undefined;
+  private restoredRows: RestoredRowList | undefined;
+
+  stateLine(line: string, accept: (key: string) => boolean): void {
+    // The key is the line's first field: read it without parsing a line another partition owns.
+    const key = leadingKey(line);
+    if (key !== undefined && !accept(key)) return;
+    const [parsedKey, keyValues, latest, recent, forgotten] = JSON.parse(line) as StateLine;
+    if (key === undefined && !accept(parsedKey)) return;
+    this.restoring ??= new Map();
+    const had = this.restoring.get(parsedKey);
+    if (had !== undefined) {
+      had.keyValues = keyValues;
+      had.latest = latest;
+      had.recent = recent;
+      had.forgotten = forgotten ?? null;
+      had.stated = true;
+    } else {
+      this.restoring.set(parsedKey, { keyValues, latest, recent, forgotten: forgotten ?? null, stated: true, first: -1, last: -1 });
+    }
+  }
+
+  rows(rows: RestoredRows): void {
+    this.restoring ??= new Map();
+    this.restoredRows ??= new RestoredRowList();
+    const restoring = this.restoring;
+    const list = this.restoredRows;
+    const times = rows.times;
+    for (let i = 0; i < rows.count; i++) {
+      const key = restoredKey(rows, i);
+      let r = restoring.get(key);
+      if (r === undefined) {
+        // A key whose state line is missing cannot have rows; keep them rather than lose them.
+        r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], forgotten: null, stated: false, first: -1, last: -1 };
+        restoring.set(key, r);
+      }
+      const row = list.add(rows.templates[i]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
+      if (r.last < 0) r.first = row;
+      else list.next[r.last] = row;
+      r.last = row;
+    }
+  }
+
+  /**
+   * Hands over every key gathered, then forgets them: keys with a state line in the state
+   * files' order, then any without one by key (the same order whatever order the rows came in).
+   */
+  finish(restoreKey: (key: string, g: Restoring, list: RestoredRowList) => void): void {
+    const gathered = this.restoring;
+    const list = this.restoredRows ?? new RestoredRowList();
+    this.restoring = undefined;
+    this.restoredRows = undefined;
+    if (gathered === undefined) return;
+    const orphans: string[] = [];
+    for (const [key, g] of gathered) {
+      if (g.stated) restoreKey(key, g, list);
+      else orphans.push(key);
+    }
+    orphans.sort();
+    for (const key of orphans) restoreKey(key, gathered.get(key)!, list);
+  }
+}
+
 /** What a restore gathers for one key: its state line's fields, and its first and last rows in the `RestoredRowList` (-1: none). */
-interface Restoring {
+export interface Restoring {
   keyValues: unknown[];
   latest: number | null;
   recent: StateLine[3];
@@ -373,7 +396,7 @@ interface Restoring {
  * key, which the garbage collector copies as they grow): templates, times (three per row) and
  * each row's next row of the same key.
  */
-class RestoredRowList {
+export class RestoredRowList {
   readonly templates: string[] = [];
   times = new Float64Array(3 * 4096);
   next = new Int32Array(4096);

@@ -22,6 +22,7 @@ import { KeyRouter } from './router.ts';
 export interface WorkerOptions {
   readonly stagingDir: string;
   readonly dedupWindow?: number | undefined;
+  readonly core?: 'typed' | 'reference' | undefined;
   /** The worker script; defaults to the one beside this module (defaultWorker). */
   readonly worker?: { readonly url: URL; readonly execArgv?: readonly string[] } | undefined;
   readonly maxInFlight?: number;
@@ -163,7 +164,7 @@ export class WorkerEngine implements Engine {
     const workers: PartitionWorker[] = [];
     const ready: Promise<unknown>[] = [];
     for (let p = 0; p < partitions; p++) {
-      const init: WorkerInit = { spec, partition: p, partitions, stagingDir: options.stagingDir, ...(options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {}) };
+      const init: WorkerInit = { spec, partition: p, partitions, stagingDir: options.stagingDir, ...(options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {}), ...(options.core !== undefined ? { core: options.core } : {}) };
       // A young generation of 64 MB semi-spaces: the events' short-lived objects die there
       // instead of being promoted, which halves the garbage collector's share (docs/runtime.md).
       // The old generation holds the partition's keyed state: each worker may use its share of

@@ -23,6 +23,8 @@ export interface WorkerInit {
   readonly partitions: number;
   readonly stagingDir: string;
   readonly dedupWindow?: number;
+  /** partition.ts `PartitionOptions.core`. */
+  readonly core?: 'typed' | 'reference';
 }
 
 export type ToWorker =

@@ -24,6 +24,7 @@ if (parentPort !== null) {
     partitions: init.partitions,
     stagingDir: init.stagingDir,
     ...(init.dedupWindow !== undefined ? { dedupWindow: init.dedupWindow } : {}),
+    ...(init.core !== undefined ? { core: init.core } : {}),
   });
   const send = (m: FromWorker): void => port.postMessage(m);
   port.on('message', (m: ToWorker) => {

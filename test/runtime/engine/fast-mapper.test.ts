@@ -82,7 +82,11 @@ class Differential {
     const want: Record<string, unknown> = { op: m.op, key: m.key };
     if (m.op === 'put') {
       got['payloadKey'] = text.decode(f.payload.buf.subarray(0, f.payload.len));
-      want['payloadKey'] = this.templates.payloadKey(this.templates.of(m.values));
+      const template = this.templates.of(m.values);
+      want['payloadKey'] = this.templates.payloadKey(template);
+      // The whole template the table stores: the payload key, then the other fields.
+      got['template'] = text.decode(f.payload.buf.subarray(0, f.payload.len)) + text.decode(f.rest.buf.subarray(0, f.rest.len));
+      want['template'] = template;
     }
     if (this.spec.mode === 'bitemporal') {
       Object.assign(got, { validFrom: f.validFrom, validTo: f.validTo, systemTime: f.systemTime });
