@@ -56,7 +56,7 @@ export interface PartitionCheckpoint {
   readonly statePart: string | null;
   readonly keysWritten: number;
   readonly keysTotal: number;
-  /** Length (UTF-16 code units) of the longest line of its staged files (csv.ts `StagedFile.longest`). */
+  /** Bytes of the longest line of its staged files (csv.ts `StagedFile.longest`). */
   readonly longestLine: number;
   /** This partition's counters since the job started. */
   readonly metrics: Metrics;

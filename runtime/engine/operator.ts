@@ -228,10 +228,9 @@ export class TypedBitemporalOperator {
     m.rowsOut += core.rowWrites;
     if (h.length > 0) {
       const history = this.history!;
-      const t = this.templates;
       const keyPart = this.keyParts[k]!;
       const d = h.data;
-      for (let at = 0; at < h.length; at += 5) history.line(t.line(keyPart, this.texts[d[at]!]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!));
+      for (let at = 0; at < h.length; at += 5) history.row(keyPart, this.texts[d[at]!]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!);
       h.length = 0;
     }
     return null;
@@ -246,7 +245,6 @@ export class TypedBitemporalOperator {
     const deletes = this.currentDeletes;
     const inserts = this.currentRows;
     if (deletes !== undefined && inserts !== undefined) {
-      const t = this.templates;
       const core = this.core;
       const texts = this.texts;
       const c = this.committed.data;
@@ -270,10 +268,10 @@ export class TypedBitemporalOperator {
             i++;
             j++;
           } else if (wFrom <= sFrom) {
-            deletes.line(t.identityLine(keyPart, wFrom, c[w + 2]!));
+            deletes.identity(keyPart, wFrom, c[w + 2]!);
             i++;
           } else {
-            inserts.line(t.line(keyPart, texts[core.payloads.pid(rows[s + 3]!)]!, sFrom, rows[s + 1]!, rows[s + 2]!, Number.POSITIVE_INFINITY));
+            inserts.row(keyPart, texts[core.payloads.pid(rows[s + 3]!)]!, sFrom, rows[s + 1]!, rows[s + 2]!, Number.POSITIVE_INFINITY);
             j++;
           }
         }

@@ -190,7 +190,7 @@ export class BitemporalOperator {
     const history = this.history!;
     const closed = out.closed;
     for (let i = 0; i < closed.length; i++) {
-      history.line(t.line(entry.keyPart, closed.payload(i), closed.validFrom(i), closed.validTo(i), closed.systemFrom(i), closed.systemTo(i)));
+      history.row(entry.keyPart, closed.payload(i), closed.validFrom(i), closed.validTo(i), closed.systemFrom(i), closed.systemTo(i));
     }
     return null;
   }
@@ -205,7 +205,6 @@ export class BitemporalOperator {
     const deletes = this.currentDeletes;
     const inserts = this.currentRows;
     if (deletes !== undefined && inserts !== undefined) {
-      const t = this.templates;
       for (const e of this.dirty) {
         const was = e.committed ?? NEW;
         const wasPayloads = e.committedPayloads ?? NEW;
@@ -225,10 +224,10 @@ export class BitemporalOperator {
             i += 3;
             j++;
           } else if (wFrom <= sFrom) {
-            deletes.line(t.identityLine(e.keyPart, wFrom, was[i + 2]!));
+            deletes.identity(e.keyPart, wFrom, was[i + 2]!);
             i += 3;
           } else {
-            inserts.line(t.line(e.keyPart, s.payloadAt(j), sFrom, s.validToAt(j), s.systemFromAt(j), Number.POSITIVE_INFINITY));
+            inserts.row(e.keyPart, s.payloadAt(j), sFrom, s.validToAt(j), s.systemFromAt(j), Number.POSITIVE_INFINITY);
             j++;
           }
         }

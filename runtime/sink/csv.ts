@@ -45,8 +45,9 @@ export function fieldEncoder(t: TypeSpec): FieldEncoder {
  *   the template, not a copy. The CSV encoding is canonical (coerce.ts gives one representation
  *   per value, every string is quoted), so equal prefixes mean equal payloads.
  *
- * A row's line is then a plain concatenation (`line`), and a current row's identity line is
- * `key part, valid_from, system_from` (`identityLine`).
+ * A row's line is then `key part, valid_from, valid_to, system_from, system_to` and the
+ * template (an open valid_to or system_to is an empty field), and a current row's identity line
+ * `key part, valid_from, system_from`: `StagedFile.row` and `StagedFile.identity` write them.
  */
 export class RowTemplates {
   private readonly keyEncoders: FieldEncoder[];
@@ -149,47 +150,129 @@ export class RowTemplates {
     }
     return at === template.length ? template : template.slice(0, at);
   }
-
-  /** A row's CSV line (an open valid_to or system_to is an empty field). */
-  line(keyPart: string, template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): string {
-    return (
-      keyPart + ',' + validFrom + ',' + (validTo === Number.POSITIVE_INFINITY ? '' : validTo) + ',' + systemFrom + ',' +
-      (systemTo === Number.POSITIVE_INFINITY ? '' : systemTo) + template
-    );
-  }
-
-  /** A current row's identity line: key part, valid_from, system_from. */
-  identityLine(keyPart: string, validFrom: number, systemFrom: number): string {
-    return keyPart + ',' + validFrom + ',' + systemFrom;
-  }
 }
+
+type Utf8Write = (this: Buffer, text: string, offset: number) => number;
+const utf8Write = (Buffer.prototype as unknown as { utf8Write: Utf8Write }).utf8Write;
+
+/** Bytes a staged file gathers before it writes them. */
+const STAGED_BUFFER = 1 << 20;
 
 /**
  * A staging file written as lines come (so a checkpoint interval's rows never pile up in
- * memory), flushed in pieces of about a megabyte. Created on the first line.
+ * memory): lines are encoded straight into a buffer of about a megabyte, written when full. A
+ * row's line is written from its pieces (`row`, `identity`: the key part, the times as digits,
+ * the template), with no string built for it. Created on the first line.
  */
 export class StagedFile {
   private fd: number | undefined;
-  private pending = '';
+  private buf = Buffer.allocUnsafe(STAGED_BUFFER);
+  private at = 0;
   rows = 0;
-  /** Length (UTF-16 code units) of the longest line: the reader's line limit is set from it (`csvDialect`). */
+  /**
+   * Bytes of the longest line (at least its length in UTF-16 code units): the reader's line
+   * limit is set from it (`csvDialect`).
+   */
   longest = 0;
 
   constructor(readonly path: string) {}
 
-  line(text: string): void {
-    if (text.length > this.longest) this.longest = text.length;
-    this.pending += text;
-    this.pending += '\n';
+  /** Room for n more bytes. */
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    this.flush();
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+  }
+
+  private text(s: string): void {
+    this.at += utf8Write.call(this.buf, s, this.at);
+  }
+
+  /** A time (epoch ms) as its digits, as String(t) writes it; `open` (+infinity) as an empty field. */
+  private time(t: number): void {
+    if (t === Number.POSITIVE_INFINITY) return;
+    if (!Number.isSafeInteger(t)) {
+      this.text(String(t));
+      return;
+    }
+    if (t < 0) {
+      this.buf[this.at++] = 45;
+      t = -t;
+    }
+    // In int32 pieces: the digits above 10^8, then the last eight, zero-padded.
+    if (t < 100_000_000) this.digits(t, 0);
+    else {
+      const high = Math.floor(t / 100_000_000);
+      this.digits(high, 0);
+      this.digits(t - high * 100_000_000, 8);
+    }
+  }
+
+  /** The digits of 0 <= n < 10^9, at least `width` of them (zero-padded). */
+  private digits(n: number, width: number): void {
+    let count = 1;
+    for (let x = n; x >= 10; x = (x / 10) | 0) count++;
+    if (count < width) count = width;
+    const b = this.buf;
+    let end = this.at + count;
+    this.at = end;
+    for (let k = 0; k < count; k++) {
+      const q = (n / 10) | 0;
+      b[--end] = 48 + n - 10 * q;
+      n = q;
+    }
+  }
+
+  private endLine(start: number): void {
+    this.buf[this.at++] = 10;
     this.rows++;
-    if (this.pending.length > 1 << 20) this.flush();
+    if (this.at - start > this.longest) this.longest = this.at - start;
+  }
+
+  line(text: string): void {
+    this.room(3 * text.length + 1);
+    const start = this.at;
+    this.text(text);
+    this.endLine(start);
+  }
+
+  /** A row's line: `key part,valid_from,valid_to,system_from,system_to` and the template (an open time is an empty field). */
+  row(keyPart: string, template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): void {
+    this.room(3 * (keyPart.length + template.length) + 4 * 25 + 1);
+    const start = this.at;
+    const b = this.buf;
+    this.text(keyPart);
+    b[this.at++] = 44;
+    this.time(validFrom);
+    b[this.at++] = 44;
+    this.time(validTo);
+    b[this.at++] = 44;
+    this.time(systemFrom);
+    b[this.at++] = 44;
+    this.time(systemTo);
+    this.text(template);
+    this.endLine(start);
+  }
+
+  /** A current row's identity line: `key part,valid_from,system_from`. */
+  identity(keyPart: string, validFrom: number, systemFrom: number): void {
+    this.room(3 * keyPart.length + 2 * 25 + 1);
+    const start = this.at;
+    const b = this.buf;
+    this.text(keyPart);
+    b[this.at++] = 44;
+    this.time(validFrom);
+    b[this.at++] = 44;
+    this.time(systemFrom);
+    this.endLine(start);
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.at === 0) return;
     this.fd ??= openSync(this.path, 'w');
-    writeSync(this.fd, this.pending);
-    this.pending = '';
+    let done = 0;
+    while (done < this.at) done += writeSync(this.fd, this.buf, done, this.at - done);
+    this.at = 0;
   }
 
   /** Writes what is pending and closes the file; returns its path, or null when it got no line. */
@@ -215,8 +298,8 @@ const DEFAULT_MAX_LINE_BYTES = 2_097_152;
  * from the file's first bytes even with `auto_detect = false`; a string holding `\r\n` near the
  * start made it guess `\r\n` and fail on the whole file, on every rerun (issue 9). Lines end with
  * `\n`; quoted fields may hold any character (CR, LF, NUL...) with quotes doubled; an unquoted
- * empty field is null. `longest` is the longest staged line in UTF-16 code units (at most 3
- * bytes each in UTF-8).
+ * empty field is null. `longest` is the longest staged line's bytes (`StagedFile.longest`),
+ * with room to spare.
  */
 export function csvDialect(longest: number): string {
   const maxLine = Math.max(DEFAULT_MAX_LINE_BYTES, 3 * longest + 16);

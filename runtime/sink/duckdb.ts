@@ -169,7 +169,7 @@ export interface StagedFiles {
   /** Current rows to insert (after the deletes), in the staged row layout (current-state: key columns, then the template). */
   readonly currentRows: readonly string[];
   readonly deadLetters: readonly string[];
-  /** Length (UTF-16 code units) of the longest line in these files (csv.ts `StagedFile.longest`); absent: short lines. */
+  /** Bytes of the longest line in these files (csv.ts `StagedFile.longest`); absent: short lines. */
   readonly longestLine?: number;
 }
 
