@@ -499,6 +499,11 @@ export class BitemporalStates {
     this.forgotten[k] = f;
   }
 
+  /** Restore: room for n current rows of key k, taken at once (rather than grown row by row). */
+  reserveRows(k: number, n: number): void {
+    if (n > this.rows.cap[k]!) this.rows.grow(k, this.rowCount[k]!, n, this.keys.count, this.rowCount, n);
+  }
+
   /** Restore: appends a current row to key k (rows in any order; `sortRows` orders them). */
   addRow(k: number, vf: number, vt: number, sf: number, slot: number): void {
     const rows = this.rows;

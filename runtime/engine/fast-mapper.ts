@@ -27,8 +27,9 @@
  * UTF-8 (the sources dead-letter other bytes before any mapping). A differential test holds
  * this to the row mapper and the staging encoder (test/runtime/engine/fast-mapper.test.ts).
  *
- * Not wired into the runtime yet (docs/runtime.md, "Performance"): the partitions still map
- * every event with mapping.ts.
+ * The partitions of bi-temporal datasets map their events with it (partition.ts, with
+ * engine/operator.ts); current-state and append-only datasets still map every event with
+ * mapping.ts (docs/runtime.md, "Performance").
  */
 import { compileCheck, type CheckExpr, type Predicate } from '../checks.ts';
 import { layoutOf, type DatasetSpec, type TypeSpec } from '../dataset.ts';
@@ -109,16 +110,17 @@ function columnsOfCheck(e: CheckExpr, into: Set<string>): void {
   }
 }
 
-const encoder = new TextEncoder();
+type Utf8Write = (this: Uint8Array, text: string, offset: number) => number;
+const utf8Write = (Buffer.prototype as unknown as { utf8Write: Utf8Write }).utf8Write;
 
-/** A growable byte buffer that fields are appended to. */
+/** A growable byte buffer that fields are appended to (a Buffer: `text` encodes into it in place). */
 class Bytes {
-  buf = new Uint8Array(256);
+  buf: Uint8Array = Buffer.alloc(256);
   len = 0;
 
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(2 * this.buf.length, this.len + n));
+    const next = Buffer.alloc(Math.max(2 * this.buf.length, this.len + n));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
   }
@@ -142,7 +144,7 @@ class Bytes {
   /** The UTF-8 of a text (a lone surrogate as U+FFFD: the row mapper rejects such text before it is a key or a payload). */
   text(s: string): void {
     this.room(3 * s.length);
-    this.len += encoder.encodeInto(s, this.buf.subarray(this.len)).written;
+    this.len += utf8Write.call(this.buf, s, this.len);
   }
 
   ascii(s: string): void {
@@ -247,7 +249,8 @@ class TextCache {
       if (same) return this.texts[slot]!;
     }
     const text = utf8(b, s, e);
-    this.keys[slot] = b.slice(s, e);
+    // A copy (a Buffer's slice is a view of bytes that change with the next event).
+    this.keys[slot] = Uint8Array.prototype.slice.call(b, s, e);
     this.texts[slot] = text;
     return text;
   }

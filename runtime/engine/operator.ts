@@ -388,32 +388,32 @@ export class TypedBitemporalOperator {
     const k = core.key(kb.buf, 0, kb.len, hashBytes(kb.buf, 0, kb.len));
     if (k !== before) throw new WarehouseError(`the checkpoint's state holds key ${JSON.stringify(key)} twice: the warehouse and its checkpoints disagree; replay the events into a new warehouse`);
     this.created(k, key, g.keyValues);
+    let count = 0;
+    for (let r = g.first; r >= 0; r = list.next[r]!) count++;
+    core.reserveRows(k, count);
     for (let r = g.first; r >= 0; r = list.next[r]!) {
       const template = list.templates[r]!;
       core.addRow(k, list.times[3 * r]!, list.times[3 * r + 1]!, list.times[3 * r + 2]!, this.addPayload(t.payloadKeyOf(template), template));
     }
     core.sortRows(k);
     const rows = core.rowCount[k]!;
-    const rowAt = (n: number): number => {
-      if (!(n >= 0 && n < rows)) {
-        throw new WarehouseError(
-          `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
-        );
-      }
-      return n;
-    };
-    const entries = new Float64Array(3 * g.recent.length);
-    const slots: number[] = [];
-    g.recent.forEach((e, j) => {
+    const recent = g.recent;
+    if (3 * recent.length > this.entries.length) this.entries = new Float64Array(6 * recent.length);
+    const entries = this.entries;
+    const slots = this.slots;
+    slots.length = 0;
+    for (let j = 0; j < recent.length; j++) {
+      const e = recent[j]!;
       if (typeof e === 'number' || e.length === 2) {
-        const row = rowAt(typeof e === 'number' ? e : e[0]);
+        const row = typeof e === 'number' ? e : e[0];
+        if (!(row >= 0 && row < rows)) this.noSuchRow(key, row, rows);
         entries[3 * j] = core.rowValidFrom(k, row);
         entries[3 * j + 1] = typeof e === 'number' ? OPEN : e[1];
         entries[3 * j + 2] = core.rowSystemFrom(k, row);
         const slot = core.rowSlot(k, row);
         core.payloads.retain(slot);
         slots.push(slot);
-        return;
+        continue;
       }
       const [validFrom, validTo, stated, p] = e;
       entries[3 * j] = validFrom;
@@ -421,11 +421,22 @@ export class TypedBitemporalOperator {
       entries[3 * j + 2] = stated;
       if (p === null) slots.push(-1);
       else if (typeof p === 'number') {
-        const slot = core.rowSlot(k, rowAt(p));
+        if (!(p >= 0 && p < rows)) this.noSuchRow(key, p, rows);
+        const slot = core.rowSlot(k, p);
         core.payloads.retain(slot);
         slots.push(slot);
       } else slots.push(this.addPayload(p, ''));
-    });
+    }
     core.restoreKey(k, g.latest ?? Number.NEGATIVE_INFINITY, g.forgotten ?? Number.NEGATIVE_INFINITY, entries, slots);
+  }
+
+  /** A restore's scratch: a key's remembered events (3 times each) and their payload slots. */
+  private entries = new Float64Array(3 * 64);
+  private readonly slots: number[] = [];
+
+  private noSuchRow(key: string, n: number, rows: number): never {
+    throw new WarehouseError(
+      `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The engine's mapping and state (runtime/engine, not wired into the runtime yet) against
+ * The engine's mapping and state (runtime/engine: the bi-temporal partitions run on them) against
  * today's on the same trades file, in one process: every line mapped and applied to the
  * bi-temporal state of its key, no table written.
  *
