@@ -482,6 +482,9 @@ export class BitemporalStates {
   restoreKey(k: number, clock: number, forgotten: number, entries: Float64Array, slots: readonly number[]): void {
     const count = slots.length;
     const dropped = Math.max(0, count - this.window);
+    // Room for the events it keeps, taken at once.
+    const keep = count - dropped;
+    if (keep > this.ring.cap[k]!) this.ring.grow(k, this.ringUsed[k]!, keep, this.keys.count, this.ringUsed, keep);
     let f = forgotten;
     for (let j = 0; j < count; j++) {
       const vf = entries[3 * j]!;

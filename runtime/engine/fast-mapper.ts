@@ -133,7 +133,8 @@ class Bytes {
   copy(b: Uint8Array, from: number, to: number): void {
     const n = to - from;
     this.room(n);
-    if (n < 32) {
+    // A loop below a few hundred bytes: `set` needs a subarray, an object per call for the collector.
+    if (n < 512) {
       const buf = this.buf;
       let at = this.len;
       for (let i = from; i < to; i++) buf[at++] = b[i]!;

@@ -30,7 +30,8 @@ class Arena {
       this.bytes = next;
     }
     const at = this.used;
-    if (n < 48) {
+    // A loop below a few hundred bytes: `set` needs a subarray, an object per call for the collector.
+    if (n < 512) {
       const dst = this.bytes;
       for (let i = 0; i < n; i++) dst[at + i] = b[from + i]!;
     } else this.bytes.set(b.subarray(from, to), at);
