@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { examples } from '../support/compile.ts';
 import { lakec } from './run.ts';
 
@@ -16,8 +16,15 @@ zone curated {
 }
 `;
 
+/** The folders of `tempSpec`, removed when the file's tests are done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function tempSpec(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'lakec-cli-'));
+  made.push(dir);
   const path = join(dir, 'spec.lake');
   writeFileSync(path, text);
   return path;

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { withHeader, withoutHeader, type GenContext, type Target } from '../../compiler/codegen/files.ts';
 import { generate } from '../../compiler/codegen/generate.ts';
 import { apply, manifestPath, plan } from '../../compiler/codegen/writer.ts';
@@ -42,9 +42,20 @@ describe('generated file headers', () => {
   });
 });
 
+/** Output folders of these tests, removed when they are done. */
+const outs: string[] = [];
+afterAll(() => {
+  for (const d of outs) rmSync(d, { recursive: true, force: true });
+});
+const tempOut = (): string => {
+  const out = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+  outs.push(out);
+  return out;
+};
+
 describe('writing OUT', () => {
   it('writes, then leaves identical files alone', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+    const out = tempOut();
     const first = build(out, fake({ 'a/one.ts': 'export const one = 1;\n' }));
     expect(first.write).toEqual(['.lakec/manifest.json', 'a/one.ts']);
     const second = build(out, fake({ 'a/one.ts': 'export const one = 1;\n' }));
@@ -53,7 +64,7 @@ describe('writing OUT', () => {
   });
 
   it('creates user files once and never overwrites them', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+    const out = tempOut();
     build(out, fake({}, { 'hooks/trades.ts': 'export {};\n' }));
     writeFileSync(join(out, 'hooks/trades.ts'), '// mine\n');
     const again = build(out, fake({}, { 'hooks/trades.ts': 'export {};\n' }));
@@ -62,7 +73,7 @@ describe('writing OUT', () => {
   });
 
   it('removes files an earlier build generated and this one does not, and their empty folders', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+    const out = tempOut();
     build(out, fake({ 'old/gone.ts': 'x;\n', 'kept.ts': 'y;\n' }));
     const p = build(out, fake({ 'kept.ts': 'y;\n' }));
     expect(p.remove).toEqual(['old/gone.ts']);
@@ -71,7 +82,7 @@ describe('writing OUT', () => {
   });
 
   it('detects a hand edit, a deleted file and an obsolete file without writing', () => {
-    const out = mkdtempSync(join(tmpdir(), 'lakec-out-'));
+    const out = tempOut();
     build(out, fake({ 'a.ts': 'a;\n', 'b.ts': 'b;\n', 'c.ts': 'c;\n' }));
     writeFileSync(join(out, 'a.ts'), 'edited;\n');
     const files = generate(ctx, [fake({ 'a.ts': 'a;\n', 'c.ts': 'c;\n' })]);
