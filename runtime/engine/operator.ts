@@ -21,10 +21,10 @@ import { OPEN } from '../bitemporal/types.ts';
 import type { DatasetLayout } from '../dataset.ts';
 import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
-import { RestoreGathering, type LateEvent, type OperatorOptions, type RestoredRowList, type RestoredRows, type Restoring } from '../operators/bitemporal.ts';
+import { noSuchRow, RestoreGathering, type LateEvent, type OperatorOptions, type RestoredRowList, type RestoredRows, type Restoring } from '../operators/bitemporal.ts';
 import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
-import { BitemporalStates, checkTimes, DUPLICATE, REJECTED, UNCHANGED } from './bitemporal.ts';
+import { BitemporalStates, checkTimes, Doubles, DUPLICATE, REJECTED, UNCHANGED } from './bitemporal.ts';
 import { Bytes, PUT, utf8, type FastMapper } from './fast-mapper.ts';
 import { hashBytes } from './store.ts';
 
@@ -45,18 +45,6 @@ class Ints {
   }
 }
 
-/** The rows of a key as the warehouse holds them, copied when the key first changes in an interval: 4 doubles per row. */
-class Committed {
-  data = new Float64Array(4 * 4096);
-  length = 0;
-  reserve(n: number): void {
-    if (this.length + n <= this.data.length) return;
-    const next = new Float64Array(Math.max(2 * this.data.length, this.length + n));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-}
-
 export class TypedBitemporalOperator {
   private readonly core: BitemporalStates;
   private readonly templates: RowTemplates;
@@ -73,7 +61,8 @@ export class TypedBitemporalOperator {
   /** Where a dirty key's committed rows start in `committed`, and how many. */
   private committedAt = new Int32Array(1024);
   private committedCount = new Int32Array(1024);
-  private readonly committed = new Committed();
+  /** The rows of dirty keys as the warehouse holds them, copied when a key first changes in an interval: 4 doubles per row. */
+  private readonly committed = new Doubles(4 * 4096);
   private readonly dirty = new Ints();
   private epoch = 1;
   private history: StagedFile | undefined;
@@ -104,11 +93,6 @@ export class TypedBitemporalOperator {
 
   get keyCount(): number {
     return this.core.keyCount;
-  }
-
-  /** Bytes of memory the typed state holds (without the templates and key strings on the JavaScript heap). */
-  get stateBytes(): number {
-    return this.core.memory + this.committed.data.byteLength + this.epochOf.byteLength * 3;
   }
 
   /** The id the next payload gets (not taken until the core keeps the payload). */
@@ -406,7 +390,7 @@ export class TypedBitemporalOperator {
       const e = recent[j]!;
       if (typeof e === 'number' || e.length === 2) {
         const row = typeof e === 'number' ? e : e[0];
-        if (!(row >= 0 && row < rows)) this.noSuchRow(key, row, rows);
+        if (!(row >= 0 && row < rows)) throw noSuchRow(key, row, rows);
         entries[3 * j] = core.rowValidFrom(k, row);
         entries[3 * j + 1] = typeof e === 'number' ? OPEN : e[1];
         entries[3 * j + 2] = core.rowSystemFrom(k, row);
@@ -421,7 +405,7 @@ export class TypedBitemporalOperator {
       entries[3 * j + 2] = stated;
       if (p === null) slots.push(-1);
       else if (typeof p === 'number') {
-        if (!(p >= 0 && p < rows)) this.noSuchRow(key, p, rows);
+        if (!(p >= 0 && p < rows)) throw noSuchRow(key, p, rows);
         const slot = core.rowSlot(k, p);
         core.payloads.retain(slot);
         slots.push(slot);
@@ -434,9 +418,4 @@ export class TypedBitemporalOperator {
   private entries = new Float64Array(3 * 64);
   private readonly slots: number[] = [];
 
-  private noSuchRow(key: string, n: number, rows: number): never {
-    throw new WarehouseError(
-      `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
-    );
-  }
 }

@@ -288,11 +288,7 @@ export class BitemporalOperator {
     if (!sorted) rows.sort((a, b) => a.validFrom - b.validFrom);
     const rowAt = (n: number): CurrentRowSnapshot<Row> => {
       const row = rows[n];
-      if (row === undefined) {
-        throw new WarehouseError(
-          `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows.length} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
-        );
-      }
+      if (row === undefined) throw noSuchRow(key, n, rows.length);
       return row;
     };
     const recent: AppliedEventSnapshot[] = g.recent.map((e): AppliedEventSnapshot => {
@@ -307,6 +303,13 @@ export class BitemporalOperator {
     const state = BitemporalKeyState.fromSnapshot<Row>({ latestSystemTime: g.latest, forgottenStated: g.forgotten, rows, recent }, this.options);
     this.keys.set(key, { key, keyValues: g.keyValues, keyPart: t.keyPart(g.keyValues), state, epoch: 0, committed: undefined, committedPayloads: undefined });
   }
+}
+
+/** A state line that names a current row the warehouse does not hold for its key (a restore of either operator). */
+export function noSuchRow(key: string, n: number, rows: number): WarehouseError {
+  return new WarehouseError(
+    `the checkpoint's state of key ${JSON.stringify(key)} names current row ${n}, but the warehouse holds ${rows} for it: the warehouse and its checkpoints disagree; replay the events into a new warehouse`,
+  );
 }
 
 /**
