@@ -172,7 +172,7 @@ export async function runJob(o: JobOptions): Promise<JobResult> {
               'replay the events into a new warehouse (--warehouse DIR) to continue with this version',
           );
         }
-        await engine.restore(store, last.checkpoint, warehouse.currentRows(spec));
+        await engine.restore(store, last.checkpoint, warehouse.currentRows(spec, o.stagingDir));
       }
       restoredFrom = last.checkpoint;
     }

@@ -9,9 +9,10 @@
  * An event comes either from the fast mapping (engine/fast-mapper.ts: its key, payload key and
  * template as bytes, no JSON.parse) or from mapping.ts's `MappedEvent`. The core compares
  * payloads by their payload key's bytes; what the table stores of a row is its template (csv.ts
- * `RowTemplates.of`), one string per payload the state holds, kept here by the id the core
- * carries for it (its "pid"). A template outlives its payload until the checkpoint has written
- * every row that names it (a closed row's history line, the difference of the current rows).
+ * `RowTemplates.of`), the UTF-8 bytes of one per payload the state holds, kept here off the heap
+ * (store.ts `ByteStrings`) by the id the core carries for it (its "pid"). A template outlives its
+ * payload until the checkpoint has written every row that names it (a closed row's history
+ * line, the difference of the current rows).
  *
  * Per key id: its canonical key (the row mapper's key string), its key values as JSON (for the
  * state line) and its key part (the staged lines' key columns). A new key's values are read by
@@ -26,7 +27,7 @@ import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
 import { BitemporalStates, checkTimes, Doubles, DUPLICATE, REJECTED, UNCHANGED } from './bitemporal.ts';
 import { Bytes, PUT, utf8, type FastMapper } from './fast-mapper.ts';
-import { hashBytes } from './store.ts';
+import { ByteStrings, hashBytes } from './store.ts';
 
 /** `applyFast`: the event's key is not known yet; map it with the row mapper and `apply` it. */
 export const UNKNOWN_KEY = 'unknown key';
@@ -47,10 +48,9 @@ class Ints {
 
 export class TypedBitemporalOperator {
   private readonly core: BitemporalStates;
-  private readonly templates: RowTemplates;
-  /** Row templates by the core's payload ids; '' where free. */
-  private texts: string[] = [];
-  private readonly freeIds: number[] = [];
+  private readonly rowTemplates: RowTemplates;
+  /** Row templates by the core's payload ids. */
+  private readonly templates = new ByteStrings();
   /** Ids whose payload the core freed this interval: free once the checkpoint has written the table's rows. */
   private retired: number[] = [];
   /** Per key id. */
@@ -71,13 +71,12 @@ export class TypedBitemporalOperator {
   /** Bytes of a mapped event's key and payload key (the row mapper's path). */
   private readonly keyBytes = new Bytes();
   private readonly payloadBytes = new Bytes();
-  private readonly templateBytes = new Bytes();
 
   /** Set by `apply` when the event it applied or rejected was late, else null. */
   late: LateEvent | null = null;
 
   constructor(layout: DatasetLayout, private readonly metrics: Metrics, options: OperatorOptions = {}) {
-    this.templates = new RowTemplates(layout.spec.columns.map((c) => c.type), layout);
+    this.rowTemplates = new RowTemplates(layout.spec.columns.map((c) => c.type), layout);
     this.core = new BitemporalStates({
       ...(options.dedupWindow !== undefined ? { dedupWindow: options.dedupWindow } : {}),
       ...(options.late !== undefined ? { late: options.late } : {}),
@@ -95,15 +94,12 @@ export class TypedBitemporalOperator {
     return this.core.keyCount;
   }
 
-  /** The id the next payload gets (not taken until the core keeps the payload). */
-  private peekId(): number {
-    return this.freeIds.length > 0 ? this.freeIds[this.freeIds.length - 1]! : this.texts.length;
-  }
-
+  /** A template id for a template's text. */
   private takeId(template: string): number {
-    const id = this.freeIds.length > 0 ? this.freeIds.pop()! : this.texts.length;
-    this.texts[id] = template;
-    return id;
+    const b = this.payloadBytes;
+    b.len = 0;
+    b.text(template);
+    return this.templates.add(b.buf, 0, b.len);
   }
 
   /** Applies an event the fast mapping read (`FAST`); null, a rejection reason, or `UNKNOWN_KEY`. */
@@ -115,14 +111,7 @@ export class TypedBitemporalOperator {
     const kb = f.key;
     const k = this.core.keys.find(kb.buf, 0, kb.len, hashBytes(kb.buf, 0, kb.len));
     if (k < 0) return UNKNOWN_KEY;
-    let template: Bytes | null = null;
-    if (put) {
-      template = this.templateBytes;
-      template.len = 0;
-      template.copy(f.payload.buf, 0, f.payload.len);
-      template.copy(f.rest.buf, 0, f.rest.len);
-    }
-    return this.applyTo(k, put, f.validFrom, f.validTo, f.systemTime, f.payload.buf, f.payload.len, template, null);
+    return this.applyTo(k, put, f.validFrom, f.validTo, f.systemTime, f.payload.buf, f.payload.len, f, null);
   }
 
   /** Applies a mapped event; returns the reason when the core rejects it (rule 6, a late event under `late = dead_letter`), else null. */
@@ -136,14 +125,14 @@ export class TypedBitemporalOperator {
     const hash = hashBytes(kb.buf, 0, kb.len);
     const before = this.core.keyCount;
     const k = this.core.key(kb.buf, 0, kb.len, hash);
-    if (k === before) this.created(k, ev.key, this.templates.keyValues(ev.values));
+    if (k === before) this.created(k, ev.key, this.rowTemplates.keyValues(ev.values));
     const put = ev.op === 'put';
     const pb = this.payloadBytes;
     pb.len = 0;
     let template: string | null = null;
     if (put) {
-      template = this.templates.of(ev.values);
-      pb.text(this.templates.payloadKey(template));
+      template = this.rowTemplates.of(ev.values);
+      pb.text(this.rowTemplates.payloadKey(template));
     }
     return this.applyTo(k, put, ev.validFrom, ev.validTo, ev.systemTime, pb.buf, pb.len, null, template);
   }
@@ -151,7 +140,7 @@ export class TypedBitemporalOperator {
   private created(k: number, key: string, keyValues: unknown[]): void {
     this.keyTexts[k] = key;
     this.keyValuesJson[k] = JSON.stringify(keyValues);
-    this.keyParts[k] = this.templates.keyPart(keyValues);
+    this.keyParts[k] = this.rowTemplates.keyPart(keyValues);
     if (k === this.epochOf.length) {
       const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
         const n = new Int32Array(2 * k);
@@ -165,8 +154,8 @@ export class TypedBitemporalOperator {
     this.epochOf[k] = 0;
   }
 
-  /** The core's apply and its accounting; the template as bytes (fast path) or as text. */
-  private applyTo(k: number, put: boolean, vf: number, vt: number, st: number, pb: Uint8Array, pl: number, templateBytes: Bytes | null, template: string | null): string | null {
+  /** The core's apply and its accounting; the template from the fast mapping (its payload and rest) or as text. */
+  private applyTo(k: number, put: boolean, vf: number, vt: number, st: number, pb: Uint8Array, pl: number, fast: FastMapper | null, template: string | null): string | null {
     const core = this.core;
     // The rows as committed, before this interval's first change of the key.
     const first = this.epochOf[k] !== this.epoch;
@@ -183,14 +172,18 @@ export class TypedBitemporalOperator {
     }
     const h = core.history;
     h.length = 0;
-    const pid = this.peekId();
+    const templates = this.templates;
+    const pid = templates.nextId();
     const code = core.apply(k, put, vf, vt, st, pb, 0, pl, hashBytes(pb, 0, pl), pid);
     const m = this.metrics;
     if (core.late) {
       m.lateEvents++;
       this.late = { key: this.keyTexts[k]!, stated: st, forgotten: core.forgottenStated, appliedAt: code === REJECTED ? null : core.systemTime };
     }
-    if (core.usedPayload) this.takeId(template ?? utf8(templateBytes!.buf, 0, templateBytes!.len));
+    if (core.usedPayload) {
+      if (fast !== null) templates.add(fast.payload.buf, 0, fast.payload.len, fast.rest.buf, 0, fast.rest.len);
+      else this.takeId(template!);
+    }
     if (code === REJECTED || code === DUPLICATE) {
       c.length = mark;
       if (code === REJECTED) return core.rejected;
@@ -214,7 +207,11 @@ export class TypedBitemporalOperator {
       const history = this.history!;
       const keyPart = this.keyParts[k]!;
       const d = h.data;
-      for (let at = 0; at < h.length; at += 5) history.row(keyPart, this.texts[d[at]!]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!);
+      for (let at = 0; at < h.length; at += 5) {
+        const id = d[at]!;
+        const o = templates.offset(id);
+        history.rowOf(keyPart, templates.page(id), o, o + templates.length(id), d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!);
+      }
       h.length = 0;
     }
     return null;
@@ -230,7 +227,7 @@ export class TypedBitemporalOperator {
     const inserts = this.currentRows;
     if (deletes !== undefined && inserts !== undefined) {
       const core = this.core;
-      const texts = this.texts;
+      const templates = this.templates;
       const c = this.committed.data;
       const dirty = this.dirty.data;
       for (let x = 0; x < this.dirty.length; x++) {
@@ -248,14 +245,16 @@ export class TypedBitemporalOperator {
           const s = base + 4 * j;
           const wFrom = i < was ? c[w]! : Number.POSITIVE_INFINITY;
           const sFrom = j < n ? rows[s]! : Number.POSITIVE_INFINITY;
-          if (wFrom === sFrom && c[w + 1] === rows[s + 1] && c[w + 2] === rows[s + 2] && texts[c[w + 3]!] === texts[core.payloads.pid(rows[s + 3]!)]) {
+          if (wFrom === sFrom && c[w + 1] === rows[s + 1] && c[w + 2] === rows[s + 2] && templates.equals(c[w + 3]!, core.payloads.pid(rows[s + 3]!))) {
             i++;
             j++;
           } else if (wFrom <= sFrom) {
             deletes.identity(keyPart, wFrom, c[w + 2]!);
             i++;
           } else {
-            inserts.row(keyPart, texts[core.payloads.pid(rows[s + 3]!)]!, sFrom, rows[s + 1]!, rows[s + 2]!, Number.POSITIVE_INFINITY);
+            const id = core.payloads.pid(rows[s + 3]!);
+            const o = templates.offset(id);
+            inserts.rowOf(keyPart, templates.page(id), o, o + templates.length(id), sFrom, rows[s + 1]!, rows[s + 2]!, Number.POSITIVE_INFINITY);
             j++;
           }
         }
@@ -266,11 +265,9 @@ export class TypedBitemporalOperator {
     this.currentDeletes = undefined;
     this.currentRows = undefined;
     // Every row naming a freed payload's template is written now.
-    for (const id of this.retired) {
-      this.texts[id] = '';
-      this.freeIds.push(id);
-    }
+    for (const id of this.retired) this.templates.release(id);
     this.retired = [];
+    this.templates.compact();
     return out;
   }
 
@@ -351,20 +348,42 @@ export class TypedBitemporalOperator {
   }
 
   finishRestore(): void {
-    this.restoring.finish((key, g, list) => this.restoreKey(key, g, list));
+    this.restoring.finish((key, g, list) => {
+      // The restored templates' pages become the templates' own: no copy.
+      if (list !== this.adoptedFrom) {
+        this.adoptedFrom = list;
+        this.adoptedBase = this.templates.adopt(list.pages);
+      }
+      this.restoreKey(key, g, list);
+    });
+    this.adoptedFrom = null;
   }
 
-  /** A payload from its payload key's text, with its template (held by the caller's reference). */
-  private addPayload(payloadKey: string, template: string): number {
+  private adoptedFrom: RestoredRowList | null = null;
+  private adoptedBase = 0;
+
+  /** A remembered event's payload (no row holds it) from its payload key's text; its template is empty. */
+  private addPayload(payloadKey: string): number {
+    const id = this.templates.add(this.payloadBytes.buf, 0, 0);
     const pb = this.payloadBytes;
     pb.len = 0;
     pb.text(payloadKey);
-    return this.core.payloads.add(pb.buf, 0, pb.len, hashBytes(pb.buf, 0, pb.len), this.takeId(template));
+    return this.core.payloads.add(pb.buf, 0, pb.len, hashBytes(pb.buf, 0, pb.len), id);
+  }
+
+  /** Restored row r's payload, with its template (the payload key is its prefix) in the adopted pages. */
+  private addRowPayload(list: RestoredRowList, r: number): number {
+    const t = this.templates;
+    const id = t.adopted(this.adoptedBase + list.positions[r]!, list.lengths[r]!);
+    const page = t.page(id);
+    const from = t.offset(id);
+    const to = from + t.length(id);
+    const end = this.rowTemplates.payloadKeyEnd(page, from, to);
+    return this.core.payloads.add(page, from, end, hashBytes(page, from, end), id);
   }
 
   private restoreKey(key: string, g: Restoring, list: RestoredRowList): void {
     const core = this.core;
-    const t = this.templates;
     const kb = this.keyBytes;
     kb.len = 0;
     kb.text(key);
@@ -375,10 +394,7 @@ export class TypedBitemporalOperator {
     let count = 0;
     for (let r = g.first; r >= 0; r = list.next[r]!) count++;
     core.reserveRows(k, count);
-    for (let r = g.first; r >= 0; r = list.next[r]!) {
-      const template = list.templates[r]!;
-      core.addRow(k, list.times[3 * r]!, list.times[3 * r + 1]!, list.times[3 * r + 2]!, this.addPayload(t.payloadKeyOf(template), template));
-    }
+    for (let r = g.first; r >= 0; r = list.next[r]!) core.addRow(k, list.times[3 * r]!, list.times[3 * r + 1]!, list.times[3 * r + 2]!, this.addRowPayload(list, r));
     core.sortRows(k);
     const rows = core.rowCount[k]!;
     const recent = g.recent;
@@ -409,7 +425,7 @@ export class TypedBitemporalOperator {
         const slot = core.rowSlot(k, p);
         core.payloads.retain(slot);
         slots.push(slot);
-      } else slots.push(this.addPayload(p, ''));
+      } else slots.push(this.addPayload(p));
     }
     core.restoreKey(k, g.latest ?? Number.NEGATIVE_INFINITY, g.forgotten ?? Number.NEGATIVE_INFINITY, entries, slots);
   }

@@ -10,6 +10,8 @@
  *   its payload key's bytes (the UTF-8 of csv.ts `RowTemplates.payloadKey`), a 32-bit hash, a
  *   reference count and the id of the event that carried it (the row's payload is stored from
  *   that event). Equality is the hash, then the bytes: never two payloads merged on a collision.
+ * - `Pages` and `ByteStrings`: byte strings by dense id in pages that never move (the typed
+ *   operator's row templates, and a restore's, whose pages the operator takes over uncopied).
  */
 
 /** A growable byte arena. */
@@ -252,4 +254,200 @@ export class PayloadStore {
   get memory(): number {
     return this.hashes.byteLength * 4 + this.starts.byteLength * 2 + this.free.byteLength + this.arena.bytes.byteLength;
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Bytes in pages (Buffers of 4 MB), appended and never moved: unlike a doubling arena it holds
+ * no spare half of its size, and growing copies nothing. A piece never spans two pages (a
+ * longer one gets a page of its own); its position is `page * size + offset`.
+ */
+export class Pages {
+  readonly pages: Uint8Array[] = [];
+  private at: number;
+
+  constructor(readonly size = 1 << 22) {
+    this.at = size;
+  }
+
+  /** Room for n bytes on one page; the position where they go (0 for none). */
+  private reserve(n: number): number {
+    if (n === 0) return 0;
+    const size = this.size;
+    if (n > size) {
+      // A page of its own; the next piece starts a new page (pages never move: positions name them).
+      this.pages.push(Buffer.allocUnsafeSlow(n));
+      this.at = size;
+      return (this.pages.length - 1) * size;
+    }
+    if (this.at + n > size) {
+      this.pages.push(Buffer.allocUnsafeSlow(size));
+      this.at = 0;
+    }
+    const pos = (this.pages.length - 1) * size + this.at;
+    this.at += n;
+    return pos;
+  }
+
+  /** Copies a[af, at) and then b[bf, bt) in, as one piece; its position. */
+  add(a: Uint8Array, af: number, at: number, b: Uint8Array | null = null, bf = 0, bt = 0): number {
+    const pos = this.reserve(at - af + bt - bf);
+    const dst = this.pages[this.page(pos)] ?? EMPTY;
+    const o = this.offset(pos);
+    const n = copy(a, af, at, dst, o);
+    if (b !== null) copy(b, bf, bt, dst, o + n);
+    return pos;
+  }
+
+  /**
+   * Takes over another's pages, which it must no longer write: their positions become
+   * `base + position`, `base` returned. The next piece starts a page of its own.
+   */
+  adopt(other: Pages): number {
+    if (other.size !== this.size) throw new Error('pages of another size');
+    const base = this.pages.length * this.size;
+    for (const p of other.pages) this.pages.push(p);
+    other.pages.length = 0;
+    other.at = other.size;
+    this.at = this.size;
+    return base;
+  }
+
+  /** The page of a position. */
+  page(pos: number): number {
+    return Math.floor(pos / this.size);
+  }
+
+  /** The offset of a position in its page. */
+  offset(pos: number): number {
+    return pos % this.size;
+  }
+
+  /** The page holding the piece at `pos`. */
+  pageAt(pos: number): Uint8Array {
+    return this.pages[this.page(pos)] ?? EMPTY;
+  }
+
+}
+
+/** Copies src[from, to) to dst at `at`; the count. A loop below a few hundred bytes (`set` needs a subarray, an object per call). */
+function copy(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): number {
+  const n = to - from;
+  if (n < 512) for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
+  else dst.set(src.subarray(from, to), at);
+  return n;
+}
+
+/**
+ * Byte strings by dense id, with ids reused once released, in `Pages`: the typed operator's row
+ * templates (engine/operator.ts), off the JavaScript heap. The bytes of released ids are
+ * reclaimed by `compact`, which moves the live ones to new pages (ids do not change).
+ */
+export class ByteStrings {
+  private pages: Pages;
+  private positions = new Float64Array(1024);
+  private lengths = new Int32Array(1024);
+  private free = new Int32Array(1024);
+  private freeCount = 0;
+  private ids = 0;
+  /** Bytes held by live ids, and by released ones (reclaimed by `compact`). */
+  private live = 0;
+  private garbage = 0;
+  /** Times compacted. */
+  compactions = 0;
+
+  /** `compactAt`: released bytes that make compacting worth it (when they are also more than the live ones). */
+  constructor(private readonly compactAt = 1 << 24, private readonly pageSize = 1 << 22) {
+    this.pages = new Pages(pageSize);
+  }
+
+  /** The id the next `add` returns. */
+  nextId(): number {
+    return this.freeCount > 0 ? this.free[this.freeCount - 1]! : this.ids;
+  }
+
+  /** A new id holding a[af, at) followed by b[bf, bt). */
+  add(a: Uint8Array, af: number, at: number, b: Uint8Array | null = null, bf = 0, bt = 0): number {
+    return this.adopted(this.pages.add(a, af, at, b, bf, bt), at - af + (b === null ? 0 : bt - bf));
+  }
+
+  /** Takes over a restore's pages (`Pages.adopt`): its pieces become ids with `adopted` without a copy. */
+  adopt(pages: Pages): number {
+    return this.pages.adopt(pages);
+  }
+
+  /** A new id holding the n bytes at `pos` (`base + position` for adopted pages). */
+  adopted(pos: number, n: number): number {
+    let id: number;
+    if (this.freeCount > 0) id = this.free[--this.freeCount]!;
+    else {
+      id = this.ids++;
+      if (id === this.lengths.length) {
+        this.positions = grownFloat64(this.positions, 2 * id);
+        this.lengths = grownInt32(this.lengths, 2 * id);
+      }
+    }
+    this.positions[id] = pos;
+    this.lengths[id] = n;
+    this.live += n;
+    return id;
+  }
+
+  /** Frees an id (its bytes go at the next `compact` that pays). */
+  release(id: number): void {
+    const n = this.lengths[id]!;
+    this.live -= n;
+    this.garbage += n;
+    this.lengths[id] = -1;
+    if (this.freeCount === this.free.length) this.free = grownInt32(this.free, 2 * this.free.length);
+    this.free[this.freeCount++] = id;
+  }
+
+  /** The page holding id's bytes (with `offset` and `length`). */
+  page(id: number): Uint8Array {
+    return this.pages.pageAt(this.positions[id]!);
+  }
+
+  offset(id: number): number {
+    return this.pages.offset(this.positions[id]!);
+  }
+
+  length(id: number): number {
+    return this.lengths[id]!;
+  }
+
+  /** Whether ids x and y hold the same bytes. */
+  equals(x: number, y: number): boolean {
+    if (x === y) return true;
+    const n = this.lengths[x]!;
+    if (this.lengths[y] !== n) return false;
+    const a = this.page(x);
+    const b = this.page(y);
+    const ao = this.offset(x);
+    const bo = this.offset(y);
+    for (let i = 0; i < n; i++) if (a[ao + i] !== b[bo + i]) return false;
+    return true;
+  }
+
+  /** Moves the live bytes to new pages when released ones are more than `compactAt` and more than the live. */
+  compact(): void {
+    if (this.garbage < this.compactAt || this.garbage < this.live) return;
+    const next = new Pages(this.pageSize);
+    for (let id = 0; id < this.ids; id++) {
+      const n = this.lengths[id]!;
+      if (n < 0) continue;
+      const o = this.offset(id);
+      this.positions[id] = next.add(this.page(id), o, o + n);
+    }
+    this.pages = next;
+    this.garbage = 0;
+    this.compactions++;
+  }
+
+  /** Ids held (not released). */
+  get count(): number {
+    return this.ids - this.freeCount;
+  }
+
 }

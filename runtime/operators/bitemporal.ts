@@ -28,6 +28,7 @@ import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
 import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
+import { Pages } from '../engine/store.ts';
 
 /**
  * A row's payload in the core: its CSV template (csv.ts `RowTemplates`), one string per row
@@ -80,8 +81,15 @@ type RememberedEntry = number | [row: number, validTo: number] | [number, number
 export interface RestoredRows {
   readonly count: number;
   readonly keyColumns: readonly (readonly unknown[])[];
-  readonly templates: readonly string[];
+  /** The templates' UTF-8 bytes: row i's is templates[templateAt[2i], templateAt[2i + 1]) (valid until the next batch). */
+  readonly templates: Uint8Array;
+  readonly templateAt: Int32Array;
   readonly times: Float64Array;
+}
+
+/** Restored row i's template as text. */
+export function restoredTemplate(rows: RestoredRows, i: number): string {
+  return utf8Slice.call(rows.templates, rows.templateAt[2 * i]!, rows.templateAt[2 * i + 1]!);
 }
 
 /** The canonical key of restored row `i` (as mapping.ts `RowMapper.keyOf` makes it from the row's values). */
@@ -280,7 +288,7 @@ export class BitemporalOperator {
     const rows: CurrentRowSnapshot<Row>[] = [];
     let sorted = true;
     for (let k = g.first; k >= 0; k = list.next[k]!) {
-      const payload = list.templates[k]!;
+      const payload = list.template(k);
       const validFrom = list.times[3 * k]!;
       if (rows.length > 0 && !(rows[rows.length - 1]!.validFrom < validFrom)) sorted = false;
       rows.push({ validFrom, validTo: list.times[3 * k + 1]!, systemFrom: list.times[3 * k + 2]!, payload, payloadKey: t.payloadKeyOf(payload) });
@@ -354,7 +362,7 @@ export class RestoreGathering {
         r = { keyValues: rows.keyColumns.map((c) => c[i]), latest: null, recent: [], forgotten: null, stated: false, first: -1, last: -1 };
         restoring.set(key, r);
       }
-      const row = list.add(rows.templates[i]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
+      const row = list.add(rows.templates, rows.templateAt[2 * i]!, rows.templateAt[2 * i + 1]!, times[3 * i]!, times[3 * i + 1]!, times[3 * i + 2]!);
       if (r.last < 0) r.first = row;
       else list.next[r.last] = row;
       r.last = row;
@@ -395,33 +403,58 @@ export interface Restoring {
 
 /**
  * The rows a restore gathers, in flat arrays (a few large arrays instead of two small ones per
- * key, which the garbage collector copies as they grow): templates, times (three per row) and
- * each row's next row of the same key.
+ * key, which the garbage collector copies as they grow): templates as UTF-8 bytes in pages (off
+ * the heap: a restore of 10M rows held as many strings until every row had come), times (three
+ * per row) and each row's next row of the same key.
  */
 export class RestoredRowList {
-  readonly templates: string[] = [];
+  readonly pages = new Pages();
+  positions = new Float64Array(4096);
+  lengths = new Int32Array(4096);
   times = new Float64Array(3 * 4096);
   next = new Int32Array(4096);
   private count = 0;
 
-  add(template: string, validFrom: number, validTo: number, systemFrom: number): number {
+  /** A row, its template t[from, to). */
+  add(t: Uint8Array, from: number, to: number, validFrom: number, validTo: number, systemFrom: number): number {
     const i = this.count++;
     if (i === this.next.length) {
-      const next = new Int32Array(2 * i);
-      next.set(this.next);
-      this.next = next;
-      const times = new Float64Array(6 * i);
-      times.set(this.times);
-      this.times = times;
+      const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
+        const n = new (a.constructor as new (size: number) => T)(size);
+        n.set(a);
+        return n;
+      };
+      this.next = grow(this.next, 2 * i);
+      this.positions = grow(this.positions, 2 * i);
+      this.lengths = grow(this.lengths, 2 * i);
+      this.times = grow(this.times, 6 * i);
     }
-    this.templates.push(template);
+    this.positions[i] = this.pages.add(t, from, to);
+    this.lengths[i] = to - from;
     this.times[3 * i] = validFrom;
     this.times[3 * i + 1] = validTo;
     this.times[3 * i + 2] = systemFrom;
     this.next[i] = -1;
     return i;
   }
+
+  /** Row r's template: its page, offset and byte length. */
+  page(r: number): Uint8Array {
+    return this.pages.pageAt(this.positions[r]!);
+  }
+
+  offset(r: number): number {
+    return this.pages.offset(this.positions[r]!);
+  }
+
+  /** Row r's template as text. */
+  template(r: number): string {
+    const o = this.offset(r);
+    return utf8Slice.call(this.page(r), o, o + this.lengths[r]!);
+  }
 }
+
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
 
 /**
  * The key of a state line (its first field, a JSON string) read without parsing the line;

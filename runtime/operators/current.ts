@@ -21,7 +21,7 @@ import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
 import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
-import { leadingKey, restoredKey, type RestoredRows } from './bitemporal.ts';
+import { leadingKey, restoredKey, restoredTemplate, type RestoredRows } from './bitemporal.ts';
 
 /** A row in the state: its csv.ts template (the payload columns, compared ones first). */
 type Row = string;
@@ -171,7 +171,7 @@ export class CurrentOperator {
       if (r.row !== null) {
         throw new WarehouseError(`the warehouse holds more than one row for key ${JSON.stringify(key)} of a current-state table: it was changed outside lakec; replay the events into a new warehouse`);
       }
-      r.row = rows.templates[i]!;
+      r.row = restoredTemplate(rows, i);
     }
   }
 

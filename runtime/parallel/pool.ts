@@ -118,14 +118,25 @@ const RESTORE_BATCH = 16_384;
 class RestoredRowsBuilder {
   count = 0;
   private keyColumns: unknown[][] = [];
-  private templates: string[] = [];
+  private templates = new Uint8Array(1 << 16);
+  private used = 0;
+  private templateAt: number[] = [];
   private times: number[] = [];
 
   add(from: RestoredRows, i: number): void {
     const k = from.keyColumns;
     if (this.keyColumns.length !== k.length) this.keyColumns = k.map(() => []);
     for (let c = 0; c < k.length; c++) this.keyColumns[c]!.push(k[c]![i]);
-    this.templates.push(from.templates[i]!);
+    const s = from.templateAt[2 * i]!;
+    const e = from.templateAt[2 * i + 1]!;
+    if (this.used + e - s > this.templates.length) {
+      const grown = new Uint8Array(Math.max(2 * this.templates.length, this.used + e - s));
+      grown.set(this.templates.subarray(0, this.used));
+      this.templates = grown;
+    }
+    this.templates.set(from.templates.subarray(s, e), this.used);
+    this.templateAt.push(this.used, this.used + e - s);
+    this.used += e - s;
     const t = from.times;
     // A current-state table's rows have no times.
     if (t.length > 0) this.times.push(t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!);
@@ -133,10 +144,14 @@ class RestoredRowsBuilder {
   }
 
   take(): RestoredRows {
-    const out: RestoredRows = { count: this.count, keyColumns: this.keyColumns, templates: this.templates, times: Float64Array.from(this.times) };
+    const out: RestoredRows = {
+      count: this.count, keyColumns: this.keyColumns, templates: this.templates.slice(0, this.used),
+      templateAt: Int32Array.from(this.templateAt), times: Float64Array.from(this.times),
+    };
     this.count = 0;
     this.keyColumns = this.keyColumns.map(() => []);
-    this.templates = [];
+    this.used = 0;
+    this.templateAt = [];
     this.times = [];
     return out;
   }
@@ -192,7 +207,7 @@ export class WorkerEngine implements Engine {
   /**
    * Restores the workers' state: each reads the state files (keeping the keys it owns), then
    * gets the current rows of its keys, in batches of about `RESTORE_BATCH` rows in columns
-   * (`RestoredRows`, the times' buffer transferred, not copied).
+   * (`RestoredRows`, the buffers of templates and times transferred, not copied).
    */
   async restore(store: CheckpointStore | null, id: number, rows: AsyncIterable<RestoredRows>): Promise<void> {
     if (store !== null) await Promise.all(this.workers.map((w) => w.request({ type: 'restoreState', dir: store.dir, id }, 'stateRestored')));
@@ -204,7 +219,7 @@ export class WorkerEngine implements Engine {
       const w = this.workers[p]!;
       await w.below(this.maxInFlight);
       const batch = part.take();
-      w.sendMessage({ type: 'restoreRows', rows: batch }, [batch.times.buffer as ArrayBuffer]);
+      w.sendMessage({ type: 'restoreRows', rows: batch }, [batch.times.buffer as ArrayBuffer, batch.templates.buffer as ArrayBuffer, batch.templateAt.buffer as ArrayBuffer]);
     };
     for await (const chunk of rows) {
       for (let i = 0; i < chunk.count; i++) parts[partitionOf(restoredKey(chunk, i), n)]!.add(chunk, i);

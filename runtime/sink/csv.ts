@@ -150,6 +150,29 @@ export class RowTemplates {
     }
     return at === template.length ? template : template.slice(0, at);
   }
+
+  /** `payloadKeyOf` on a template's UTF-8 bytes t[from, to): where its payload key ends. */
+  payloadKeyEnd(t: Uint8Array, from: number, to: number): number {
+    const n = this.compared;
+    if (n === this.order.length) return to;
+    let at = from;
+    for (let f = 0; f < n; f++) {
+      at++;
+      if (t[at] === 34) {
+        // Past the closing quote: a quote not followed by another.
+        at++;
+        for (;;) {
+          while (at < to && t[at] !== 34) at++;
+          if (at + 1 < to && t[at + 1] === 34) at += 2;
+          else break;
+        }
+        at++;
+      } else {
+        while (at < to && t[at] !== 44) at++;
+      }
+    }
+    return at > to ? to : at;
+  }
 }
 
 type Utf8Write = (this: Buffer, text: string, offset: number) => number;
@@ -240,6 +263,28 @@ export class StagedFile {
   row(keyPart: string, template: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): void {
     this.room(3 * (keyPart.length + template.length) + 4 * 25 + 1);
     const start = this.at;
+    this.rowHead(keyPart, validFrom, validTo, systemFrom, systemTo);
+    this.text(template);
+    this.endLine(start);
+  }
+
+  /** `row` with the template as its UTF-8 bytes, t[from, to). */
+  rowOf(keyPart: string, t: Uint8Array, from: number, to: number, validFrom: number, validTo: number, systemFrom: number, systemTo: number): void {
+    this.room(3 * keyPart.length + (to - from) + 4 * 25 + 1);
+    const start = this.at;
+    this.rowHead(keyPart, validFrom, validTo, systemFrom, systemTo);
+    const b = this.buf;
+    let at = this.at;
+    if (to - from < 512) for (let i = from; i < to; i++) b[at++] = t[i]!;
+    else {
+      b.set(t.subarray(from, to), at);
+      at += to - from;
+    }
+    this.at = at;
+    this.endLine(start);
+  }
+
+  private rowHead(keyPart: string, validFrom: number, validTo: number, systemFrom: number, systemTo: number): void {
     const b = this.buf;
     this.text(keyPart);
     b[this.at++] = 44;
@@ -250,8 +295,6 @@ export class StagedFile {
     this.time(systemFrom);
     b[this.at++] = 44;
     this.time(systemTo);
-    this.text(template);
-    this.endLine(start);
   }
 
   /** A current row's identity line: `key part,valid_from,system_from`. */

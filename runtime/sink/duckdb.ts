@@ -15,7 +15,9 @@
  * `@duckdb/node-api` is a native module: it is imported on first use only, so that a program
  * (the lakec CLI) that never opens a warehouse never loads it.
  */
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
 import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
 import { csvDialect, fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
@@ -416,7 +418,7 @@ export class Warehouse {
    * fields are read as values and encoded here. Rows come in no particular order (a key's rows
    * are put in valid_from order by the operator): no sort, and DuckDB scans in parallel.
    */
-  async *currentRows(spec: DatasetSpec): AsyncGenerator<RestoredRows> {
+  async *currentRows(spec: DatasetSpec, scratchDir?: string): AsyncGenerator<RestoredRows> {
     const n = tableNames(spec.name);
     const layout = layoutOf(spec);
     const order = RowTemplates.columnOrder(layout, spec.columns.length);
@@ -456,7 +458,14 @@ export class Warehouse {
     const keyCount = order.key.length;
     const timeAt = keyCount + pieces.length;
     const onlyText = pieces.length === 1 && pieces[0]!.text;
-    const result = await this.connection.stream(`SELECT ${select.join(', ')} FROM ${b !== undefined ? n.current : n.view}`);
+    const from = b !== undefined ? n.current : n.view;
+    if (scratchDir !== undefined && b !== undefined && framedRestore(spec)) {
+      const times = [`epoch_ms(${ident(b.validFrom)})::VARCHAR`, `','`, `coalesce(epoch_ms(${ident(b.validTo)})::VARCHAR, '')`, `','`, `epoch_ms(${SYSTEM_FROM})::VARCHAR`];
+      yield* this.currentRowsFramed(select.slice(0, keyCount), pieces.length === 0 ? null : select[keyCount]!, times, from, scratchDir);
+      return;
+    }
+    const result = await this.connection.stream(`SELECT ${select.join(', ')} FROM ${from}`);
+    const bytes = new TemplateBytes();
     for (;;) {
       const chunk = await result.fetchChunk();
       if (chunk === null || chunk.rowCount === 0) break;
@@ -469,12 +478,12 @@ export class Warehouse {
         for (let i = 0; i < count; i++) out[i] = read(v.getItem(i));
         keyColumns.push(out);
       }
-      const templates = new Array<string>(count);
+      bytes.reset(count);
       if (pieces.length === 0) {
-        templates.fill('');
+        for (let i = 0; i < count; i++) bytes.add('');
       } else if (onlyText) {
         const v = chunk.getColumnVector(keyCount);
-        for (let i = 0; i < count; i++) templates[i] = v.getItem(i) as string;
+        for (let i = 0; i < count; i++) bytes.add(v.getItem(i) as string);
       } else {
         const vectors = pieces.map((_p, j) => chunk.getColumnVector(keyCount + j));
         const parts = new Array<string>(pieces.length);
@@ -484,8 +493,7 @@ export class Warehouse {
             const v = vectors[j]!.getItem(i);
             parts[j] = p.text ? (v as string) : ',' + p.encode(p.read(v));
           }
-          // One join: a flat string (see RowTemplates.of).
-          templates[i] = parts.join('');
+          bytes.add(parts.join(''));
         }
       }
       const times = new Float64Array(b !== undefined ? 3 * count : 0);
@@ -493,7 +501,28 @@ export class Warehouse {
         const v = chunk.getColumnVector(timeAt + t);
         for (let i = 0; i < count; i++) times[3 * i + t] = v.getItem(i) as number;
       }
-      yield { count, keyColumns, templates, times };
+      yield { count, keyColumns, templates: bytes.buf, templateAt: bytes.at, times };
+    }
+  }
+
+  /**
+   * `currentRows` where every key column is a string and DuckDB writes the whole template: the
+   * rows written by DuckDB (on its threads) into a file in `scratchDir`, each line framed by
+   * byte lengths, `<n>:<key>` per key column, `<n>:<template>`, then `valid_from,valid_to,
+   * system_from` as epoch ms (valid_to empty when open), and read back as bytes. No value goes
+   * through the driver: through it each string of more than 12 bytes is an ArrayBuffer of its
+   * own and a decoding, most of a restore's time (docs/runtime.md, "Performance").
+   */
+  private async *currentRowsFramed(keys: readonly string[], template: string | null, times: readonly string[], from: string, scratchDir: string): AsyncGenerator<RestoredRows> {
+    const framed = (sql: string): string => `strlen(${sql})::VARCHAR || ':' || ${sql}`;
+    const parts = [...keys.map(framed), template === null ? `'0:'` : framed(`(${template})`), ...times];
+    const keyCount = keys.length;
+    const path = join(scratchDir, `restore-${process.pid}-${Date.now()}.txt`);
+    try {
+      await this.connection.run(`COPY (SELECT ${parts.join(' || ')} FROM ${from}) TO ${sqlString(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '')`);
+      yield* readFramedRows(path, keyCount);
+    } finally {
+      rmSync(path, { force: true });
     }
   }
 
@@ -588,3 +617,150 @@ export class Warehouse {
 
 /** A problem with the warehouse a user can act on (not a bug). */
 export class WarehouseError extends Error {}
+
+/**
+ * Whether a restore reads the dataset's current rows from a file DuckDB writes
+ * (`currentRowsFramed`): bi-temporal, every key column a string, and every payload field one
+ * DuckDB writes (`templateFieldSql`).
+ */
+export function framedRestore(spec: DatasetSpec): boolean {
+  if (spec.mode !== 'bitemporal') return false;
+  const order = RowTemplates.columnOrder(layoutOf(spec), spec.columns.length);
+  return order.key.every((i) => {
+    const c = spec.columns[i]!;
+    return c.type.kind === 'primitive' && c.type.name === 'string' && !c.optional;
+  }) && order.payload.every((i) => templateFieldSql(spec.columns[i]!.type, ident(spec.columns[i]!.name)) !== undefined);
+}
+
+type Utf8Write = (this: Uint8Array, text: string, offset: number) => number;
+const utf8Write = (Buffer.prototype as unknown as { utf8Write: Utf8Write }).utf8Write;
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
+
+/** A batch's templates as UTF-8 bytes (`RestoredRows.templates`, `templateAt`), the buffer reused batch after batch. */
+class TemplateBytes {
+  buf = Buffer.allocUnsafe(1 << 20);
+  at = new Int32Array(0);
+  private used = 0;
+  private i = 0;
+
+  reset(count: number): void {
+    this.at = new Int32Array(2 * count);
+    this.used = 0;
+    this.i = 0;
+  }
+
+  add(s: string): void {
+    if (this.used + 3 * s.length > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.used + 3 * s.length));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    this.at[2 * this.i] = this.used;
+    this.used += utf8Write.call(this.buf, s, this.used);
+    this.at[2 * this.i + 1] = this.used;
+    this.i++;
+  }
+}
+
+/** Rows per batch of `readFramedRows`. */
+const FRAMED_BATCH = 16_384;
+
+/**
+ * The rows of a file `currentRowsFramed` had DuckDB write, in batches: read in pieces of 8 MB
+ * (a line longer than that grows the buffer), a batch's key strings decoded, its templates
+ * left as bytes in the buffer (valid until the next batch).
+ */
+async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<RestoredRows> {
+  const fd = openSync(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(1 << 23);
+    let end = 0;
+    const bad = (at: number): Error => new WarehouseError(`the restore's copy of the current rows is not as written at byte ${at} of ${path}; this is a bug in lakec`);
+    for (;;) {
+      if (end === buf.length) {
+        const grown = Buffer.allocUnsafe(2 * buf.length);
+        buf.copy(grown, 0, 0, end);
+        buf = grown;
+      }
+      const got = readSync(fd, buf, end, buf.length - end, null);
+      const eof = got === 0;
+      end += got;
+      // Whole lines from the start of the buffer; what is left is moved to the front.
+      let done = 0;
+      let keys: string[][] = Array.from({ length: keyCount }, () => []);
+      let at = new Int32Array(2 * FRAMED_BATCH);
+      let times = new Float64Array(3 * FRAMED_BATCH);
+      let count = 0;
+      const batch = (): RestoredRows => {
+        const out = { count, keyColumns: keys, templates: buf, templateAt: at.subarray(0, 2 * count), times: times.subarray(0, 3 * count) };
+        keys = Array.from({ length: keyCount }, () => []);
+        at = new Int32Array(2 * FRAMED_BATCH);
+        times = new Float64Array(3 * FRAMED_BATCH);
+        count = 0;
+        return out;
+      };
+      const keyAt = new Int32Array(2 * keyCount);
+      for (;;) {
+        // One line: `n:` and n bytes per key column and for the template, then three times.
+        let q = done;
+        let complete = true;
+        for (let f = 0; f <= keyCount && complete; f++) {
+          let n = 0;
+          while (q < end && buf[q] !== 58) {
+            const d = buf[q]! - 48;
+            if (d < 0 || d > 9) throw bad(q);
+            n = 10 * n + d;
+            q++;
+          }
+          if (q + 1 + n > end) complete = false;
+          else {
+            q++;
+            if (f < keyCount) {
+              keyAt[2 * f] = q;
+              keyAt[2 * f + 1] = q + n;
+            } else {
+              at[2 * count] = q;
+              at[2 * count + 1] = q + n;
+            }
+            q += n;
+          }
+        }
+        for (let f = 0; f < 3 && complete; f++) {
+          const stop = f < 2 ? 44 : 10;
+          let v = 0;
+          let sign = 1;
+          const start = q;
+          if (q < end && buf[q] === 45) {
+            sign = -1;
+            q++;
+          }
+          while (q < end && buf[q] !== stop) {
+            const d = buf[q]! - 48;
+            if (d < 0 || d > 9) throw bad(q);
+            v = 10 * v + d;
+            q++;
+          }
+          if (q >= end) complete = false;
+          else {
+            times[3 * count + f] = q === start ? Number.POSITIVE_INFINITY : sign * v;
+            q++;
+          }
+        }
+        if (!complete) break;
+        for (let k = 0; k < keyCount; k++) keys[k]!.push(utf8Slice.call(buf, keyAt[2 * k]!, keyAt[2 * k + 1]!));
+        count++;
+        done = q;
+        if (count === FRAMED_BATCH) yield batch();
+      }
+      if (count > 0) yield batch();
+      if (eof) {
+        if (done < end) throw bad(done);
+        break;
+      }
+      buf.copy(buf, 0, done, end);
+      end -= done;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -3,19 +3,23 @@
  * most column types itself (duckdb.ts `templateFieldSql`); the others are read as values and
  * encoded in JS. These properties hold `Warehouse.currentRows` to the JS encoding of the values
  * a restore reads (csv.ts `RowTemplates.of` of the runtime representation, coerce.ts): the same
- * template byte for byte, the same payload key, the same key and times, on random values of
- * every column type (any Unicode with quotes, commas and NUL; the full ranges of ints, longs,
- * dates and timestamps; decimals of several precisions; any bytes), nulls included.
+ * template byte for byte, the same payload key (found in the text and in its UTF-8 bytes), the
+ * same key and times, on random values of every column type (any Unicode with quotes, commas,
+ * newlines and NUL; the full ranges of ints, longs, dates and timestamps; decimals of several
+ * precisions; any bytes), nulls included. Each is read both ways: through the driver's values,
+ * and (with a scratch folder, where the keys are strings and DuckDB writes the whole template)
+ * from the file DuckDB writes of them.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutOf, type DatasetSpec } from '../../runtime/dataset.ts';
 import { RowMapper } from '../../runtime/mapping.ts';
-import { restoredKey } from '../../runtime/operators/bitemporal.ts';
+import { restoredKey, restoredTemplate } from '../../runtime/operators/bitemporal.ts';
 import { RowTemplates } from '../../runtime/sink/csv.ts';
-import { ident, tableNames, Warehouse } from '../../runtime/sink/duckdb.ts';
+import { framedRestore, ident, tableNames, Warehouse } from '../../runtime/sink/duckdb.ts';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../runtime/time.ts';
-import { specHeader, specOf } from './support.ts';
+import { specHeader, specOf, tempDir } from './support.ts';
 
 const dataset = (name: string, columns: string, key: string): DatasetSpec =>
   specOf(
@@ -70,6 +74,18 @@ const plain = dataset(
   'name, n',
 );
 
+/** Keys of two strings and only DuckDB-written fields: read from the file DuckDB writes. */
+const strings = dataset(
+  'strings',
+  `    name  string
+    code  string
+    s     string?
+    l     long?
+    amount decimal(18, 4)
+    at    timestamp?`,
+  'name, code',
+);
+
 /** A SQL literal of a value of each kind (strings through their UTF-8 bytes: any code point, NUL included). */
 type Literal = string;
 const text = (s: string): Literal => `decode(from_hex('${Buffer.from(s, 'utf8').toString('hex')}'))`;
@@ -107,7 +123,11 @@ const payload: Record<string, fc.Arbitrary<Literal>> = {
 
 /** Rows of `spec` as SQL literals in table order (system_from and system_to last), keys unique. */
 function rows(spec: DatasetSpec): fc.Arbitrary<Literal[][]> {
-  const keyArb = spec.key.length === 1 ? anyString.map((s) => [s]) : fc.tuple(anyString, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })).map(([s, n]) => [s, n]);
+  const keyArb = spec.key.length === 1
+    ? anyString.map((s) => [s])
+    : spec === strings
+      ? fc.tuple(anyString, anyString).map(([a, b]) => [a, b])
+      : fc.tuple(anyString, fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })).map(([s, n]) => [s, n]);
   const row = fc.record({
     values: fc.tuple(...spec.columns.map((c) => payload[c.name] ?? fc.constant(''))),
     validFrom: timestamp,
@@ -131,14 +151,47 @@ function rows(spec: DatasetSpec): fc.Arbitrary<Literal[][]> {
 }
 
 let warehouse: Warehouse;
+const scratch = tempDir('lakec-restore-');
 beforeAll(async () => {
   warehouse = await Warehouse.open(':memory:');
-  for (const spec of [everything, plain]) await warehouse.ensureDataset(spec);
+  for (const spec of [everything, plain, strings]) await warehouse.ensureDataset(spec);
 });
-afterAll(() => warehouse.close());
+afterAll(() => {
+  warehouse.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 describe('the current rows a restore reads', () => {
-  for (const spec of [everything, plain]) {
+  it('are read from a file DuckDB writes where the keys are strings and DuckDB writes the whole template', () => {
+    expect([everything, plain, strings].map((s) => framedRestore(s))).toEqual([false, false, true]);
+  });
+  it('are read from the file in batches, lines across its reads, a line longer than a read, as the driver reads them', async () => {
+    const current = tableNames(strings.name).current;
+    // 40,000 rows (three batches), about 10 MB with one row of 9 MB (longer than the 8 MB read).
+    await warehouse.query(`DELETE FROM ${current}; INSERT INTO ${current}
+      SELECT 'k' || i, repeat('é"', i % 7), CASE WHEN i = 777 THEN repeat('x,', 4500000) WHEN i % 5 = 0 THEN NULL ELSE repeat('é
+', i % 300) END,
+        i - 20000, (i / 10000)::DECIMAL(18, 4), NULL, epoch_ms(i * 1000 - 5000000), CASE WHEN i % 2 = 0 THEN NULL ELSE epoch_ms(i * 1000) END, epoch_ms(i), epoch_ms(i + 1), NULL
+      FROM range(40000) t(i)`);
+    const read = async (dir: string | undefined): Promise<{ batches: number; rows: Map<string, string> }> => {
+      const rows = new Map<string, string>();
+      let batches = 0;
+      for await (const batch of warehouse.currentRows(strings, dir)) {
+        batches++;
+        for (let i = 0; i < batch.count; i++) rows.set(restoredKey(batch, i), `${restoredTemplate(batch, i)}|${Array.from(batch.times.subarray(3 * i, 3 * i + 3)).join(',')}`);
+      }
+      return { batches, rows };
+    };
+    const driver = await read(undefined);
+    const file = await read(scratch);
+    expect(file.rows.size).toBe(40_000);
+    expect(file.batches).toBeGreaterThanOrEqual(3);
+    expect(file.rows).toEqual(driver.rows);
+    expect(file.rows.get(JSON.stringify(['k777', '']))!.length).toBeGreaterThan(9_000_000);
+    expect(readdirSync(scratch)).toEqual([]);
+  }, 60_000);
+
+  for (const spec of [everything, plain, strings]) {
     it(`have the JS encoding's templates, payload keys, keys and times (${spec.name})`, async () => {
       const layout = layoutOf(spec);
       const templates = new RowTemplates(spec.columns.map((c) => c.type), layout);
@@ -162,20 +215,28 @@ describe('the current rows a restore reads', () => {
               times: [values[layout.validFromIndex] as number, (values[layout.validToIndex] as number | null) ?? Number.POSITIVE_INFINITY, Number(r[spec.columns.length])],
             });
           }
-          let seen = 0;
-          for await (const batch of warehouse.currentRows(spec)) {
-            for (let i = 0; i < batch.count; i++) {
-              const key = restoredKey(batch, i);
-              const want = expected.get(key);
-              expect(want, key).toBeDefined();
-              expect(batch.templates[i]).toBe(want!.template);
-              expect(templates.payloadKeyOf(batch.templates[i]!)).toBe(want!.payloadKey);
-              expect(batch.keyColumns.map((c) => c[i])).toEqual(want!.keyValues);
-              expect(Array.from(batch.times.subarray(3 * i, 3 * i + 3))).toEqual(want!.times);
-              seen++;
+          for (const dir of [undefined, scratch]) {
+            let seen = 0;
+            for await (const batch of warehouse.currentRows(spec, dir)) {
+              for (let i = 0; i < batch.count; i++) {
+                const key = restoredKey(batch, i);
+                const want = expected.get(key);
+                expect(want, key).toBeDefined();
+                const template = restoredTemplate(batch, i);
+                expect(template).toBe(want!.template);
+                expect(templates.payloadKeyOf(template)).toBe(want!.payloadKey);
+                // The same end found in the template's bytes (the typed operator's restore).
+                const s = batch.templateAt[2 * i]!;
+                expect(templates.payloadKeyEnd(batch.templates, s, batch.templateAt[2 * i + 1]!)).toBe(s + Buffer.byteLength(want!.payloadKey));
+                expect(batch.keyColumns.map((c) => c[i])).toEqual(want!.keyValues);
+                expect(Array.from(batch.times.subarray(3 * i, 3 * i + 3))).toEqual(want!.times);
+                seen++;
+              }
             }
+            expect(seen).toBe(expected.size);
+            // The file is gone.
+            expect(readdirSync(scratch)).toEqual([]);
           }
-          expect(seen).toBe(expected.size);
         }),
         { numRuns: 150 },
       );

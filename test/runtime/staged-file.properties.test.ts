@@ -1,7 +1,7 @@
 /**
- * sink/csv.ts `StagedFile`: the lines it writes from their pieces (`row`, `identity`) and as
- * text (`line`) are exactly the text the table's reader is told to expect: the key part, each
- * time as `String(t)` writes it (an open time as an empty field), the template, `\n`; any text,
+ * sink/csv.ts `StagedFile`: the lines it writes from their pieces (`row`, `rowOf` with the
+ * template as bytes, `identity`) and as text (`line`) are exactly the text the table's reader
+ * is told to expect: the key part, each time as `String(t)` writes it (an open time as an empty field), the template, `\n`; any text,
  * lone surrogates included (written as U+FFFD, as Node's UTF-8 encoder writes them), lines
  * longer than its buffer, and enough lines to fill it many times. `longest` is the longest
  * line's bytes, never less than its UTF-16 length (the reader's line limit is set from it).
@@ -51,22 +51,26 @@ function expected(p: Piece): string {
 }
 
 let n = 0;
-function write(pieces: readonly Piece[]): { bytes: Buffer; file: StagedFile; path: string | null } {
+function write(pieces: readonly Piece[], bytesToo = false): { bytes: Buffer; file: StagedFile; path: string | null } {
   const file = new StagedFile(join(dir, `staged-${++n}.csv`));
   for (const p of pieces) {
     if (p.kind === 'line') file.line(p.text);
     else if (p.kind === 'identity') file.identity(p.key, ...p.times);
-    else file.row(p.key, p.template, ...p.times);
+    else if (bytesToo) {
+      // The template as bytes at an offset in a larger buffer (the typed operator's pages).
+      const t = Buffer.concat([Buffer.from('pre'), Buffer.from(p.template), Buffer.from('post')]);
+      file.rowOf(p.key, t, 3, t.length - 4, ...p.times);
+    } else file.row(p.key, p.template, ...p.times);
   }
   const path = file.close();
   return { bytes: path === null ? Buffer.alloc(0) : readFileSync(path), file, path };
 }
 
 describe('StagedFile', () => {
-  it('writes each line as its text, times as String() writes them', () => {
+  it('writes each line as its text, times as String() writes them (a row\'s template as text or as bytes)', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
-        const { bytes, file, path } = write(pieces);
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.boolean(), (pieces, bytesToo) => {
+        const { bytes, file, path } = write(pieces, bytesToo);
         const lines = pieces.map(expected);
         expect(path === null).toBe(pieces.length === 0);
         expect(bytes.equals(Buffer.from(lines.map((l) => l + '\n').join(''), 'utf8'))).toBe(true);
@@ -84,7 +88,8 @@ describe('StagedFile', () => {
     const pieces: Piece[] = [{ kind: 'row', key: '"k"', template: `,"${long}"`, times: [1, Number.POSITIVE_INFINITY, 3, 4] }];
     for (let i = 0; i < 40_000; i++) pieces.push({ kind: 'row', key: `"key ${i}"`, template: `,"${'p'.repeat(i % 97)}",${i}`, times: [i, i + 1, -i, Number.POSITIVE_INFINITY] });
     pieces.push({ kind: 'line', text: long });
-    const { bytes } = write(pieces);
-    expect(bytes.equals(Buffer.from(pieces.map((p) => expected(p) + '\n').join(''), 'utf8'))).toBe(true);
+    const want = Buffer.from(pieces.map((p) => expected(p) + '\n').join(''), 'utf8');
+    expect(write(pieces).bytes.equals(want)).toBe(true);
+    expect(write(pieces, true).bytes.equals(want)).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import { ApplyResult, BitemporalKeyState, OPEN, type LatePolicy } from '../../..
 import { CurrentKeyState } from '../../../runtime/current/state.ts';
 import { BitemporalStates, checkTimes, CHANGED, DUPLICATE, REJECTED, UNCHANGED } from '../../../runtime/engine/bitemporal.ts';
 import { CurrentStates } from '../../../runtime/engine/current.ts';
-import { hashBytes, KeyDictionary, PayloadStore } from '../../../runtime/engine/store.ts';
+import { ByteStrings, hashBytes, KeyDictionary, Pages, PayloadStore } from '../../../runtime/engine/store.ts';
 import { loadVectors, millis, optionsOf, expectedOutcome, outcome as vectorOutcome, type Record_ } from '../bitemporal/vectors.ts';
 import { loadCurrentVectors, keyString as currentKeyString } from '../current/vectors.ts';
 import { payloadKeyOfRecord, BitemporalTable } from '../../../runtime/bitemporal/index.ts';
@@ -419,6 +419,101 @@ describe('the key dictionary and the payload store', () => {
         if (!collide) expect(payloads.compactions).toBeGreaterThan(0);
       }),
       { seed: SEED, numRuns: Math.max(5, Math.round(RUNS / 20)) },
+    );
+  });
+
+  it('hold byte strings by id through releases, reuse and compaction, on small pages and on pieces longer than a page', () => {
+    const piece = fc.oneof(
+      { weight: 8, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 60, maxLength: 200 }) },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(
+          { weight: 3, arbitrary: fc.record({ add: piece, split: fc.nat(40) }) },
+          { weight: 2, arbitrary: fc.record({ release: fc.nat() }) },
+          { weight: 1, arbitrary: fc.constant({ compact: true }) },
+        ), { maxLength: 400 }),
+        (ops) => {
+          // Pages of 64 bytes, compacted once 100 bytes are released (and more than the live ones).
+          const strings = new ByteStrings(100, 64);
+          const model = new Map<number, Uint8Array>();
+          const read = (id: number): Uint8Array => strings.page(id).subarray(strings.offset(id), strings.offset(id) + strings.length(id));
+          for (const op of ops) {
+            if ('add' in op) {
+              const cut = Math.min(op.split, op.add.length);
+              const next = strings.nextId();
+              const id = op.split % 2 === 0
+                ? strings.add(op.add, 0, op.add.length)
+                : strings.add(op.add, 0, cut, op.add, cut, op.add.length);
+              expect(id).toBe(next);
+              expect(model.has(id)).toBe(false);
+              model.set(id, op.add.slice());
+            } else if ('release' in op) {
+              if (model.size === 0) continue;
+              const id = [...model.keys()][op.release % model.size]!;
+              strings.release(id);
+              model.delete(id);
+            } else strings.compact();
+            expect(strings.count).toBe(model.size);
+          }
+          const ids = [...model.keys()];
+          for (const id of ids) expect(Buffer.from(read(id)).equals(Buffer.from(model.get(id)!))).toBe(true);
+          for (const x of ids.slice(0, 20)) for (const y of ids.slice(0, 20)) {
+            expect(strings.equals(x, y)).toBe(Buffer.from(model.get(x)!).equals(Buffer.from(model.get(y)!)));
+          }
+        },
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
+    const many = new ByteStrings(100, 64);
+    for (let i = 0; i < 2000; i++) {
+      const b = Buffer.from(`piece ${i}`);
+      const id = many.add(b, 0, b.length);
+      if (i % 4 !== 0) many.release(id);
+      many.compact();
+    }
+    expect(many.compactions).toBeGreaterThan(0);
+    expect(many.count).toBe(500);
+  });
+
+  it('keep pieces in pages that never move: a piece longer than a page gets one of its own', () => {
+    const pages = new Pages(16);
+    const pieces = [Buffer.from('0123456789'), Buffer.from('abcdefghij'), Buffer.from('x'.repeat(40)), Buffer.from('after'), Buffer.alloc(0)];
+    const positions = pieces.map((p) => pages.add(p, 0, p.length));
+    pieces.forEach((p, i) => {
+      const o = pages.offset(positions[i]!);
+      expect(Buffer.from(pages.pageAt(positions[i]!).subarray(o, o + p.length)).equals(p)).toBe(true);
+    });
+    // 10 + 10 bytes do not share a 16-byte page; the long piece has its own; "after" starts another.
+    expect(positions.slice(0, 4).map((p) => pages.page(p))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('hand their pages over to byte strings without a copy', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.oneof(fc.constant('x'), fc.constant('\u00e9'), fc.constant('\u{1F600}'), fc.constant('\ud800'), fc.constant('"')), maxLength: 12 }), { maxLength: 60 }), fc.nat(10), (texts, before) => {
+        const restored = new Pages(16);
+        const at = texts.map((t) => {
+          const b = Buffer.from(t);
+          return { pos: restored.add(b, 0, b.length), n: b.length };
+        });
+        texts.forEach((t, i) => {
+          const o = restored.offset(at[i]!.pos);
+          expect(Buffer.from(restored.pageAt(at[i]!.pos).subarray(o, o + at[i]!.n)).equals(Buffer.from(t))).toBe(true);
+        });
+        const strings = new ByteStrings(100, 16);
+        const earlier = Buffer.from('e'.repeat(before));
+        const first = strings.add(earlier, 0, earlier.length);
+        const base = strings.adopt(restored);
+        const ids = at.map(({ pos, n }) => strings.adopted(base + pos, n));
+        const later = strings.add(Buffer.from('later'), 0, 5);
+        const read = (id: number): Buffer => Buffer.from(strings.page(id).subarray(strings.offset(id), strings.offset(id) + strings.length(id)));
+        texts.forEach((t, i) => expect(read(ids[i]!).equals(Buffer.from(t))).toBe(true));
+        expect(read(first).equals(earlier)).toBe(true);
+        expect(read(later).toString()).toBe('later');
+        expect(restored.pages.length).toBe(0);
+      }),
+      { seed: SEED, numRuns: RUNS },
     );
   });
 });

@@ -283,7 +283,15 @@ function restoredRows(spec: DatasetSpec, current: Map<string, string[]>, shuffle
     // The template: every field after the four times, each with its leading comma.
     templates.push(f.slice(k + 4).map((x) => ',' + x).join(''));
   });
-  return { count: lines.length, keyColumns, templates, times };
+  const bytes = templates.map((t) => Buffer.from(t));
+  const templateAt = new Int32Array(2 * bytes.length);
+  let at = 0;
+  bytes.forEach((b, i) => {
+    templateAt[2 * i] = at;
+    at += b.length;
+    templateAt[2 * i + 1] = at;
+  });
+  return { count: lines.length, keyColumns, templates: Buffer.concat(bytes), templateAt, times };
 }
 
 /** What the runs went through, over all of them: a test of nothing would compare two idle operators. */
