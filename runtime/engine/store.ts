@@ -357,7 +357,7 @@ export class ByteStrings {
   /** Times compacted. */
   compactions = 0;
 
-  /** `compactAt`: released bytes that make compacting worth it (when they are also more than the live ones). */
+  /** `compactAt`: released bytes that make compacting worth it (when they are also more than half the live ones). */
   constructor(private readonly compactAt = 1 << 24, private readonly pageSize = 1 << 22) {
     this.pages = new Pages(pageSize);
   }
@@ -430,9 +430,13 @@ export class ByteStrings {
     return true;
   }
 
-  /** Moves the live bytes to new pages when released ones are more than `compactAt` and more than the live. */
+  /**
+   * Moves the live bytes to new pages when released ones are more than `compactAt` and more than
+   * half the live: the pages hold at most 1.5 times the live bytes (2.5 while compacting), and
+   * each compaction copies at most twice what was released since the one before.
+   */
   compact(): void {
-    if (this.garbage < this.compactAt || this.garbage < this.live) return;
+    if (this.garbage < this.compactAt || 2 * this.garbage < this.live) return;
     const next = new Pages(this.pageSize);
     for (let id = 0; id < this.ids; id++) {
       const n = this.lengths[id]!;

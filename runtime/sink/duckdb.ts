@@ -517,8 +517,9 @@ export class Warehouse {
     const framed = (sql: string): string => `strlen(${sql})::VARCHAR || ':' || ${sql}`;
     const parts = [...keys.map(framed), template === null ? `'0:'` : framed(`(${template})`), ...times];
     const keyCount = keys.length;
-    const path = join(scratchDir, `restore-${process.pid}-${Date.now()}.txt`);
+    const path = join(scratchDir, `restore-${process.pid}-${++framedFiles}.txt`);
     try {
+      // No quote and no escape, together: each line's text as it is (the lengths frame it).
       await this.connection.run(`COPY (SELECT ${parts.join(' || ')} FROM ${from}) TO ${sqlString(path)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '')`);
       yield* readFramedRows(path, keyCount);
     } finally {
@@ -662,6 +663,9 @@ class TemplateBytes {
   }
 }
 
+/** Files `currentRowsFramed` wrote, for their names. */
+let framedFiles = 0;
+
 /** Rows per batch of `readFramedRows`. */
 const FRAMED_BATCH = 16_384;
 
@@ -670,12 +674,14 @@ const FRAMED_BATCH = 16_384;
  * (a line longer than that grows the buffer), a batch's key strings decoded, its templates
  * left as bytes in the buffer (valid until the next batch).
  */
-async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<RestoredRows> {
+export async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<RestoredRows> {
   const fd = openSync(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(1 << 23);
     let end = 0;
-    const bad = (at: number): Error => new WarehouseError(`the restore's copy of the current rows is not as written at byte ${at} of ${path}; this is a bug in lakec`);
+    // Bytes of the file before the buffer's first.
+    let base = 0;
+    const bad = (at: number): Error => new WarehouseError(`the restore's copy of the current rows (${path}) is not as lakec had DuckDB write it at byte ${base + at}; this is a bug in lakec`);
     for (;;) {
       if (end === buf.length) {
         const grown = Buffer.allocUnsafe(2 * buf.length);
@@ -706,12 +712,14 @@ async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<R
         let complete = true;
         for (let f = 0; f <= keyCount && complete; f++) {
           let n = 0;
+          const digits = q;
           while (q < end && buf[q] !== 58) {
             const d = buf[q]! - 48;
             if (d < 0 || d > 9) throw bad(q);
             n = 10 * n + d;
             q++;
           }
+          if (q < end && q === digits) throw bad(q);
           if (q + 1 + n > end) complete = false;
           else {
             q++;
@@ -742,6 +750,8 @@ async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<R
           }
           if (q >= end) complete = false;
           else {
+            // Digits, or nothing for an open valid_to.
+            if (q === start ? f !== 1 : q === start + 1 && sign < 0) throw bad(q);
             times[3 * count + f] = q === start ? Number.POSITIVE_INFINITY : sign * v;
             q++;
           }
@@ -759,6 +769,7 @@ async function* readFramedRows(path: string, keyCount: number): AsyncGenerator<R
       }
       buf.copy(buf, 0, done, end);
       end -= done;
+      base += done;
     }
   } finally {
     closeSync(fd);

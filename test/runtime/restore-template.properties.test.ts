@@ -10,14 +10,15 @@
  * and (with a scratch folder, where the keys are strings and DuckDB writes the whole template)
  * from the file DuckDB writes of them.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoutOf, type DatasetSpec } from '../../runtime/dataset.ts';
 import { RowMapper } from '../../runtime/mapping.ts';
 import { restoredKey, restoredTemplate } from '../../runtime/operators/bitemporal.ts';
 import { RowTemplates } from '../../runtime/sink/csv.ts';
-import { framedRestore, ident, tableNames, Warehouse } from '../../runtime/sink/duckdb.ts';
+import { framedRestore, ident, readFramedRows, tableNames, Warehouse } from '../../runtime/sink/duckdb.ts';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP } from '../../runtime/time.ts';
 import { specHeader, specOf, tempDir } from './support.ts';
 
@@ -189,7 +190,52 @@ describe('the current rows a restore reads', () => {
     expect(file.rows).toEqual(driver.rows);
     expect(file.rows.get(JSON.stringify(['k777', '']))!.length).toBeGreaterThan(9_000_000);
     expect(readdirSync(scratch)).toEqual([]);
+    // A reader that stops early leaves no file either; an empty table gives no rows.
+    for await (const batch of warehouse.currentRows(strings, scratch)) {
+      expect(batch.count).toBeGreaterThan(0);
+      break;
+    }
+    expect(readdirSync(scratch)).toEqual([]);
+    await warehouse.query(`DELETE FROM ${current}`);
+    let none = 0;
+    for await (const batch of warehouse.currentRows(strings, scratch)) none += batch.count;
+    expect(none).toBe(0);
+    expect(readdirSync(scratch)).toEqual([]);
   }, 60_000);
+
+  it('reject a file that is not as DuckDB was told to write it, saying where', async () => {
+    // Keys 'k1' and '', the template `,"a\n""",1` (9 bytes), valid from -3, open, system from 5: 23 bytes.
+    const good = '2:k10:9:,"a\n""",1-3,,5\n';
+    const read = async (text: string): Promise<number> => {
+      const path = join(scratch, 'framed.txt');
+      writeFileSync(path, text);
+      let rows = 0;
+      try {
+        for await (const batch of readFramedRows(path, 2)) {
+          rows += batch.count;
+          expect(restoredTemplate(batch, 0)).toBe(',"a\n""",1');
+          expect(batch.keyColumns.map((c) => c[0])).toEqual(['k1', '']);
+          expect(Array.from(batch.times.subarray(0, 3))).toEqual([-3, Number.POSITIVE_INFINITY, 5]);
+        }
+      } finally {
+        rmSync(path, { force: true });
+      }
+      return rows;
+    };
+    expect(await read(good)).toBe(1);
+    expect(await read(good + good)).toBe(2);
+    expect(await read('')).toBe(0);
+    for (const [bad, at] of [
+      [good.slice(0, -1), 0], // the last line unfinished
+      [good + ':k', 23], // a length without digits
+      [good + '1:k0:x1:,2,3\n', 28], // not a digit where a length is
+      [good + '1:k0:0:-,2,3\n', 31], // a sign and no digits
+      [good + '1:k0:0:,2,3\n', 30], // no valid_from (only valid_to may be empty)
+      [good + '1:k0:0:1,2,\n', 34], // no system_from
+    ] as const) {
+      await expect(read(bad), JSON.stringify(bad)).rejects.toThrow(`at byte ${at};`);
+    }
+  });
 
   for (const spec of [everything, plain, strings]) {
     it(`have the JS encoding's templates, payload keys, keys and times (${spec.name})`, async () => {
