@@ -125,11 +125,17 @@ class InlineEngine implements Engine {
   async close(): Promise<void> {}
 }
 
+/** DuckDB's memory limit while a job runs on a warehouse file. */
+export const JOB_DUCKDB_MEMORY_MB = 1024;
+
 export async function runJob(o: JobOptions): Promise<JobResult> {
   const started = performance.now();
   const { spec, source, warehouse } = o;
   const policy = { events: o.checkpoints?.events ?? 1_000_000, ms: o.checkpoints?.ms ?? 60_000, maxChain: o.checkpoints?.maxChain ?? 16 };
   await warehouse.ensureDataset(spec);
+  // DuckDB's default is 80% of the machine: a job's keyed state is what needs the memory, and a
+  // commit's queries spill to disk (at 10M events: 0.46 GB less peak memory, no slower).
+  await warehouse.limitMemory(JOB_DUCKDB_MEMORY_MB);
   const last = await warehouse.lastCommit(spec.name);
   const store = o.checkpointDir !== null ? new CheckpointStore(o.checkpointDir) : null;
   store?.discardUncommitted(last?.checkpoint ?? null);

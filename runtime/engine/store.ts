@@ -148,8 +148,10 @@ export class PayloadStore {
   private free = new Int32Array(1024);
   private freeCount = 0;
   private count = 0;
-  private arena = new Arena(1 << 16);
-  /** Bytes of the arena that belong to freed payloads (reclaimed by `compact`). */
+  /** The payloads' bytes, in pages: a doubling arena held up to twice the live bytes, and three times while it grew. */
+  private pages = new Pages();
+  /** Bytes in the pages, and those of freed payloads (reclaimed by `compact`). */
+  private used = 0;
   private garbage = 0;
   /** Times the arena was compacted. */
   compactions = 0;
@@ -172,9 +174,10 @@ export class PayloadStore {
         this.pids = grownFloat64(this.pids, size);
       }
     }
-    if (this.garbage > this.compactAt && this.garbage > this.arena.used - this.garbage) this.compact();
+    if (this.garbage > this.compactAt && this.garbage > this.used - this.garbage) this.compact();
     this.hashes[slot] = hash;
-    this.starts[slot] = this.arena.add(b, from, to);
+    this.starts[slot] = this.pages.add(b, from, to);
+    this.used += to - from;
     this.lengths[slot] = to - from;
     this.refs[slot] = 1;
     this.pids[slot] = pid;
@@ -211,8 +214,9 @@ export class PayloadStore {
     if (this.hashes[slot] !== hash) return false;
     const n = to - from;
     if (this.lengths[slot] !== n) return false;
-    const a = this.arena.bytes;
-    const s = this.starts[slot]!;
+    const pos = this.starts[slot]!;
+    const a = this.pages.pageAt(pos);
+    const s = this.pages.offset(pos);
     for (let i = 0; i < n; i++) if (a[s + i] !== b[from + i]) return false;
     return true;
   }
@@ -220,27 +224,32 @@ export class PayloadStore {
   /** Whether two payloads are equal. */
   same(x: number, y: number): boolean {
     if (x === y) return true;
-    const s = this.starts[y]!;
-    return this.equals(x, this.arena.bytes, s, s + this.lengths[y]!, this.hashes[y]!);
+    const pos = this.starts[y]!;
+    const s = this.pages.offset(pos);
+    return this.equals(x, this.pages.pageAt(pos), s, s + this.lengths[y]!, this.hashes[y]!);
   }
 
   /** The payload's bytes (a view: valid until the next add). */
   bytes(slot: number): Uint8Array {
-    const s = this.starts[slot]!;
-    return this.arena.bytes.subarray(s, s + this.lengths[slot]!);
+    const pos = this.starts[slot]!;
+    const s = this.pages.offset(pos);
+    return this.pages.pageAt(pos).subarray(s, s + this.lengths[slot]!);
   }
 
-  /** Moves the live payloads into a new arena, dropping the bytes of freed ones. */
+  /** Moves the live payloads into new pages, dropping the bytes of freed ones. */
   private compact(): void {
-    const live = this.arena.used - this.garbage;
-    const next = new Arena(Math.max(1 << 16, Math.ceil(live * 1.5)));
-    const old = this.arena.bytes;
+    const next = new Pages();
+    const old = this.pages;
+    let used = 0;
     for (let slot = 0; slot < this.count; slot++) {
       if (this.refs[slot]! <= 0) continue;
-      const s = this.starts[slot]!;
-      this.starts[slot] = next.add(old, s, s + this.lengths[slot]!);
+      const pos = this.starts[slot]!;
+      const s = old.offset(pos);
+      this.starts[slot] = next.add(old.pageAt(pos), s, s + this.lengths[slot]!);
+      used += this.lengths[slot]!;
     }
-    this.arena = next;
+    this.pages = next;
+    this.used = used;
     this.garbage = 0;
     this.compactions++;
   }
@@ -252,7 +261,7 @@ export class PayloadStore {
 
   /** Bytes of memory held. */
   get memory(): number {
-    return this.hashes.byteLength * 4 + this.starts.byteLength * 2 + this.free.byteLength + this.arena.bytes.byteLength;
+    return this.hashes.byteLength * 4 + this.starts.byteLength * 2 + this.free.byteLength + this.pages.memory;
   }
 }
 
@@ -312,6 +321,13 @@ export class Pages {
     other.at = other.size;
     this.at = this.size;
     return base;
+  }
+
+  /** Bytes held. */
+  get memory(): number {
+    let n = 0;
+    for (const p of this.pages) n += p.byteLength;
+    return n;
   }
 
   /** The page of a position. */

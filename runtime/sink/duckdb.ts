@@ -269,6 +269,15 @@ export class Warehouse {
     return w;
   }
 
+  /**
+   * Caps DuckDB's memory (its buffer pool: cached blocks, and what queries hold before they
+   * spill to disk) at `mb`, for a warehouse file; an in-memory one keeps DuckDB's default,
+   * since its tables live in that memory.
+   */
+  async limitMemory(mb: number): Promise<void> {
+    if (this.path !== ':memory:') await this.connection.run(`SET memory_limit = '${Math.floor(mb)}MB'`);
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
