@@ -133,10 +133,14 @@ describe('lakec build (CLI)', () => {
 
   it('refuses to generate from a spec with errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lakec-bad-'));
-    writeFileSync(join(dir, 'bad.lake'), 'lake x { region = "eu-west-1" }\nzone raw { layer = bronze }\n');
-    const r = spawnSync(process.execPath, [lakec, 'build', join(dir, 'bad.lake'), '-o', join(dir, 'out')], { encoding: 'utf8' });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('nothing was generated');
-    expect(() => statSync(join(dir, 'out'))).toThrow();
+    try {
+      writeFileSync(join(dir, 'bad.lake'), 'lake x { region = "eu-west-1" }\nzone raw { layer = bronze }\n');
+      const r = spawnSync(process.execPath, [lakec, 'build', join(dir, 'bad.lake'), '-o', join(dir, 'out')], { encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('nothing was generated');
+      expect(() => statSync(join(dir, 'out'))).toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
