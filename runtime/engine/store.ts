@@ -52,14 +52,14 @@ export function hashBytes(b: Uint8Array, from: number, to: number): number {
   return h | 0;
 }
 
-function grownInt32(a: Int32Array, size: number, fill = 0): Int32Array<ArrayBuffer> {
+export function grownInt32(a: Int32Array, size: number, fill = 0): Int32Array<ArrayBuffer> {
   const next = new Int32Array(size);
   next.set(a);
   if (fill !== 0) next.fill(fill, a.length);
   return next;
 }
 
-function grownFloat64(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
+export function grownFloat64(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
   const next = new Float64Array(size);
   next.set(a);
   return next;

@@ -28,7 +28,8 @@ import type { MappedEvent } from '../mapping.ts';
 import type { Metrics } from '../metrics.ts';
 import { RowTemplates, type StagedFile } from '../sink/csv.ts';
 import { WarehouseError } from '../sink/duckdb.ts';
-import { Pages } from '../engine/store.ts';
+import { grownFloat64, grownInt32, Pages } from '../engine/store.ts';
+import { utf8 } from '../engine/fast-mapper.ts';
 
 /**
  * A row's payload in the core: its CSV template (csv.ts `RowTemplates`), one string per row
@@ -89,7 +90,7 @@ export interface RestoredRows {
 
 /** Restored row i's template as text. */
 export function restoredTemplate(rows: RestoredRows, i: number): string {
-  return utf8Slice.call(rows.templates, rows.templateAt[2 * i]!, rows.templateAt[2 * i + 1]!);
+  return utf8(rows.templates, rows.templateAt[2 * i]!, rows.templateAt[2 * i + 1]!);
 }
 
 /** The canonical key of restored row `i` (as mapping.ts `RowMapper.keyOf` makes it from the row's values). */
@@ -419,15 +420,10 @@ export class RestoredRowList {
   add(t: Uint8Array, from: number, to: number, validFrom: number, validTo: number, systemFrom: number): number {
     const i = this.count++;
     if (i === this.next.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, size: number): T => {
-        const n = new (a.constructor as new (size: number) => T)(size);
-        n.set(a);
-        return n;
-      };
-      this.next = grow(this.next, 2 * i);
-      this.positions = grow(this.positions, 2 * i);
-      this.lengths = grow(this.lengths, 2 * i);
-      this.times = grow(this.times, 6 * i);
+      this.next = grownInt32(this.next, 2 * i);
+      this.positions = grownFloat64(this.positions, 2 * i);
+      this.lengths = grownInt32(this.lengths, 2 * i);
+      this.times = grownFloat64(this.times, 6 * i);
     }
     this.positions[i] = this.pages.add(t, from, to);
     this.lengths[i] = to - from;
@@ -450,11 +446,9 @@ export class RestoredRowList {
   /** Row r's template as text. */
   template(r: number): string {
     const o = this.offset(r);
-    return utf8Slice.call(this.page(r), o, o + this.lengths[r]!);
+    return utf8(this.page(r), o, o + this.lengths[r]!);
   }
 }
-
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
 
 /**
  * The key of a state line (its first field, a JSON string) read without parsing the line;

@@ -22,6 +22,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue 
 import { layoutOf, SYSTEM_FROM, SYSTEM_TO, type DatasetSpec, type TypeSpec } from '../dataset.ts';
 import { csvDialect, fieldEncoder, RowTemplates, type FieldEncoder } from './csv.ts';
 import type { RestoredRows } from '../operators/bitemporal.ts';
+import { utf8 } from '../engine/fast-mapper.ts';
 import type { Metrics } from '../metrics.ts';
 
 type DuckDB = typeof import('@duckdb/node-api');
@@ -642,9 +643,6 @@ export function framedRestore(spec: DatasetSpec): boolean {
   }) && order.payload.every((i) => templateFieldSql(spec.columns[i]!.type, ident(spec.columns[i]!.name)) !== undefined);
 }
 
-type Utf8Write = (this: Uint8Array, text: string, offset: number) => number;
-const utf8Write = (Buffer.prototype as unknown as { utf8Write: Utf8Write }).utf8Write;
-const utf8Slice = (Buffer.prototype as unknown as { utf8Slice: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
 
 /** A batch's templates as UTF-8 bytes (`RestoredRows.templates`, `templateAt`), the buffer reused batch after batch. */
 class TemplateBytes {
@@ -666,7 +664,7 @@ class TemplateBytes {
       this.buf = grown;
     }
     this.at[2 * this.i] = this.used;
-    this.used += utf8Write.call(this.buf, s, this.used);
+    this.used += this.buf.write(s, this.used);
     this.at[2 * this.i + 1] = this.used;
     this.i++;
   }
@@ -766,7 +764,7 @@ export async function* readFramedRows(path: string, keyCount: number): AsyncGene
           }
         }
         if (!complete) break;
-        for (let k = 0; k < keyCount; k++) keys[k]!.push(utf8Slice.call(buf, keyAt[2 * k]!, keyAt[2 * k + 1]!));
+        for (let k = 0; k < keyCount; k++) keys[k]!.push(utf8(buf, keyAt[2 * k]!, keyAt[2 * k + 1]!));
         count++;
         done = q;
         if (count === FRAMED_BATCH) yield batch();
